@@ -1,0 +1,50 @@
+"""Read the data package: descriptor and CSVs, exactly as written (strings, CSV line numbers)."""
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scripts.paths import DESCRIPTOR
+
+
+@dataclass
+class Row:
+    """One CSV record: its values as text, and the line of the file it starts on."""
+    line: int
+    values: dict[str, str] = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> str:
+        return self.values.get(key) or ""
+
+
+def load_descriptor(path: Path = DESCRIPTOR) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def resource_path(descriptor_path: Path, resource: dict) -> Path:
+    return descriptor_path.parent / resource["path"]
+
+
+def read_csv(path: Path) -> list[Row]:
+    """Rows with their physical line numbers (a quoted cell may span lines)."""
+    rows: list[Row] = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, [])
+        line = reader.line_num + 1
+        for cells in reader:
+            rows.append(Row(line, dict(zip(header, cells))))
+            line = reader.line_num + 1
+    return rows
+
+
+def load_rows(path: Path) -> list[dict[str, str]]:
+    return [row.values for row in read_csv(path)]
+
+
+def load_tables(descriptor_path: Path = DESCRIPTOR) -> dict[str, list[Row]]:
+    """Every resource of the package by name."""
+    descriptor = load_descriptor(descriptor_path)
+    return {r["name"]: read_csv(resource_path(descriptor_path, r)) for r in descriptor["resources"]}
