@@ -14,6 +14,7 @@ class Row:
     """One CSV record: its values as text, and the line of the file it starts on."""
     line: int
     values: dict[str, str] = field(default_factory=dict)
+    extra_cells: int = 0
 
     def __getitem__(self, key: str) -> str:
         return self.values.get(key) or ""
@@ -35,7 +36,10 @@ def read_csv(path: Path) -> list[Row]:
         header = next(reader, [])
         line = reader.line_num + 1
         for cells in reader:
-            rows.append(Row(line, dict(zip(header, cells))))
+            values = dict(zip(header, cells))
+            for name in header[len(cells):]:
+                values[name] = None  # a short row: the cell is missing, not empty
+            rows.append(Row(line, values, max(0, len(cells) - len(header))))
             line = reader.line_num + 1
     return rows
 

@@ -1,0 +1,64 @@
+# Two commands set everything up: `make serve` (build and serve the site) and `make test`.
+# Both create the virtual environment and node_modules from the lock files themselves.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY_STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+BASE ?= HEAD
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: help install validate build serve test bench diff lock paragraphs clean release
+
+help:
+	@echo "make serve     build the site and serve it on http://$(HOST):$(PORT)/ (rebuilds on every edit)"
+	@echo "make test      run every test (creates .venv and node_modules first)"
+	@echo "make validate  check the data package; prints FILE:LINE: FIELD: message for each problem"
+	@echo "make build     build the site into site/"
+	@echo "make diff BASE=<rev>  data changes since a git revision"
+	@echo "make bench     benchmarks (prints numbers)"
+
+$(PY_STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $@
+
+$(NODE_STAMP): package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install: $(PY_STAMP) $(NODE_STAMP)
+
+validate: $(PY_STAMP)
+	$(BIN)/python -m scripts.validate
+
+build: install
+	$(BIN)/mkdocs build --strict
+
+serve: install
+	$(BIN)/mkdocs serve --strict --dev-addr $(HOST):$(PORT)
+
+test: install
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python -m scripts.bench
+
+diff: $(PY_STAMP)
+	$(BIN)/python -m scripts.diff $(BASE)
+
+paragraphs: $(PY_STAMP)
+	$(BIN)/python -m scripts.annex_text > datapackage/data/paragraphs.csv.new
+	mv datapackage/data/paragraphs.csv.new datapackage/data/paragraphs.csv
+
+# Maintainers only: re-resolve the pins after changing pyproject.toml or package.json.
+lock:
+	uv pip compile pyproject.toml requirements.in --extra test --generate-hashes --python-version 3.11 --no-header -o requirements.lock
+	npm install --package-lock-only --no-audit --no-fund
+
+clean:
+	rm -rf site .venv node_modules .pytest_cache

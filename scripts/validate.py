@@ -1,0 +1,429 @@
+"""Load and validate the data package: Frictionless first, then the checks it cannot do.
+
+Every problem names the CSV, its physical line and the field, as
+`datapackage/data/FILE.csv:LINE: FIELD: message`. Nothing here writes to the package.
+Run it with `make validate` or `python -m scripts.validate [datapackage.json]`.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from scripts import annex_text, quantities
+from scripts.package import Row, read_csv
+from scripts.paths import DESCRIPTOR
+
+# Cells starting with these run as formulas when a CSV is opened in a spreadsheet.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+QUOTED = {"figures": ("as_stated", "period_as_stated"), "commitments": ("timeframe_as_stated",),
+          "events": ("as_stated",)}
+MAX_FILE_BYTES = 5_000_000
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.field or '-'}: {self.message}"
+
+
+@dataclass
+class Report:
+    problems: list[Problem]
+    resources: int
+    rows: int
+    checks: int
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        return (f"valid: {self.resources} resources, {self.rows} rows, "
+                f"{self.checks} checks passed")
+
+
+def display(path: Path) -> str:
+    """The path as a reader types it: relative to the working directory when it can be."""
+    path = Path(path).absolute()
+    cwd = Path.cwd()
+    return str(path.relative_to(cwd)) if path.is_relative_to(cwd) else str(path)
+
+
+class Package:
+    """The descriptor and its tables, read once; checks record problems against it."""
+
+    def __init__(self, descriptor_path: Path):
+        self.descriptor_path = descriptor_path
+        self.base = descriptor_path.parent
+        self.problems: list[Problem] = []
+        self.checks = 0
+        self.descriptor: dict = {}
+        self.tables: dict[str, list[Row]] = {}
+        self.paths: dict[str, Path] = {}
+
+    def problem(self, resource: str | Path, line: int, field: str, message: str) -> None:
+        path = self.paths.get(resource, resource) if isinstance(resource, str) else resource
+        self.problems.append(Problem(display(Path(path)), line, field, message))
+
+    def table(self, name: str) -> list[Row]:
+        return self.tables.get(name, [])
+
+    # -- reading ----------------------------------------------------------------------------
+    def load(self) -> bool:
+        try:
+            self.descriptor = json.loads(self.descriptor_path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            line = getattr(exc, "lineno", 1)
+            self.problem(self.descriptor_path, line, "-", f"cannot read the descriptor: {exc}")
+            return False
+        resources = self.descriptor.get("resources")
+        if not isinstance(resources, list):
+            self.problem(self.descriptor_path, 1, "resources", "the descriptor lists no resources")
+            return False
+        for resource in resources:
+            name, rel = resource.get("name"), resource.get("path")
+            if not isinstance(name, str) or not isinstance(rel, str):
+                self.problem(self.descriptor_path, 1, "resources", "a resource has no name or path")
+                continue
+            path = (self.base / rel).resolve()
+            self.paths[name] = path
+            self.tables[name] = self.read_table(name, path, resource)
+        return True
+
+    def read_table(self, name: str, path: Path, resource: dict) -> list[Row]:
+        """Read a CSV strictly: UTF-8, no byte-order mark, the schema's header, not empty."""
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            self.problem(path, 1, "-", f"cannot read the file: {exc.strerror or exc}")
+            return []
+        if len(data) > MAX_FILE_BYTES:
+            self.problem(path, 1, "-", f"file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}")
+            return []
+        if not data.strip():
+            self.problem(path, 1, "-", "file is empty: it needs at least its header row")
+            return []
+        if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+            self.problem(path, 1, "-", "file starts with a byte-order mark: save it as UTF-8 without BOM")
+            return []
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            self.problem(path, line, "-", f"not valid UTF-8 (byte 0x{data[exc.start]:02x}): "
+                                           "save the file as UTF-8")
+            return []
+        if "\x00" in text:
+            self.problem(path, text[: text.index("\x00")].count("\n") + 1, "-", "contains a NUL byte")
+            return []
+        try:
+            rows = read_csv(path)
+        except csv.Error as exc:
+            self.problem(path, 1, "-", f"cannot parse the CSV: {exc}")
+            return []
+        expected = [f.get("name") for f in resource.get("schema", {}).get("fields", [])]
+        header = next(csv.reader(io.StringIO(text)), [])
+        if expected and header != expected:
+            missing = [f for f in expected if f not in header]
+            extra = [f for f in header if f not in expected]
+            for field in missing:
+                self.problem(path, 1, field, "column is missing from the header")
+            for field in extra:
+                self.problem(path, 1, field or "(blank)", "column is not in the schema")
+            if not missing and not extra:
+                self.problem(path, 1, "-", f"columns are out of order: expected {', '.join(expected)}")
+        for row in rows:
+            width = len(row.values)
+            if row.extra_cells:
+                self.problem(path, row.line, "-", f"row has {width + row.extra_cells} cells; the header has {width}")
+            elif len([v for v in row.values.values() if v is not None]) < len(header):
+                self.problem(path, row.line, "-", f"row has fewer cells than the header's {len(header)}")
+        return rows
+
+
+# -- Frictionless -------------------------------------------------------------------------------
+def frictionless_check(pkg: Package) -> None:
+    """Schema types, constraints, keys and foreign keys, by Frictionless itself."""
+    from frictionless import Package as FPackage, system
+
+    pkg.checks += 1
+    with system.use_context(trusted=False):
+        try:
+            report = FPackage(str(pkg.descriptor_path)).validate()
+        except Exception as exc:  # frictionless raises on descriptors it cannot load
+            pkg.problem(pkg.descriptor_path, 1, "-", f"Frictionless cannot load the package: {exc}")
+            return
+    for error in report.errors:
+        pkg.problem(pkg.descriptor_path, 1, "-", f"{error.type}: {error.note}")
+    for task in report.tasks:
+        path = pkg.paths.get(task.name, pkg.base / (task.place or task.name))
+        rows = pkg.tables.get(task.name, [])
+        for error in task.errors:
+            row_number = getattr(error, "row_number", None)
+            line = 1
+            if row_number:
+                # rowNumber counts records from the header (1): map it to the physical line.
+                index = row_number - 2
+                line = rows[index].line if 0 <= index < len(rows) else row_number
+            field = getattr(error, "field_name", None) or "-"
+            if error.type == "foreign-key":
+                field = ", ".join(getattr(error, "field_names", None) or []) or field
+            cell = getattr(error, "cell", None)
+            shown = f" (value {cell!r})" if cell not in (None, "") and error.type != "foreign-key" else ""
+            pkg.problem(path, line, field, f"{error.type}: {error.note}{shown}")
+
+
+# -- Checks Frictionless cannot do ------------------------------------------------------------
+def text_cells(pkg: Package) -> Iterable[tuple[str, Row, str, str]]:
+    for name, rows in pkg.tables.items():
+        for row in rows:
+            for field, value in row.values.items():
+                if field is not None and isinstance(value, str):
+                    yield name, row, field, value
+
+
+def check_formulas(pkg: Package) -> None:
+    """No cell may start with a character that a spreadsheet would execute."""
+    pkg.checks += 1
+    for name, row, field, value in text_cells(pkg):
+        if value.startswith(FORMULA_PREFIXES):
+            pkg.problem(name, row.line, field,
+                        f"starts with {value[0]!r}, which a spreadsheet may run as a formula")
+
+
+def source_texts(pkg: Package) -> dict[str, str]:
+    """Each document's source, checked against the SHA-256 the package records."""
+    pkg.checks += 1
+    texts: dict[str, str] = {}
+    for row in pkg.table("documents"):
+        rel = row["source_path"]
+        path = (pkg.base / rel).resolve()
+        if not rel or pkg.base.resolve() not in path.parents:
+            pkg.problem("documents", row.line, "source_path", "must be a file inside the package")
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError:
+            pkg.problem("documents", row.line, "source_path", f"source file {rel} does not exist")
+            continue
+        digest = hashlib.sha256(data).hexdigest()
+        if digest != row["sha256"]:
+            pkg.problem("documents", row.line, "sha256",
+                        f"{rel} has SHA-256 {digest}, not the recorded {row['sha256']}")
+            continue
+        try:
+            texts[row["document_id"]] = data.decode("utf-8")
+        except UnicodeDecodeError:
+            pkg.problem("documents", row.line, "source_path", f"{rel} is not UTF-8")
+    return texts
+
+
+def check_paragraphs(pkg: Package, texts: dict[str, str]) -> dict[tuple[str, str], str]:
+    """paragraphs.csv must equal what scripts/annex_text.py derives from the source."""
+    pkg.checks += 1
+    derived: dict[tuple[str, str], dict[str, str]] = {}
+    for doc_id, raw in texts.items():
+        for p in annex_text.paragraph_rows(doc_id, raw):
+            derived[(doc_id, p["paragraph_id"])] = p
+    seen = set()
+    for row in pkg.table("paragraphs"):
+        key = (row["document_id"], row["paragraph_id"])
+        seen.add(key)
+        expected = derived.get(key)
+        if row["document_id"] not in texts:
+            continue
+        if expected is None:
+            pkg.problem("paragraphs", row.line, "paragraph_id",
+                        f"paragraph {key[1]!r} is not in the source of {key[0]}")
+            continue
+        for field in annex_text.PARAGRAPH_FIELDS[2:]:
+            if row[field] != expected[field]:
+                pkg.problem("paragraphs", row.line, field,
+                            f"differs from the text derived from the source: expected {expected[field][:80]!r}")
+    last = pkg.table("paragraphs")[-1].line + 1 if pkg.table("paragraphs") else 2
+    for key in derived.keys() - seen:
+        pkg.problem("paragraphs", last, "paragraph_id", f"paragraph {key[1]!r} of {key[0]} is missing")
+    return {key: annex_text.squash(p["text"]) for key, p in derived.items()}
+
+
+def check_quotes(pkg: Package, paras: dict[tuple[str, str], str]) -> dict[tuple[str, str], list]:
+    """Each quote is in its paragraph, and each `*_as_stated` in its quote.
+
+    Returns the spans of the paragraph text that records account for, for the number check.
+    """
+    pkg.checks += 1
+    spans: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    for name in ("figures", "commitments", "events"):
+        for row in pkg.table(name):
+            key = (row["document_id"], row["paragraph_id"])
+            if key not in paras:
+                continue  # Frictionless reports the dangling foreign key
+            text = paras[key]
+            quote = annex_text.squash(row["quote"])
+            at = text.find(quote) if quote else -1
+            if at < 0:
+                pkg.problem(name, row.line, "quote",
+                            f"is not in paragraph {key[1]} of the annex (whitespace aside, it must be verbatim)")
+                continue
+            for field in QUOTED[name]:
+                phrase = annex_text.squash(row[field])
+                if not phrase:
+                    continue
+                pos = quantities.find_phrase(quote, phrase)
+                if pos < 0:
+                    pkg.problem(name, row.line, field, f"{row[field]!r} does not occur in the quote")
+                    continue
+                spans.setdefault(key, []).append((at + pos, at + pos + len(phrase)))
+    return spans
+
+
+def number(value: float) -> str:
+    return f"{value:.0f}" if value == int(value) else f"{value:g}"
+
+
+def close(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+
+
+def check_figures(pkg: Package) -> None:
+    """`value`, `qualifier` and `unit` agree with the words in `as_stated`."""
+    pkg.checks += 1
+    currencies = set(quantities.CURRENCIES.values())
+    for row in pkg.table("figures"):
+        parsed = quantities.parse_quantity(row["as_stated"])
+        if parsed is None:
+            pkg.problem("figures", row.line, "as_stated", f"{row['as_stated']!r} states no number")
+            continue
+        try:
+            value = float(row["value"])
+        except ValueError:
+            continue  # Frictionless reports the type error
+        if not close(value, parsed.value):
+            pkg.problem("figures", row.line, "value",
+                        f"{row['value']} disagrees with {row['as_stated']!r}, which means {number(parsed.value)}")
+        if row["qualifier"] and row["qualifier"] != parsed.qualifier:
+            pkg.problem("figures", row.line, "qualifier",
+                        f"{row['qualifier']!r} disagrees with {row['as_stated']!r}, which means {parsed.qualifier!r}")
+        if parsed.currency and row["unit"] != parsed.currency:
+            pkg.problem("figures", row.line, "unit",
+                        f"{row['unit']!r} disagrees with {row['as_stated']!r}, which is in {parsed.currency}")
+        if not parsed.currency and row["unit"] in currencies:
+            pkg.problem("figures", row.line, "unit",
+                        f"{row['unit']!r} is a currency but {row['as_stated']!r} names none")
+
+
+def check_events(pkg: Package) -> None:
+    """Each event's `as_stated` means its `date` ("today" means the document's date)."""
+    pkg.checks += 1
+    doc_dates = {}
+    for row in pkg.table("documents"):
+        try:
+            doc_dates[row["document_id"]] = dt.date.fromisoformat(row["date"])
+        except ValueError:
+            pass
+    for row in pkg.table("events"):
+        stated = quantities.parse_date(row["as_stated"], doc_dates.get(row["document_id"]))
+        if stated is None:
+            pkg.problem("events", row.line, "as_stated", f"{row['as_stated']!r} is not a date")
+        elif row["date"] != stated.isoformat():
+            pkg.problem("events", row.line, "date",
+                        f"{row['date']} disagrees with {row['as_stated']!r}, which means {stated.isoformat()}")
+        if row["note_type"] and not (row["note"] and row["note_source"]) and row["note_type"] != "ambiguity":
+            pkg.problem("events", row.line, "note_source", "a correction or context note needs its source")
+        if row["note_type"] and not row["note"]:
+            pkg.problem("events", row.line, "note", f"note_type is {row['note_type']!r} but the note is empty")
+
+
+def check_references(pkg: Package, paras: dict[tuple[str, str], str]) -> None:
+    """Related figures exist; each term occurs in the paragraph said to name it."""
+    pkg.checks += 1
+    figure_ids = {row["figure_id"] for row in pkg.table("figures")}
+    for row in pkg.table("commitments"):
+        for fid in row["figure_ids"].split():
+            if fid not in figure_ids:
+                pkg.problem("commitments", row.line, "figure_ids", f"figure {fid!r} does not exist")
+    for row in pkg.table("terms"):
+        text = paras.get((row["document_id"], row["paragraph_id"]))
+        if text is not None and row["term"] and quantities.find_phrase(text, row["term"]) < 0:
+            pkg.problem("terms", row.line, "term",
+                        f"{row['term']!r} does not occur in paragraph {row['paragraph_id']}")
+
+
+def check_numbers(pkg: Package, paras: dict[tuple[str, str], str],
+                  spans: dict[tuple[str, str], list], allowlist: Path) -> None:
+    """Every number the annex writes is a figure, a date, a timeframe or an allowlisted word."""
+    pkg.checks += 1
+    covered = {key: list(v) for key, v in spans.items()}
+    doc_ids = {doc_id for doc_id, _ in paras}
+    if allowlist.exists():
+        for row in read_csv(allowlist):
+            for doc_id in doc_ids:
+                text = paras.get((doc_id, row["paragraph_id"]))
+                ctx = text.find(annex_text.squash(row["context"])) if text else -1
+                pos = quantities.find_phrase(row["context"], row["number"]) if ctx >= 0 else -1
+                if pos < 0:
+                    pkg.problem(allowlist, row.line, "context",
+                                f"{row['number']!r} in {row['context']!r} is not in paragraph {row['paragraph_id']}")
+                elif not row["reason"].strip():
+                    pkg.problem(allowlist, row.line, "reason", "every allowlisted number needs a reason")
+                else:
+                    covered.setdefault((doc_id, row["paragraph_id"]), []).append(
+                        (ctx + pos, ctx + pos + len(row["number"])))
+    para_lines = {(r["document_id"], r["paragraph_id"]): r.line for r in pkg.table("paragraphs")}
+    for key, text in paras.items():
+        for start, end, token in quantities.number_tokens(text):
+            if not any(a <= start and end <= b for a, b in covered.get(key, [])):
+                context = text[max(0, start - 30): end + 30]
+                pkg.problem("paragraphs", para_lines.get(key, 1), "text",
+                            f"the number {token!r} in paragraph {key[1]} (…{context}…) is in no figure, "
+                            "event or timeframe: add a record, or allowlist it with a reason")
+
+
+def validate(descriptor_path: Path = DESCRIPTOR, allowlist: Path | None = None) -> Report:
+    descriptor_path = Path(descriptor_path)
+    allowlist = allowlist or descriptor_path.parent / "checks" / "number-allowlist.csv"
+    pkg = Package(descriptor_path)
+    if pkg.load():
+        frictionless_check(pkg)
+        check_formulas(pkg)
+        texts = source_texts(pkg)
+        paras = check_paragraphs(pkg, texts)
+        spans = check_quotes(pkg, paras)
+        check_figures(pkg)
+        check_events(pkg)
+        check_references(pkg, paras)
+        check_numbers(pkg, paras, spans, allowlist)
+    problems = sorted(set(pkg.problems))
+    rows = sum(len(rows) for rows in pkg.tables.values())
+    return Report(problems, len(pkg.tables), rows, pkg.checks)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("descriptor", nargs="?", default=str(DESCRIPTOR), type=Path)
+    args = parser.parse_args(argv)
+    report = validate(args.descriptor)
+    if report.valid:
+        print(report.summary())
+        return 0
+    for problem in report.problems:
+        print(problem)
+    print(f"invalid: {len(report.problems)} problem(s) in {display(args.descriptor)}", file=sys.stderr)
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
