@@ -126,6 +126,11 @@ class Package:
             self.problem(path, line, "-", f"not valid UTF-8 (byte 0x{data[exc.start]:02x}): "
                                            "save the file as UTF-8")
             return []
+        if "\r" in text:
+            line = text[: text.index("\r")].count("\n") + 1
+            self.problem(path, line, "-", "contains a carriage return (Windows line ending?): "
+                                          "save the file with LF line endings")
+            return []
         if "\x00" in text:
             self.problem(path, text[: text.index("\x00")].count("\n") + 1, "-", "contains a NUL byte")
             return []

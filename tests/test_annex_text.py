@@ -1,0 +1,50 @@
+"""The readable text is derived from the source by code, and the derivation drops nothing."""
+import re
+
+from scripts.annex_text import paragraphs, read_source
+from scripts.package import load_rows
+from scripts.paths import PACKAGE_DIR
+
+RAW = read_source(PACKAGE_DIR / "source" / "000_73c898e7f7e88842.txt")
+
+
+def no_space(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def test_derivation_drops_no_character():
+    derived = "".join(p.marker + p.text for p in paragraphs(RAW))
+    assert no_space(derived) == no_space(RAW)
+
+
+def test_paragraph_ids_follow_the_annex():
+    ids = [p.paragraph_id for p in paragraphs(RAW)]
+    assert ids == ["title", "1", "1a", "1b", "1c", "1d", "1e", "2", "2a", "2b", "2c", "2d"]
+
+
+def test_pdf_artefacts_removed():
+    title = paragraphs(RAW)[0].text
+    assert title.startswith("UK-France Summit 3rd March 2016")
+    assert all("  " not in p.text for p in paragraphs(RAW))
+
+
+def test_pages_follow_the_page_breaks():
+    pages = {p.paragraph_id: p.page for p in paragraphs(RAW)}
+    assert (pages["1c"], pages["1d"], pages["2b"], pages["2c"]) == (1, 2, 2, 3)
+
+
+def test_bullets_kept_one_per_line():
+    para_2b = next(p for p in paragraphs(RAW) if p.paragraph_id == "2b")
+    bullets = [line for line in para_2b.text.split("\n") if line.startswith("- ")]
+    assert len(bullets) == 4
+
+
+def test_section_headings():
+    by_id = {p.paragraph_id: p for p in paragraphs(RAW)}
+    assert by_id["1"].heading.endswith("in the Calais region.")
+    assert by_id["2d"].heading == "Enhanced action on migration issues at European and international level"
+
+
+def test_paragraphs_csv_is_the_derivation():
+    rows = load_rows(PACKAGE_DIR / "data" / "paragraphs.csv")
+    assert [r["text"] for r in rows] == [p.text for p in paragraphs(RAW)]
