@@ -1,0 +1,178 @@
+/* Site behaviour: charts (plotly.js loaded only where a chart is), table filters and sorting,
+   focusable term tooltips. Runs on every page view, including after instant navigation. */
+(function () {
+  "use strict";
+  var plotly = null;
+
+  function loadPlotly() {
+    if (window.Plotly) return Promise.resolve(window.Plotly);
+    if (!plotly) {
+      plotly = new Promise(function (resolve, reject) {
+        var s = document.createElement("script");
+        s.src = new URL("assets/javascripts/plotly-basic.min.js", __md_scope).href;
+        s.onload = function () { resolve(window.Plotly); };
+        s.onerror = reject;
+        document.head.appendChild(s);
+      });
+    }
+    return plotly;
+  }
+
+  /* Chart colours follow the theme: read them from material's CSS variables. */
+  function themed(layout) {
+    var css = getComputedStyle(document.body);
+    var fg = css.getPropertyValue("--md-default-fg-color").trim() || "#000";
+    var grid = css.getPropertyValue("--md-default-fg-color--lightest").trim() || "#ddd";
+    var out = JSON.parse(JSON.stringify(layout));
+    out.font = Object.assign({}, out.font, { color: fg });
+    ["xaxis", "yaxis"].forEach(function (axis) {
+      out[axis] = Object.assign({}, out[axis], { gridcolor: grid, linecolor: grid, zerolinecolor: grid });
+    });
+    return out;
+  }
+
+  /* Give the toolbar's buttons accessible names (plotly.js only sets data-title). */
+  function nameToolbar(node) {
+    node.querySelectorAll(".modebar-btn").forEach(function (btn) {
+      var name = btn.getAttribute("data-title");
+      if (name) { btn.setAttribute("aria-label", name); btn.setAttribute("role", "button"); }
+      if (!btn.hasAttribute("tabindex")) btn.setAttribute("tabindex", "0");
+    });
+  }
+
+  function drawCharts(root) {
+    var nodes = root.querySelectorAll("[data-chart]");
+    if (!nodes.length) return;
+    loadPlotly().then(function (Plotly) {
+      nodes.forEach(function (node) {
+        var spec = JSON.parse(document.getElementById(node.dataset.chart).textContent);
+        node.hidden = false;
+        node._spec = spec;
+        Plotly.newPlot(node, spec.data, themed(spec.layout), spec.config).then(function () {
+          nameToolbar(node);
+          node.setAttribute("data-drawn", "true");
+        });
+      });
+    });
+  }
+
+  function restyleCharts() {
+    if (!window.Plotly) return;
+    document.querySelectorAll("[data-chart][data-drawn]").forEach(function (node) {
+      window.Plotly.relayout(node, themed(node._spec.layout));
+    });
+  }
+
+  function resizeCharts(root) {
+    if (!window.Plotly) return;
+    root.querySelectorAll("[data-chart][data-drawn]").forEach(function (node) {
+      window.Plotly.Plots.resize(node);
+    });
+  }
+
+  /* Sortable, filterable tables: the plain table works without JavaScript. */
+  function enhanceTable(table) {
+    if (table.dataset.enhanced) return;
+    table.dataset.enhanced = "true";
+    var body = table.tBodies[0];
+    var rows = Array.prototype.slice.call(body.rows);
+    var status = document.createElement("p");
+    status.className = "table-status";
+    status.setAttribute("role", "status");
+
+    if (table.dataset.filters) {
+      var filters = JSON.parse(table.dataset.filters);
+      var form = document.createElement("form");
+      form.className = "table-filters";
+      form.setAttribute("aria-label", "Filter the table");
+      Object.keys(filters).forEach(function (key) {
+        var id = table.id + "-filter-" + key;
+        var wrap = document.createElement("span");
+        var lab = document.createElement("label");
+        lab.htmlFor = id;
+        lab.textContent = key.charAt(0).toUpperCase() + key.slice(1) + " ";
+        var select = document.createElement("select");
+        select.id = id;
+        select.name = key;
+        select.add(new Option("All", ""));
+        Object.keys(filters[key]).forEach(function (value) {
+          if (rows.some(function (r) { return r.dataset[key] === value; })) {
+            select.add(new Option(filters[key][value], value));
+          }
+        });
+        wrap.appendChild(lab);
+        wrap.appendChild(select);
+        form.appendChild(wrap);
+      });
+      form.addEventListener("submit", function (ev) { ev.preventDefault(); });
+      form.addEventListener("change", function () {
+        var shown = 0;
+        rows.forEach(function (row) {
+          var keep = Array.prototype.every.call(form.elements, function (el) {
+            return !el.value || row.dataset[el.name] === el.value;
+          });
+          row.hidden = !keep;
+          if (keep) shown += 1;
+        });
+        status.textContent = "Showing " + shown + " of " + rows.length + " rows.";
+      });
+      var wrapper = table.closest(".md-typeset__scrollwrap") || table;
+      wrapper.parentNode.insertBefore(form, wrapper);
+      wrapper.parentNode.insertBefore(status, wrapper);
+    }
+
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, index) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "sort-button";
+      button.textContent = th.textContent;
+      th.textContent = "";
+      th.appendChild(button);
+      button.addEventListener("click", function () {
+        var ascending = th.getAttribute("aria-sort") !== "ascending";
+        Array.prototype.forEach.call(table.tHead.rows[0].cells, function (c) { c.removeAttribute("aria-sort"); });
+        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+        var key = function (row) {
+          var cell = row.cells[index];
+          var v = cell.querySelector("[data-sort-value]");
+          return v ? parseFloat(v.dataset.sortValue) : cell.textContent.trim().toLowerCase();
+        };
+        rows.slice().sort(function (a, b) {
+          var x = key(a), y = key(b);
+          var c = (typeof x === "number" && typeof y === "number") ? x - y : String(x).localeCompare(String(y), "en", { numeric: true });
+          return ascending ? c : -c;
+        }).forEach(function (row) { body.appendChild(row); });
+        status.textContent = "Sorted by " + button.textContent + ", " + (ascending ? "ascending" : "descending") + ".";
+      });
+    });
+  }
+
+  /* Abbreviations outside links get focus, so keyboard users see their definition too. */
+  function focusableTerms(root) {
+    root.querySelectorAll("abbr[title]").forEach(function (abbr) {
+      if (!abbr.closest("a") && !abbr.hasAttribute("tabindex")) abbr.setAttribute("tabindex", "0");
+    });
+  }
+
+  function init() {
+    var root = document.querySelector(".md-content") || document;
+    drawCharts(root);
+    root.querySelectorAll("table[data-sortable]").forEach(enhanceTable);
+    focusableTerms(root);
+  }
+
+  if (typeof document$ !== "undefined") {
+    document$.subscribe(init);
+  } else {
+    document.addEventListener("DOMContentLoaded", init);
+  }
+
+  new MutationObserver(restyleCharts).observe(document.body, {
+    attributes: true, attributeFilter: ["data-md-color-scheme"]
+  });
+  document.addEventListener("change", function (ev) {
+    if (ev.target.matches && ev.target.matches(".tabbed-set > input")) {
+      resizeCharts(ev.target.parentNode);
+    }
+  });
+})();

@@ -1,0 +1,185 @@
+"""Plotly charts built from the package. Each chart carries its summary sentence and data table.
+
+Charts are returned as specs (traces, layout, config) for scripts/render.py to embed as JSON;
+docs/assets/javascripts/site.js draws them with the site's own copy of plotly.js.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from scripts.derive import (ACTOR_LABELS, THEME_LABELS, Site, format_money, format_number)
+
+# Okabe-Ito: distinguishable with the common forms of colour blindness, readable on light and dark.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]
+FONT = "-apple-system, BlinkMacSystemFont, Helvetica, Arial, sans-serif"
+CONFIG = {
+    "displaylogo": False,
+    "showSendToCloud": False,  # plotly.js would otherwise offer to upload the chart
+    "responsive": True,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "zoom2d", "pan2d", "zoomIn2d",
+                               "zoomOut2d", "autoScale2d", "toggleSpikelines",
+                               "hoverClosestCartesian", "hoverCompareCartesian"],
+}
+
+
+@dataclass
+class Chart:
+    chart_id: str
+    title: str
+    summary: str
+    figure: go.Figure
+    columns: list[str]
+    rows: list[list[str]]
+
+    def spec(self) -> str:
+        """The chart as JSON, with `<` escaped so no cell can close the surrounding script tag."""
+        config = {**CONFIG, "toImageButtonOptions": {"filename": f"amiens-annex-{self.chart_id}"}}
+        payload = pio.to_json({"data": self.figure.to_plotly_json()["data"],
+                               "layout": self.figure.to_plotly_json()["layout"],
+                               "config": config}, pretty=False, validate=False)
+        return payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def base_layout(fig: go.Figure, **kw) -> go.Figure:
+    defaults = dict(template="none", font={"family": FONT, "size": 14}, height=360,
+                    margin={"l": 60, "r": 20, "t": 20, "b": 60}, paper_bgcolor="rgba(0,0,0,0)",
+                    plot_bgcolor="rgba(0,0,0,0)", legend={"orientation": "h", "y": -0.25})
+    fig.update_layout(**{**defaults, **kw})
+    return fig
+
+
+def ordinal_list(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def funding(site: Site) -> Chart:
+    """Both UK amounts in their own currency, with a derived pound equivalent clearly labelled."""
+    items = site.funding()
+    names, stated, derived_gbp, texts, rows, parts = [], [], [], [], [], []
+    for item in items:
+        f, conv = item["figure"], item["conversion"]
+        gbp = item["value"] if f["unit"] == "GBP" else (conv.amount if conv else None)
+        is_derived = f["unit"] != "GBP"
+        names.append(f["metric"])
+        stated.append(None if is_derived else gbp)
+        derived_gbp.append(gbp if is_derived else None)
+        texts.append(f["as_stated"] + (f" ≈ {format_money(gbp, 'GBP')} (derived)" if is_derived else ""))
+        when = f["period_as_stated"] or f["period"] or "period not stated"
+        rows.append([f["metric"], f["as_stated"], f["unit"], format_number(item["value"]), when,
+                     format_money(gbp, "GBP") + (" (derived)" if is_derived else " (as stated)"),
+                     conv.method if conv and is_derived else "—"])
+        parts.append(f"{f['as_stated']} ({f['metric']}, {when})")
+    fig = go.Figure()
+    fig.add_bar(name="Stated in pounds", y=names, x=stated, orientation="h", marker_color=PALETTE[0],
+                text=[t if s is not None else "" for t, s in zip(texts, stated)], textposition="auto")
+    fig.add_bar(name="Stated in euros, shown in pounds (derived)", y=names, x=derived_gbp,
+                orientation="h", marker={"color": PALETTE[1], "pattern": {"shape": "/"}},
+                text=[t if d is not None else "" for t, d in zip(texts, derived_gbp)], textposition="auto")
+    base_layout(fig, barmode="overlay", xaxis={"title": {"text": "Pounds sterling (GBP)"}, "tickprefix": "£"},
+                yaxis={"automargin": True}, margin={"l": 20, "r": 20, "t": 20, "b": 60})
+    conv_notes = [i["conversion"] for i in items if i["figure"]["unit"] == "EUR" and i["conversion"]]
+    summary = f"The annex states {len(items)} UK amounts: {ordinal_list(parts)}."
+    if conv_notes:
+        c = conv_notes[0]
+        summary += (f" At the reference rate of {dt.date.fromisoformat(c.rate_date):%-d %B %Y} ({c.rate} pounds to the euro) the euro amount is "
+                    f"about {format_money(c.amount, 'GBP')}: a derived figure, not the annex's.")
+    return Chart("funding", "UK funding stated in the annex", summary, fig,
+                 ["Figure", "As stated", "Currency", "Value", "Period", "In pounds", "Method"], rows)
+
+
+def networks(site: Site) -> Chart:
+    series = site.series("criminal-networks-calais")
+    years = [f["period"] for f in series]
+    values = [float(f["value"]) for f in series]
+    fig = go.Figure()
+    fig.add_bar(x=years, y=values, marker_color=PALETTE[0], text=[format_number(v) for v in values],
+                textposition="auto", name="Networks dismantled")
+    base_layout(fig, xaxis={"type": "category", "title": {"text": "Year"}},
+                yaxis={"title": {"text": "Networks dismantled"}, "rangemode": "tozero"}, showlegend=False)
+    summary = (f"{series[0]['metric']}: " + ordinal_list([f"{format_number(v)} in {y}" for y, v in zip(years, values)])
+               + (f", {values[-1] / values[0]:.1f} times as many in {years[-1]} as in {years[0]}." if len(values) > 1 and values[0] else "."))
+    rows = [[f["period"], f["as_stated"], format_number(float(f["value"])), f["paragraph_id"]] for f in series]
+    return Chart("networks", "Criminal networks dismantled in Calais", summary, fig,
+                 ["Year", "As stated", "Networks", "Paragraph"], rows)
+
+
+def reception(site: Site) -> Chart:
+    pairs = site.paired_capacity()
+    names = [p["subject"].replace("-", " ").capitalize() for p in pairs]
+    cap = [float(p["capacity"]["value"]) for p in pairs]
+    occ = [float(p["occupancy"]["value"]) for p in pairs]
+    fig = go.Figure()
+    fig.add_bar(name="Places (capacity)", x=names, y=cap, marker_color=PALETTE[0],
+                text=[format_number(v) for v in cap], textposition="auto")
+    fig.add_bar(name="People hosted (occupancy)", x=names, y=occ,
+                marker={"color": PALETTE[1], "pattern": {"shape": "."}},
+                text=[format_number(v) for v in occ], textposition="auto")
+    base_layout(fig, barmode="group", yaxis={"title": {"text": "Places or people"}, "rangemode": "tozero"})
+    parts = [f"{n}: {format_number(o)} people in {format_number(c)} places ({o / c:.0%})"
+             for n, c, o in zip(names, cap, occ)]
+    summary = "Capacity against occupancy on the annex's date. " + "; ".join(parts) + "."
+    rows = [[n, p["capacity"]["as_stated"], p["occupancy"]["as_stated"], f"{o / c:.0%}", p["capacity"]["paragraph_id"]]
+            for n, p, c, o in zip(names, pairs, cap, occ)]
+    return Chart("reception", "Reception capacity against occupancy", summary, fig,
+                 ["Facility", "Capacity (as stated)", "Occupancy (as stated)", "Occupied", "Paragraph"], rows)
+
+
+def commitments(site: Site) -> Chart:
+    counts = site.commitment_counts()
+    themes = [t for t in site.enum("commitments", "theme") if any(counts.get((t, a)) for a in ACTOR_LABELS)]
+    actors = [a for a in site.enum("commitments", "actor") if any(counts.get((t, a)) for t in themes)]
+    fig = go.Figure()
+    for i, actor in enumerate(actors):
+        fig.add_bar(name=ACTOR_LABELS[actor], x=[THEME_LABELS[t] for t in themes],
+                    y=[counts.get((t, actor), 0) for t in themes], marker_color=PALETTE[i % len(PALETTE)])
+    base_layout(fig, barmode="stack", yaxis={"title": {"text": "Commitments"}, "dtick": 1},
+                xaxis={"automargin": True}, height=420)
+    total = sum(counts.values())
+    by_theme = sorted(((sum(counts.get((t, a), 0) for a in actors), t) for t in themes), reverse=True)
+    by_actor = [(sum(counts.get((t, a), 0) for t in themes), a) for a in actors]
+    summary = (f"The annex makes {total} commitments. The most concern {THEME_LABELS[by_theme[0][1]].lower()} "
+               f"({by_theme[0][0]}). By actor: " + ordinal_list([f"{ACTOR_LABELS[a]} {n}" for n, a in by_actor]) + ".")
+    rows = [[THEME_LABELS[t]] + [str(counts.get((t, a), 0)) for a in actors]
+            + [str(sum(counts.get((t, a), 0) for a in actors))] for t in themes]
+    return Chart("commitments", "Commitments by theme and actor", summary, fig,
+                 ["Theme"] + [ACTOR_LABELS[a] for a in actors] + ["Total"], rows)
+
+
+def timeline(site: Site) -> Chart:
+    events = site.events
+    corrected = [e for e in events if e["note_type"] == "correction"]
+    fig = go.Figure()
+    for i, (name, group, symbol) in enumerate([
+            ("Date as the annex states it", [e for e in events if e["note_type"] != "correction"], "circle"),
+            ("Date the annex gets wrong (see note)", corrected, "x")]):
+        if not group:
+            continue
+        fig.add_scatter(
+            name=name, mode="markers+text", x=[e["date"] for e in group],
+            y=[(idx % 3) + 1 for idx, _ in enumerate(group)],
+            text=[e["as_stated"] for e in group], textposition="top center",
+            hovertext=[e["description"] for e in group], hoverinfo="text+x",
+            marker={"size": 14, "symbol": symbol, "color": PALETTE[i * 5]})
+    base_layout(fig, yaxis={"visible": False, "range": [0, 4.5]},
+                xaxis={"type": "date", "title": {"text": "Date"}})
+    first, last = dt.date.fromisoformat(events[0]["date"]), dt.date.fromisoformat(events[-1]["date"])
+    summary = (f"{len(events)} dated events, from {first:%-d %B %Y} to {last:%-d %B %Y}"
+               + (f"; {len(corrected)} date in the annex is wrong: " + ", ".join(
+                   f"{e['description'].rstrip('.')} ({e['as_stated']})" for e in corrected) if corrected else "")
+               + ".")
+    rows = [[e["date"], e["as_stated"], e["description"], e["paragraph_id"],
+             (e["note_type"] + ": " + e["note"]) if e["note"] else ""] for e in events]
+    return Chart("timeline", "Timeline of the dates the annex names", summary, fig,
+                 ["Date", "As stated", "Event", "Paragraph", "Note"], rows)
+
+
+CHARTS = {"funding": funding, "networks": networks, "reception": reception,
+          "commitments": commitments, "timeline": timeline}
+
+
+def build(site: Site, chart_id: str) -> Chart:
+    return CHARTS[chart_id](site)

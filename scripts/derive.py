@@ -1,0 +1,164 @@
+"""Derive what the site shows from the package: lookups, labels, conversions and counts.
+
+Nothing here is typed in: every number comes from the CSVs, and every derived number (a
+currency conversion) carries the rate and method that produced it.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from scripts.annex_text import squash
+from scripts.package import load_descriptor, load_tables
+from scripts.paths import DESCRIPTOR
+
+ACTOR_LABELS = {"UK": "United Kingdom", "France": "France", "both": "UK and France", "EU": "European Union"}
+THEME_LABELS = {
+    "border_security": "Border security", "organised_crime": "Organised crime",
+    "reception": "Reception", "returns": "Returns", "asylum_dublin": "Asylum (Dublin III)",
+    "eu_external_borders": "EU external borders", "countries_of_origin": "Countries of origin",
+}
+CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€"}
+
+
+def enum(descriptor: dict, resource: str, name: str) -> list[str]:
+    """The allowed values of a field, in schema order: the order charts and filters use."""
+    for r in descriptor["resources"]:
+        if r["name"] == resource:
+            for f in r["schema"]["fields"]:
+                if f["name"] == name:
+                    return list(f.get("constraints", {}).get("enum", []))
+    raise KeyError(f"{resource}.{name}")
+
+
+def label(value: str) -> str:
+    """A readable label for an enum value without its own table."""
+    return ACTOR_LABELS.get(value) or THEME_LABELS.get(value) or value.replace("_", " ").capitalize()
+
+
+def format_number(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+def format_money(value: float, currency: str) -> str:
+    """£63,000,000 → "£63.0m": a short form for derived amounts (figures keep `as_stated`)."""
+    symbol = CURRENCY_SYMBOLS.get(currency, currency + " ")
+    return f"{symbol}{value / 1e6:,.1f}m" if value >= 1e6 else f"{symbol}{format_number(value)}"
+
+
+@dataclass
+class Conversion:
+    """A derived amount: never shown without its rate, date and source."""
+    amount: float
+    currency: str
+    rate: float
+    rate_date: str
+    source: str
+    method: str
+
+
+@dataclass
+class Site:
+    descriptor: dict
+    tables: dict[str, list[dict[str, str]]]
+    base: Path = field(default=DESCRIPTOR.parent)
+
+    @classmethod
+    def load(cls, descriptor_path: Path = DESCRIPTOR) -> "Site":
+        tables = {name: [row.values for row in rows] for name, rows in load_tables(descriptor_path).items()}
+        return cls(load_descriptor(descriptor_path), tables, descriptor_path.parent)
+
+    # -- tables and lookups -----------------------------------------------------------------
+    @property
+    def version(self) -> str:
+        return self.descriptor.get("version", "")
+
+    @property
+    def document(self) -> dict[str, str]:
+        return self.tables["documents"][0]
+
+    def rows(self, name: str) -> list[dict[str, str]]:
+        return self.tables.get(name, [])
+
+    @cached_property
+    def paragraphs(self) -> dict[str, dict[str, str]]:
+        return {p["paragraph_id"]: p for p in self.rows("paragraphs")}
+
+    @cached_property
+    def figures(self) -> dict[str, dict[str, str]]:
+        return {f["figure_id"]: f for f in self.rows("figures")}
+
+    @cached_property
+    def commitments(self) -> dict[str, dict[str, str]]:
+        return {c["commitment_id"]: c for c in self.rows("commitments")}
+
+    @cached_property
+    def terms(self) -> dict[str, dict[str, str]]:
+        return {t["term_id"]: t for t in self.rows("terms")}
+
+    @cached_property
+    def events(self) -> list[dict[str, str]]:
+        return sorted(self.rows("events"), key=lambda e: (e["date"], e["event_id"]))
+
+    def commitments_for_figure(self, figure_id: str) -> list[dict[str, str]]:
+        return [c for c in self.rows("commitments") if figure_id in c["figure_ids"].split()]
+
+    def figures_for_commitment(self, commitment: dict[str, str]) -> list[dict[str, str]]:
+        return [self.figures[f] for f in commitment["figure_ids"].split() if f in self.figures]
+
+    def schema(self, name: str) -> dict:
+        return next(r for r in self.descriptor["resources"] if r["name"] == name)
+
+    def enum(self, resource: str, name: str) -> list[str]:
+        return enum(self.descriptor, resource, name)
+
+    # -- derived values -----------------------------------------------------------------------
+    def convert(self, amount: float, currency: str, to: str) -> Conversion | None:
+        """Convert with the package's reference rate for the document's date, either way round."""
+        for rate in self.rows("exchange_rates"):
+            r = float(rate["rate"])
+            if (rate["base_currency"], rate["quote_currency"]) == (currency, to):
+                value, how = amount * r, f"multiplied by {rate['rate']}"
+            elif (rate["base_currency"], rate["quote_currency"]) == (to, currency):
+                value, how = amount / r, f"divided by {rate['rate']}"
+            else:
+                continue
+            method = (f"{format_money(amount, currency)} {how}, the {rate['base_currency']}/"
+                      f"{rate['quote_currency']} reference rate of {rate['date']}")
+            return Conversion(value, to, r, rate["date"], rate["source"], method)
+        return None
+
+    def funding(self) -> list[dict]:
+        """Each stated amount of money, with its conversion into the other currency (derived)."""
+        out = []
+        for f in self.rows("figures"):
+            if f["unit"] not in CURRENCY_SYMBOLS:
+                continue
+            other = "EUR" if f["unit"] == "GBP" else "GBP"
+            out.append({"figure": f, "value": float(f["value"]),
+                        "conversion": self.convert(float(f["value"]), f["unit"], other)})
+        return out
+
+    def commitment_counts(self) -> dict[tuple[str, str], int]:
+        """Commitments per (theme, actor)."""
+        return Counter((c["theme"], c["actor"]) for c in self.rows("commitments"))
+
+    def paired_capacity(self) -> list[dict]:
+        """Subjects with both a capacity and an occupancy figure: places against people hosted."""
+        by_subject: dict[str, dict[str, dict]] = defaultdict(dict)
+        for f in self.rows("figures"):
+            if f["measure"] in ("capacity", "occupancy"):
+                by_subject[f["subject"]][f["measure"]] = f
+        return [{"subject": s, **m} for s, m in by_subject.items() if {"capacity", "occupancy"} <= m.keys()]
+
+    def series(self, subject: str) -> list[dict[str, str]]:
+        """Figures of one subject with a period, in period order (networks per year)."""
+        return sorted((f for f in self.rows("figures") if f["subject"] == subject and f["period"]),
+                      key=lambda f: f["period"])
+
+    def quote_span(self, paragraph_id: str, quote: str) -> tuple[int, int] | None:
+        text = squash(self.paragraphs.get(paragraph_id, {}).get("text", ""))
+        at = text.find(squash(quote))
+        return (at, at + len(squash(quote))) if at >= 0 and quote else None

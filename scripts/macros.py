@@ -1,0 +1,69 @@
+"""mkdocs-macros entry point: only `define_env`, so a move to Zensical (which emulates it) stays easy.
+
+Macros return HTML built by scripts/render.py from the CSVs, read afresh on every build.
+"""
+from __future__ import annotations
+
+from scripts import render
+from scripts.derive import Site
+
+
+def define_env(env) -> None:
+    site = Site.load()
+    site_url = env.conf.get("site_url") or ""
+
+    def here() -> str:
+        return env.page.url if env.page else ""
+
+    env.variables["package"] = {
+        "version": site.version,
+        "counts": {name: len(rows) for name, rows in site.tables.items()},
+        "document": site.document,
+    }
+
+    @env.macro
+    def annex_text() -> str:
+        """The annex, paragraph by paragraph, with every figure, date, term and commitment linked."""
+        return render.annex(site, here())
+
+    @env.macro
+    def figures_table() -> str:
+        return render.figures_table(site, here())
+
+    @env.macro
+    def commitments_table() -> str:
+        return render.commitments_table(site, here())
+
+    @env.macro
+    def glossary() -> str:
+        return render.glossary(site, here())
+
+    @env.macro
+    def timeline() -> str:
+        return render.timeline(site, here())
+
+    @env.macro
+    def chart(chart_id: str) -> str:
+        return render.chart(site, chart_id)
+
+    @env.macro
+    def chart_tabs(*chart_ids: str) -> str:
+        return render.chart_tabs(site, list(chart_ids))
+
+    @env.macro
+    def key_figures() -> str:
+        return render.key_figures(site, here())
+
+    @env.macro
+    def data_dictionary() -> str:
+        return render.data_dictionary(site)
+
+    @env.macro
+    def downloads() -> str:
+        return render.downloads(site, here())
+
+    @env.macro
+    def site_citation() -> str:
+        doc = site.document
+        return render.e(f"Amiens annex open data, version {site.version}: {doc['event']}, {doc['place']}, "
+                        f"{render.long_date(doc['date'])}, {doc['title']}. {site_url}")

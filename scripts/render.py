@@ -1,0 +1,409 @@
+"""Render the package as HTML and Markdown for the site. Text from the data is always escaped.
+
+Macro output is inserted after Jinja has run, so data is never evaluated as a template; record
+pages are generated with `render_macros: false` for the same reason. HTML blocks are emitted on
+single lines so that Markdown never reads data inside them as Markdown.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import posixpath
+import re
+from dataclasses import dataclass
+
+from scripts import charts as charts_mod
+from scripts.annex_text import squash
+from scripts.derive import ACTOR_LABELS, THEME_LABELS, Site, format_number, label
+from scripts.quantities import find_phrase
+
+MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~^=:])")
+
+
+def e(text: object) -> str:
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def md(text: str) -> str:
+    """Escape data for a Markdown line (a heading): HTML-escaped, Markdown syntax disarmed."""
+    return MD_SPECIAL.sub(r"\\\1", e(squash(text)))
+
+
+def one_line(fragment: str) -> str:
+    return fragment.replace("\r", " ").replace("\n", " ")
+
+
+def rel(from_url: str, to_url: str) -> str:
+    """Relative link between two site URLs ("" is home; "figures/x/"; fragments allowed)."""
+    path, _, fragment = to_url.partition("#")
+    base = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url) + "/"
+    out = posixpath.relpath(path or ".", base or ".")
+    is_dir = not path or path.endswith("/")
+    out = "./" if out == "." else out + ("/" if is_dir and not out.endswith("/") else "")
+    return out + (f"#{fragment}" if fragment else "")
+
+
+# -- addresses --------------------------------------------------------------------------------
+def figure_url(fid: str) -> str: return f"figures/{fid}/"
+def commitment_url(cid: str) -> str: return f"commitments/{cid}/"
+def term_url(tid: str) -> str: return f"glossary/{tid}/"
+def paragraph_url(pid: str) -> str: return f"annex/#para-{pid}"
+def event_url(eid: str) -> str: return f"timeline/#event-{eid}"
+
+
+def long_date(iso: str) -> str:
+    return f"{dt.date.fromisoformat(iso):%-d %B %Y}"
+
+
+def table(columns: list[str], rows: list[list[str]], caption: str = "", attrs: str = "",
+          row_attrs: list[str] | None = None) -> str:
+    """A table from cells that are already HTML (escape text with e() first)."""
+    head = "".join(f'<th scope="col">{c}</th>' for c in columns)
+    body = "".join(
+        f"<tr{(' ' + row_attrs[i]) if row_attrs else ''}>" + "".join(
+            (f'<th scope="row">{c}</th>' if j == 0 else f"<td>{c}</td>") for j, c in enumerate(r)) + "</tr>"
+        for i, r in enumerate(rows))
+    cap = f"<caption>{caption}</caption>" if caption else ""
+    return f'<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table {attrs}>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div></div>'
+
+
+def dl(items: list[tuple[str, str]]) -> str:
+    return '<dl class="record-facts">' + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in items if v) + "</dl>"
+
+
+# -- the annex, marked up ---------------------------------------------------------------------
+@dataclass
+class Mark:
+    start: int
+    end: int
+    open: str
+    close: str
+    container: bool = False
+
+
+def _overlap(a: Mark, b: Mark) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def _inside(a: Mark, b: Mark) -> bool:
+    return b.start <= a.start and a.end <= b.end
+
+
+def paragraph_marks(site: Site, pid: str, page_url: str) -> list[Mark]:
+    """Links from the paragraph's words to every figure, date, term and commitment they state."""
+    text = squash(site.paragraphs[pid]["text"])
+    marks: list[Mark] = []
+    for n, c in enumerate(site.rows("commitments"), start=1):
+        span = site.quote_span(pid, c["quote"]) if c["paragraph_id"] == pid else None
+        if span:
+            ref = (f'<a class="annex-ref" href="{rel(page_url, commitment_url(c["commitment_id"]))}" '
+                   f'aria-label="Commitment {n}: {e(c["summary"])}">C{n}</a>')
+            marks.append(Mark(*span, f'<mark class="annex-commitment" id="c-{e(c["commitment_id"])}">',
+                              f"</mark><sup>{ref}</sup>", container=True))
+    for name, field, url, cls in (("figures", "as_stated", figure_url, "figure"),
+                                  ("events", "as_stated", None, "date")):
+        for r in site.rows(name):
+            if r["paragraph_id"] != pid:
+                continue
+            span = site.quote_span(pid, r["quote"])
+            at = find_phrase(squash(r["quote"]), squash(r[field])) if span else -1
+            if at < 0:
+                continue
+            start = span[0] + at
+            if name == "figures":
+                href = rel(page_url, url(r["figure_id"]))
+                open_ = f'<a class="annex-mark annex-mark--figure" href="{href}" title="{e(r["metric"])}">'
+                close = "</a>"
+            else:
+                href = rel(page_url, event_url(r["event_id"]))
+                note = f" (note: {r['note']})" if r["note_type"] == "correction" else ""
+                open_ = (f'<a class="annex-mark annex-mark--date" href="{href}" title="{e(r["description"] + note)}">'
+                         f'<time datetime="{e(r["date"])}">')
+                close = "</time></a>" + ('<sup class="annex-flag">corrected</sup>' if note else "")
+            marks.append(Mark(start, start + len(squash(r[field])), open_, close))
+    for t in site.rows("terms"):
+        # Each term's first use in the paragraph, so the text stays readable.
+        pos = find_phrase(text, t["term"])
+        if pos >= 0:
+            title = f"{t['expansion']}: {t['definition']}" if t["expansion"] else t["definition"]
+            marks.append(Mark(pos, pos + len(t["term"]),
+                              f'<a class="annex-mark annex-mark--term" href="{rel(page_url, term_url(t["term_id"]))}">'
+                              f'<abbr title="{e(title)}">', "</abbr></a>"))
+    return marks
+
+
+def _accept(marks: list[Mark]) -> list[Mark]:
+    """Keep a properly nested set: containers hold leaves; leaves never overlap or straddle."""
+    kept: list[Mark] = []
+    order = sorted(marks, key=lambda m: (not m.container, m.start, -(m.end - m.start)))
+    for m in order:
+        if m.container and any(k.container and _overlap(k, m) for k in kept):
+            continue
+        if not m.container and any(
+                (not k.container and _overlap(k, m)) or (k.container and _overlap(k, m) and not _inside(m, k))
+                for k in kept):
+            continue
+        kept.append(m)
+    return kept
+
+
+def _emit(text: str, lo: int, hi: int, marks: list[Mark]) -> str:
+    out, pos = [], lo
+    for m in sorted((m for m in marks if lo <= m.start and m.end <= hi and not m.container), key=lambda m: m.start):
+        out += [e(text[pos:m.start]), m.open, e(text[m.start:m.end]), m.close]
+        pos = m.end
+    return "".join(out) + e(text[pos:hi])
+
+
+def render_marked(text: str, lo: int, hi: int, marks: list[Mark]) -> str:
+    out, pos = [], lo
+    for c in sorted((m for m in marks if m.container and lo <= m.start and m.end <= hi), key=lambda m: m.start):
+        out += [_emit(text, pos, c.start, marks), c.open, _emit(text, c.start, c.end, marks), c.close]
+        pos = c.end
+    return "".join(out) + _emit(text, pos, hi, marks)
+
+
+def paragraph_body(site: Site, pid: str, page_url: str, start: int = 0) -> str:
+    """The paragraph as HTML: its first line a <p>, bulleted lines a list, marks applied."""
+    lines = site.paragraphs[pid]["text"].split("\n")
+    text = " ".join(lines)
+    marks = _accept(paragraph_marks(site, pid, page_url))
+    parts, offset, bullets = [], 0, []
+    for line in lines:
+        lo, hi = max(offset, start), offset + len(line)
+        if lo < hi:
+            if line.startswith("- "):
+                bullets.append(f"<li>{render_marked(text, lo + 2, hi, marks)}</li>")
+            else:
+                parts.append(f"<p>{render_marked(text, lo, hi, marks)}</p>")
+        offset = hi + 1
+    if bullets:
+        parts.append('<ul class="annex-bullets">' + "".join(bullets) + "</ul>")
+    return "".join(parts)
+
+
+def annex(site: Site, page_url: str) -> str:
+    """The whole annex: Markdown headings (for the table of contents and search) and HTML."""
+    out = []
+    for p in site.rows("paragraphs"):
+        pid = p["paragraph_id"]
+        if pid == "title":
+            out.append(f'<div class="annex-title" id="para-title">{paragraph_body(site, pid, page_url)}</div>')
+        elif p["paragraph_id"] == p["section"]:
+            out.append(f"## {e(pid)}. {md(p['heading'])} {{#para-{pid}}}")
+            intro = paragraph_body(site, pid, page_url, start=len(squash(p["heading"])) + 1)
+            if intro:
+                out.append(f'<div class="annex-para">{intro}</div>')
+        else:
+            out.append(f"### {e(pid)} {{#para-{pid}}}")
+            out.append(f'<div class="annex-para" data-page="{e(p["page"])}">{paragraph_body(site, pid, page_url)}</div>')
+    return "\n\n".join(out) + "\n"
+
+
+def quote_in_context(site: Site, pid: str, quote: str, page_url: str) -> str:
+    """The paragraph with the quote highlighted, and a link to it in the annex."""
+    text = squash(site.paragraphs[pid]["text"])
+    span = site.quote_span(pid, quote)
+    body = (e(text[:span[0]]) + "<mark>" + e(text[span[0]:span[1]]) + "</mark>" + e(text[span[1]:])) if span else e(text)
+    return (f'<blockquote class="record-quote"><p>{body}</p><p class="record-quote__source">'
+            f'Annex on migration, <a href="{rel(page_url, paragraph_url(pid))}">paragraph {e(pid)}</a></p></blockquote>')
+
+
+# -- records ----------------------------------------------------------------------------------
+def citation(site: Site, site_url: str, kind: str, record_id: str, pid: str, url: str) -> str:
+    doc = site.document
+    return (f"{doc['event']}, {doc['place']}, {long_date(doc['date'])}: {doc['title']}, paragraph {pid}. "
+            f"{kind} “{record_id}” in Amiens annex open data, version {site.version}. {site_url}{url}")
+
+
+def front_matter(title: str, description: str) -> str:
+    # JSON strings are valid YAML; the theme prints titles unescaped, so they are escaped here.
+    return ("---\n" f"title: {json.dumps(e(title))}\n" f"description: {json.dumps(e(description))}\n"
+            "render_macros: false\n" "search:\n  boost: 2\n" "---\n\n")
+
+
+def cite_block(text: str) -> str:
+    return f'<h2 id="cite">Cite this</h2><pre class="citation"><code>{e(text)}</code></pre>'
+
+
+def figure_page(site: Site, fid: str, site_url: str) -> str:
+    f = site.figures[fid]
+    url = figure_url(fid)
+    related = site.commitments_for_figure(fid)
+    facts = dl([
+        ("As stated", e(f["as_stated"])),
+        ("Value", f"{e(format_number(float(f['value'])))} {e(f['unit'])}"),
+        ("Qualifier", e(label(f["qualifier"]))),
+        ("Period", e(f["period"]) or "not stated"),
+        ("Period as stated", e(f["period_as_stated"])),
+        ("Actor", e(ACTOR_LABELS[f["actor"]]) if f["actor"] in ACTOR_LABELS else e(f["actor"])),
+        ("Status", e(label(f["status"]))),
+        ("Measure", e(label(f["measure"]))),
+        ("Paragraph", f'<a href="{rel(url, paragraph_url(f["paragraph_id"]))}">{e(f["paragraph_id"])}</a>'),
+        ("Note", e(f["note"])),
+        ("Identifier", f"<code>{e(fid)}</code>"),
+    ])
+    rel_html = "".join(f'<li><a href="{rel(url, commitment_url(c["commitment_id"]))}">{e(c["summary"])}</a></li>'
+                       for c in related)
+    body = (f'<h1>{e(f["as_stated"])}: {e(f["metric"])}</h1>'
+            + quote_in_context(site, f["paragraph_id"], f["quote"], url) + facts
+            + (f'<h2 id="related">Related commitments</h2><ul>{rel_html}</ul>' if related else "")
+            + cite_block(citation(site, site_url, "Figure", fid, f["paragraph_id"], url)))
+    return front_matter(f"{f['as_stated']}: {f['metric']}", f"{f['metric']}: {f['as_stated']} (annex paragraph {f['paragraph_id']})") + \
+        f'<div class="record record--figure">{one_line(body)}</div>\n'
+
+
+def commitment_page(site: Site, cid: str, site_url: str) -> str:
+    c = site.commitments[cid]
+    url = commitment_url(cid)
+    n = list(site.commitments).index(cid) + 1
+    figs = site.figures_for_commitment(c)
+    facts = dl([
+        ("Actor", e(ACTOR_LABELS.get(c["actor"], c["actor"]))),
+        ("Theme", e(THEME_LABELS.get(c["theme"], c["theme"]))),
+        ("Type", e(label(c["type"]))),
+        ("Timeframe", e(c["timeframe_as_stated"] or c["timeframe"]) or "not stated"),
+        ("Paragraph", f'<a href="{rel(url, paragraph_url(c["paragraph_id"]))}">{e(c["paragraph_id"])}</a>'),
+        ("Identifier", f"<code>{e(cid)}</code>"),
+    ])
+    fig_html = "".join(f'<li><a href="{rel(url, figure_url(f["figure_id"]))}">{e(f["as_stated"])}</a>: {e(f["metric"])}</li>'
+                       for f in figs)
+    body = (f"<h1>Commitment {n}: {e(c['summary'])}</h1>"
+            f'<p class="record-summary"><strong>In plain English:</strong> {e(c["summary"])}</p>'
+            + quote_in_context(site, c["paragraph_id"], c["quote"], url) + facts
+            + (f'<h2 id="figures">Related figures</h2><ul>{fig_html}</ul>' if figs else "")
+            + cite_block(citation(site, site_url, "Commitment", cid, c["paragraph_id"], url)))
+    return front_matter(f"Commitment {n}: {c['summary']}", c["summary"]) + \
+        f'<div class="record record--commitment">{one_line(body)}</div>\n'
+
+
+def term_page(site: Site, tid: str, site_url: str) -> str:
+    t = site.terms[tid]
+    url = term_url(tid)
+    ref = (f'<a href="{e(t["reference_url"])}">{e(t["reference"])}</a>' if t["reference_url"] else e(t["reference"]))
+    facts = dl([("Stands for", e(t["expansion"])), ("Kind", e(label(t["kind"]))),
+                ("First named in", f'<a href="{rel(url, paragraph_url(t["paragraph_id"]))}">paragraph {e(t["paragraph_id"])}</a>'),
+                ("Reference", ref)])
+    body = (f"<h1>{e(t['term'])}</h1><p>{e(t['definition'])}</p>" + facts
+            + f'<p><a href="{rel(url, "glossary/")}">All terms</a></p>')
+    return front_matter(t["term"], t["definition"]) + f'<div class="record record--term">{one_line(body)}</div>\n'
+
+
+RECORD_PAGES = {"figures": (figure_url, figure_page), "commitments": (commitment_url, commitment_page),
+                "terms": (term_url, term_page)}
+
+
+# -- index pages ------------------------------------------------------------------------------
+def figures_table(site: Site, page_url: str) -> str:
+    rows = [[f'<a href="{rel(page_url, figure_url(f["figure_id"]))}">{e(f["as_stated"])}</a>', e(f["metric"]),
+             f'<span data-sort-value="{e(f["value"])}">{e(format_number(float(f["value"])))}</span>', e(f["unit"]),
+             e(label(f["qualifier"])), e(f["period_as_stated"] or f["period"]),
+             f'<a href="{rel(page_url, paragraph_url(f["paragraph_id"]))}">{e(f["paragraph_id"])}</a>']
+            for f in site.rows("figures")]
+    return one_line(table(["As stated", "What", "Value", "Unit", "Qualifier", "Period", "Paragraph"], rows,
+                          caption=f"All {len(rows)} figures in the annex", attrs='class="data-table" data-sortable id="figures-table"'))
+
+
+def commitments_table(site: Site, page_url: str) -> str:
+    rows, attrs = [], []
+    for n, c in enumerate(site.rows("commitments"), start=1):
+        rows.append([f'<a href="{rel(page_url, commitment_url(c["commitment_id"]))}">C{n}</a>', e(c["summary"]),
+                     e(ACTOR_LABELS.get(c["actor"], c["actor"])), e(THEME_LABELS.get(c["theme"], c["theme"])),
+                     e(label(c["type"])),
+                     f'<a href="{rel(page_url, paragraph_url(c["paragraph_id"]))}">{e(c["paragraph_id"])}</a>'])
+        attrs.append(f'data-actor="{e(c["actor"])}" data-theme="{e(c["theme"])}"')
+    filters = json.dumps({"actor": {v: ACTOR_LABELS.get(v, v) for v in site.enum("commitments", "actor")},
+                          "theme": {v: THEME_LABELS.get(v, v) for v in site.enum("commitments", "theme")}})
+    return one_line(table(["#", "Commitment (plain English)", "Actor", "Theme", "Type", "Paragraph"], rows,
+                          caption=f"All {len(rows)} commitments in the annex",
+                          attrs=f'class="data-table" data-sortable data-filters="{e(filters)}" id="commitments-table"',
+                          row_attrs=attrs))
+
+
+def glossary(site: Site, page_url: str) -> str:
+    out = []
+    for t in sorted(site.rows("terms"), key=lambda t: t["term"].lower()):
+        out.append(f"## {md(t['term'])} {{#term-{t['term_id']}}}")
+        exp = f"<p><strong>{e(t['expansion'])}</strong></p>" if t["expansion"] else ""
+        out.append(f'<div class="glossary-entry">{exp}<p>{e(t["definition"])}</p><p>'
+                   f'<a href="{rel(page_url, term_url(t["term_id"]))}">More on {e(t["term"])}</a> · '
+                   f'first named in <a href="{rel(page_url, paragraph_url(t["paragraph_id"]))}">paragraph {e(t["paragraph_id"])}</a></p></div>')
+    return "\n\n".join(out) + "\n"
+
+
+def timeline(site: Site, page_url: str) -> str:
+    out = []
+    for ev in site.events:
+        out.append(f"## {md(long_date(ev['date']))}: {md(ev['description'])} {{#event-{ev['event_id']}}}")
+        note = ""
+        if ev["note"]:
+            sources = " ; ".join(f'<a href="{e(s.split()[0])}">{e(s)}</a>' if s.startswith("https://") else e(s)
+                                 for s in (x.strip() for x in ev["note_source"].split(" ; ")) if s)
+            kind = {"correction": "Correction", "ambiguity": "Ambiguity", "context": "Context"}[ev["note_type"]]
+            note = (f'<div class="admonition {"warning" if ev["note_type"] == "correction" else "note"}">'
+                    f'<p class="admonition-title">{kind}</p><p>{e(ev["note"])}</p>'
+                    + (f'<p class="timeline-source">Source: {sources}</p>' if sources else "") + "</div>")
+        out.append(f'<div class="timeline-entry"><p><strong>The annex says:</strong> “{e(ev["as_stated"])}” — '
+                   f'<q>{e(squash(ev["quote"]))}</q> (<a href="{rel(page_url, paragraph_url(ev["paragraph_id"]))}">paragraph {e(ev["paragraph_id"])}</a>)</p>{note}</div>')
+    return "\n\n".join(out) + "\n"
+
+
+def chart(site: Site, chart_id: str) -> str:
+    c = charts_mod.build(site, chart_id)
+    cells = [[e(v) for v in row] for row in c.rows]
+    return one_line(
+        f'<figure class="chart" id="figure-{c.chart_id}">'
+        f'<figcaption><strong>{e(c.title)}.</strong> <span class="chart-summary">{e(c.summary)}</span></figcaption>'
+        f'<div class="chart-canvas" id="chart-{c.chart_id}" data-chart="chart-{c.chart_id}-spec" role="img" tabindex="0" '
+        f'aria-label="{e(c.title)}. {e(c.summary)}" hidden></div>'
+        f'<script type="application/json" id="chart-{c.chart_id}-spec">{c.spec()}</script>'
+        + table([e(x) for x in c.columns], cells, caption=f"Data for the chart: {e(c.title)}", attrs='class="chart-table"')
+        + "</figure>")
+
+
+def chart_tabs(site: Site, chart_ids: list[str], group: int = 1) -> str:
+    """Charts in material's content tabs (its own markup, so the tabs work without JavaScript)."""
+    built = {cid: charts_mod.build(site, cid) for cid in chart_ids}
+    inputs = "".join(f'<input {"checked " if i == 0 else ""}id="__tabbed_{group}_{i + 1}" name="__tabbed_{group}" type="radio">'
+                     for i in range(len(chart_ids)))
+    labels = "".join(f'<label for="__tabbed_{group}_{i + 1}">{e(built[cid].title)}</label>' for i, cid in enumerate(chart_ids))
+    blocks = "".join(f'<div class="tabbed-block">{chart(site, cid)}</div>' for cid in chart_ids)
+    return (f'<div class="tabbed-set tabbed-alternate" data-tabs="{group}:{len(chart_ids)}">{inputs}'
+            f'<div class="tabbed-labels">{labels}</div><div class="tabbed-content">{blocks}</div></div>')
+
+
+def key_figures(site: Site, page_url: str) -> str:
+    cards = "".join(
+        f'<li><a href="{rel(page_url, figure_url(f["figure_id"]))}"><span class="key-figure__value">{e(f["as_stated"])}</span>'
+        f'<span class="key-figure__label">{e(f["metric"])}</span></a></li>'
+        for f in site.rows("figures") if f["measure"] in ("funding", "personnel", "capacity") and f["status"] != "current"
+        or f["subject"] == "criminal-networks-calais")
+    return f'<ul class="key-figures">{cards}</ul>'
+
+
+def data_dictionary(site: Site) -> str:
+    out = []
+    for r in site.descriptor["resources"]:
+        out.append(f"### {md(r.get('title', r['name']))} (`{e(r['name'])}`) {{#dictionary-{r['name']}}}")
+        rows = []
+        for f in r["schema"]["fields"]:
+            cons = f.get("constraints", {})
+            text = "; ".join(f"{k}: {', '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in cons.items())
+            rows.append([f"<code>{e(f['name'])}</code>", e(f["type"]) + (f" ({e(f['format'])})" if f.get("format") else ""),
+                         "yes" if cons.get("required") else "no", e(text), e(f.get("description", ""))])
+        keys = f"Primary key: {', '.join(r['schema'].get('primaryKey', []))}."
+        for fk in r["schema"].get("foreignKeys", []):
+            keys += f" Foreign key: {', '.join(fk['fields'])} → {fk['reference']['resource']}."
+        out.append(f'<p>{e(r.get("description", ""))} {e(keys)}</p>')
+        out.append(one_line(table(["Field", "Type", "Required", "Constraints", "Description"], rows,
+                                  caption=f"Fields of {e(r['name'])}.csv", attrs=f'class="dictionary" id="fields-{e(r["name"])}"')))
+    return "\n\n".join(out) + "\n"
+
+
+def downloads(site: Site, page_url: str) -> str:
+    rows = [[f'{e(r.get("title", r["name"]))}', f'<a href="{rel(page_url, "data/latest/" + r["path"])}" download>{e(r["path"].split("/")[-1])}</a>',
+             str(len(site.rows(r["name"]))), e(r.get("description", ""))] for r in site.descriptor["resources"]]
+    rows.append(["Descriptor", f'<a href="{rel(page_url, "data/latest/datapackage.json")}" download>datapackage.json</a>', "",
+                 "The Frictionless data package descriptor: schemas, sources, licence."])
+    return one_line(table(["Resource", "Download", "Rows", "What it holds"], rows, caption="Downloads", attrs='class="downloads"'))

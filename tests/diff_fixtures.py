@@ -1,0 +1,62 @@
+"""Fixtures for the data diff and release tests: package copies and throwaway git clones.
+
+Import the fixtures into a test module (`from diff_fixtures import two_packages`); pytest only
+finds fixtures defined in conftest.py or imported by name.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from scripts.paths import PACKAGE_DIR, ROOT
+
+# A fixed identity and no user or system git config, so a developer's signing or hooks settings
+# can't change what the tests see.
+GIT_ENV = {
+    **os.environ,
+    "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.invalid",
+    "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.invalid",
+}
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True,
+                          text=True, env=GIT_ENV).stdout
+
+
+@pytest.fixture
+def two_packages(tmp_path: Path) -> tuple[Path, Path]:
+    """(old, new): two identical snapshots of the real package, so a test can edit `new`.
+
+    Both are copied from one snapshot: the real folder may be mid-edit in a working checkout.
+    """
+    old = tmp_path / "old" / "datapackage"
+    shutil.copytree(PACKAGE_DIR, old)
+    new = tmp_path / "new" / "datapackage"
+    shutil.copytree(old, new)
+    return old, new
+
+
+@pytest.fixture
+def clone(tmp_path: Path) -> Path:
+    """A git clone of this repository's committed state (on a branch), for CLI tests."""
+    target = tmp_path / "clone"
+    subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(target)],
+                   check=True, capture_output=True, env=GIT_ENV)
+    git(target, "checkout", "--quiet", "-B", "test-branch")
+    return target
+
+
+def commit_files(repo: Path, sources: dict[str, Path], message: str) -> None:
+    """Copy working files (which may not be committed yet) into a clone, and commit them there."""
+    for rel, source in sources.items():
+        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, repo / rel)
+    git(repo, "add", "--", *sources)
+    if git(repo, "status", "--porcelain"):
+        git(repo, "commit", "--quiet", "-m", message)
