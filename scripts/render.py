@@ -80,6 +80,7 @@ class Mark:
     open: str
     close: str
     container: bool = False
+    once: str = ""  # marks sharing this key: only the first that fits is kept
 
 
 def _overlap(a: Mark, b: Mark) -> bool:
@@ -123,13 +124,14 @@ def paragraph_marks(site: Site, pid: str, page_url: str) -> list[Mark]:
                 close = "</time></a>" + ('<sup class="annex-flag">corrected</sup>' if note else "")
             marks.append(Mark(start, start + len(squash(r[field])), open_, close))
     for t in site.rows("terms"):
-        # Each term's first use in the paragraph, so the text stays readable.
+        # Each term's first free use in the paragraph, so the text stays readable.
+        title = f"{t['expansion']}: {t['definition']}" if t["expansion"] else t["definition"]
         pos = find_phrase(text, t["term"])
-        if pos >= 0:
-            title = f"{t['expansion']}: {t['definition']}" if t["expansion"] else t["definition"]
+        while pos >= 0:
             marks.append(Mark(pos, pos + len(t["term"]),
                               f'<a class="annex-mark annex-mark--term" href="{rel(page_url, term_url(t["term_id"]))}">'
-                              f'<abbr title="{e(title)}">', "</abbr></a>"))
+                              f'<abbr title="{e(title)}">', "</abbr></a>", once=t["term_id"]))
+            pos = find_phrase(text, t["term"], pos + 1)
     return marks
 
 
@@ -138,6 +140,8 @@ def _accept(marks: list[Mark]) -> list[Mark]:
     kept: list[Mark] = []
     order = sorted(marks, key=lambda m: (not m.container, m.start, -(m.end - m.start)))
     for m in order:
+        if m.once and any(k.once == m.once for k in kept):
+            continue
         if m.container and any(k.container and _overlap(k, m) for k in kept):
             continue
         if not m.container and any(
@@ -302,7 +306,7 @@ def figures_table(site: Site, page_url: str) -> str:
              f'<a href="{rel(page_url, paragraph_url(f["paragraph_id"]))}">{e(f["paragraph_id"])}</a>']
             for f in site.rows("figures")]
     return one_line(table(["As stated", "What", "Value", "Unit", "Qualifier", "Period", "Paragraph"], rows,
-                          caption=f"All {len(rows)} figures in the annex", attrs='class="data-table" data-sortable id="figures-table"'))
+                          caption=f"All {len(rows)} figures in the annex", attrs='data-sortable id="figures-table"'))
 
 
 def commitments_table(site: Site, page_url: str) -> str:
@@ -317,7 +321,7 @@ def commitments_table(site: Site, page_url: str) -> str:
                           "theme": {v: THEME_LABELS.get(v, v) for v in site.enum("commitments", "theme")}})
     return one_line(table(["#", "Commitment (plain English)", "Actor", "Theme", "Type", "Paragraph"], rows,
                           caption=f"All {len(rows)} commitments in the annex",
-                          attrs=f'class="data-table" data-sortable data-filters="{e(filters)}" id="commitments-table"',
+                          attrs=f'data-sortable data-filters="{e(filters)}" id="commitments-table"',
                           row_attrs=attrs))
 
 
@@ -358,7 +362,7 @@ def chart(site: Site, chart_id: str) -> str:
         f'<div class="chart-canvas" id="chart-{c.chart_id}" data-chart="chart-{c.chart_id}-spec" role="img" tabindex="0" '
         f'aria-label="{e(c.title)}. {e(c.summary)}" hidden></div>'
         f'<script type="application/json" id="chart-{c.chart_id}-spec">{c.spec()}</script>'
-        + table([e(x) for x in c.columns], cells, caption=f"Data for the chart: {e(c.title)}", attrs='class="chart-table"')
+        + table([e(x) for x in c.columns], cells, caption=f"Data for the chart: {e(c.title)}", attrs='data-kind="chart-data"')
         + "</figure>")
 
 
@@ -376,9 +380,10 @@ def chart_tabs(site: Site, chart_ids: list[str], group: int = 1) -> str:
 def key_figures(site: Site, page_url: str) -> str:
     cards = "".join(
         f'<li><a href="{rel(page_url, figure_url(f["figure_id"]))}"><span class="key-figure__value">{e(f["as_stated"])}</span>'
-        f'<span class="key-figure__label">{e(f["metric"])}</span></a></li>'
-        for f in site.rows("figures") if f["measure"] in ("funding", "personnel", "capacity") and f["status"] != "current"
-        or f["subject"] == "criminal-networks-calais")
+        f'<span class="key-figure__label">{e(f["metric"])}'
+        + (f' ({e(f["period_as_stated"] or f["period"])})' if f["period_as_stated"] or f["period"] else "")
+        + '</span></a></li>'
+        for f in site.rows("figures") if f["status"] != "current" and f["measure"] != "personnel" or f["measure"] == "funding")
     return f'<ul class="key-figures">{cards}</ul>'
 
 
@@ -397,7 +402,7 @@ def data_dictionary(site: Site) -> str:
             keys += f" Foreign key: {', '.join(fk['fields'])} → {fk['reference']['resource']}."
         out.append(f'<p>{e(r.get("description", ""))} {e(keys)}</p>')
         out.append(one_line(table(["Field", "Type", "Required", "Constraints", "Description"], rows,
-                                  caption=f"Fields of {e(r['name'])}.csv", attrs=f'class="dictionary" id="fields-{e(r["name"])}"')))
+                                  caption=f"Fields of {e(r['name'])}.csv", attrs=f'data-kind="dictionary" id="fields-{e(r["name"])}"')))
     return "\n\n".join(out) + "\n"
 
 
@@ -406,4 +411,4 @@ def downloads(site: Site, page_url: str) -> str:
              str(len(site.rows(r["name"]))), e(r.get("description", ""))] for r in site.descriptor["resources"]]
     rows.append(["Descriptor", f'<a href="{rel(page_url, "data/latest/datapackage.json")}" download>datapackage.json</a>', "",
                  "The Frictionless data package descriptor: schemas, sources, licence."])
-    return one_line(table(["Resource", "Download", "Rows", "What it holds"], rows, caption="Downloads", attrs='class="downloads"'))
+    return one_line(table(["Resource", "Download", "Rows", "What it holds"], rows, caption="Downloads", attrs='data-kind="downloads"'))

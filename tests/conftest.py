@@ -69,3 +69,84 @@ def set_cell(descriptor: Path, table: str, key: str, field: str, value: str) -> 
 
 
 __all__ = ["ROOT", "read_table", "write_table", "set_cell", "csv_line_of", "tree_digest"]
+
+
+# -- the built site ---------------------------------------------------------------------------
+import os
+import socket
+import subprocess
+import sys
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+BIN = Path(sys.executable).parent
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def build_site(site_dir: Path, site_url: str, package_dir: Path | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "SITE_URL": site_url, "NO_MKDOCS_2_WARNING": "1"}
+    if package_dir:
+        env["ANNEX_DATAPACKAGE"] = str(package_dir)
+    return subprocess.run([str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(site_dir)],
+                          cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def serve(folder: Path, port: int) -> ThreadingHTTPServer:
+    server = ThreadingHTTPServer(("127.0.0.1", port), partial(QuietHandler, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.fixture(scope="session")
+def site_port() -> int:
+    return free_port()
+
+
+@pytest.fixture(scope="session")
+def site_dir(site_port) -> Path:
+    """The real site, built once per run into site/ from the real package."""
+    target = ROOT / "site"
+    result = build_site(target, f"http://127.0.0.1:{site_port}/")
+    assert result.returncode == 0, result.stderr[-3000:]
+    return target
+
+
+@pytest.fixture(scope="session")
+def base_url(site_dir, site_port):
+    """The built site served on 127.0.0.1, as a browser sees it."""
+    server = serve(site_dir, site_port)
+    yield f"http://127.0.0.1:{site_port}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def site_pages(site: Path) -> list[str]:
+    """Every HTML page of the site as a URL path, except the 404 page."""
+    pages = []
+    for p in site.rglob("index.html"):
+        parts = p.relative_to(site).parts
+        if parts[0] == "data" and len(parts) > 2:
+            continue  # downloads, not pages
+        pages.append("" if p.parent == site else "/".join(parts[:-1]) + "/")
+    return sorted(pages)

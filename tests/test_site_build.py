@@ -1,0 +1,165 @@
+"""The real built site: every record has its page, tables match their CSVs, builds are repeatable."""
+import json
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from conftest import build_site, set_cell, site_pages
+from scripts.package import load_rows
+from scripts.paths import DESCRIPTOR, PACKAGE_DIR
+
+DATA = PACKAGE_DIR / "data"
+
+
+def html(site, path: str) -> str:
+    return (site / path / "index.html").read_text(encoding="utf-8")
+
+
+class Tables(HTMLParser):
+    """Counts body rows per table id."""
+
+    def __init__(self):
+        super().__init__()
+        self.rows, self.stack, self.in_body = {}, [], False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "table":
+            self.stack.append(attrs.get("id", ""))
+            self.rows.setdefault(self.stack[-1], 0)
+        elif tag == "tbody":
+            self.in_body = True
+        elif tag == "tr" and self.in_body and self.stack:
+            self.rows[self.stack[-1]] += 1
+
+    def handle_endtag(self, tag):
+        if tag == "table" and self.stack:
+            self.stack.pop()
+        elif tag == "tbody":
+            self.in_body = False
+
+
+def table_rows(page: str) -> dict[str, int]:
+    parser = Tables()
+    parser.feed(page)
+    return parser.rows
+
+
+@pytest.mark.parametrize("table,key,folder", [("figures", "figure_id", "figures"),
+                                              ("commitments", "commitment_id", "commitments"),
+                                              ("terms", "term_id", "glossary")])
+def test_every_record_has_its_page(site_dir, table, key, folder):
+    for row in load_rows(DATA / f"{table}.csv"):
+        page = site_dir / folder / row[key] / "index.html"
+        assert page.exists(), page
+        assert row[key] in page.read_text(encoding="utf-8")
+
+
+def test_figure_page_holds_its_facts(site_dir):
+    for row in load_rows(DATA / "figures.csv"):
+        page = html(site_dir, f"figures/{row['figure_id']}")
+        text = re.sub(r"<[^>]+>", "", page)
+        assert row["as_stated"] in text and row["unit"] in text
+        assert f"paragraph {row['paragraph_id']}" in text
+        assert "Cite this" in page
+
+
+def test_tables_hold_as_many_rows_as_their_csv(site_dir):
+    assert table_rows(html(site_dir, "figures"))["figures-table"] == len(load_rows(DATA / "figures.csv"))
+    assert table_rows(html(site_dir, "commitments"))["commitments-table"] == len(load_rows(DATA / "commitments.csv"))
+    assert html(site_dir, "glossary").count('class="glossary-entry"') == len(load_rows(DATA / "terms.csv"))
+    assert html(site_dir, "timeline").count('class="timeline-entry"') == len(load_rows(DATA / "events.csv"))
+
+
+def test_every_schema_field_is_on_the_data_dictionary(site_dir):
+    page = html(site_dir, "data")
+    descriptor = json.loads(DESCRIPTOR.read_text(encoding="utf-8"))
+    for resource in descriptor["resources"]:
+        fields = resource["schema"]["fields"]
+        assert table_rows(page)[f"fields-{resource['name']}"] == len(fields)
+        section = page.split(f'id="fields-{resource["name"]}"')[1].split("</table>")[0]
+        for field in fields:
+            assert f"<code>{field['name']}</code>" in section, (resource["name"], field["name"])
+
+
+def test_annex_page_links_every_record(site_dir):
+    page = html(site_dir, "annex")
+    for row in load_rows(DATA / "figures.csv"):
+        assert f'href="../figures/{row["figure_id"]}/"' in page, row["figure_id"]
+    for row in load_rows(DATA / "commitments.csv"):
+        assert f'href="../commitments/{row["commitment_id"]}/"' in page, row["commitment_id"]
+    for row in load_rows(DATA / "events.csv"):
+        assert f'href="../timeline/#event-{row["event_id"]}"' in page, row["event_id"]
+    for row in load_rows(DATA / "terms.csv"):
+        assert f'href="../glossary/{row["term_id"]}/"' in page, row["term_id"]
+    for row in load_rows(DATA / "paragraphs.csv"):
+        assert f'id="para-{row["paragraph_id"]}"' in page
+
+
+def test_terms_are_abbreviations_site_wide(site_dir):
+    page = html(site_dir, "methodology")
+    assert '<abbr title="Regulation (EU) No 604/2013: ' not in page  # methodology names no term…
+    home = html(site_dir, "")
+    assert re.search(r'<abbr title="[^"]+">Dublin III Regulation</abbr>', home)
+
+
+def test_charts_are_embedded_with_fixed_ids_and_tables(site_dir):
+    home = html(site_dir, "")
+    for chart in ("funding", "networks", "reception", "commitments"):
+        assert f'id="chart-{chart}"' in home and f'id="chart-{chart}-spec"' in home
+        spec = json.loads(home.split(f'id="chart-{chart}-spec">')[1].split("</script>")[0])
+        assert spec["config"]["showSendToCloud"] is False and spec["config"]["displaylogo"] is False
+    assert 'id="chart-timeline"' in html(site_dir, "timeline")
+    assert "plotly" not in html(site_dir, "glossary").lower()
+
+
+def test_plotly_is_served_locally(site_dir):
+    import plotly.offline
+    bundle = (site_dir / "assets/javascripts/plotly-basic.min.js").read_text(encoding="utf-8")
+    assert f"v{plotly.offline.get_plotlyjs_version()}" in bundle[:300]
+
+
+def test_no_third_party_resources_in_pages(site_dir, site_port):
+    own = f"http://127.0.0.1:{site_port}/"
+    for path in site_pages(site_dir):
+        page = html(site_dir, path)
+        # Outbound links (<a>) to sources are fine; anything the page loads must be its own.
+        for tag in re.findall(r"<(?:script|link|img|iframe|source|video|audio)\b[^>]*>", page):
+            for url in re.findall(r'(?:src|href)="((?:https?:)?//[^"]+)"', tag):
+                assert url.startswith(own), (path, tag)
+        assert "fonts.googleapis" not in page and "api.github.com" not in page
+
+
+def test_two_builds_are_identical(tmp_path, site_port):
+    url = f"http://127.0.0.1:{site_port}/"
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert build_site(a, url).returncode == 0
+    assert build_site(b, url).returncode == 0
+    pages_a = sorted(p.relative_to(a) for p in a.rglob("*.html"))
+    assert pages_a == sorted(p.relative_to(b) for p in b.rglob("*.html"))
+    for rel in pages_a:
+        assert (a / rel).read_bytes() == (b / rel).read_bytes(), rel
+
+
+def test_invalid_data_fails_the_build(tmp_path, package_copy):
+    line = set_cell(package_copy, "figures", "cao-centres", "value", "103")
+    result = build_site(tmp_path / "site", "http://127.0.0.1:8000/", package_copy.parent)
+    assert result.returncode != 0
+    assert f"figures.csv:{line}: value: 103 disagrees" in result.stderr
+
+
+def test_data_text_is_rendered_as_text(tmp_path, package_copy):
+    hostile = "<script>alert(1)</script> **bold** {{ config.site_name }} {% raw %} [x](http://evil)"
+    set_cell(package_copy, "commitments", "2d-support-border-coast-guard", "summary", hostile)
+    set_cell(package_copy, "terms", "iom", "definition", hostile)
+    set_cell(package_copy, "figures", "cao-centres", "note", hostile)
+    site = tmp_path / "site"
+    result = build_site(site, "http://127.0.0.1:8000/", package_copy.parent)
+    assert result.returncode == 0, result.stderr[-2000:]
+    escaped = "&lt;script&gt;alert(1)&lt;/script&gt; **bold** {{ config.site_name }} {% raw %} [x](http://evil)"
+    for page in ("commitments/2d-support-border-coast-guard", "glossary/iom", "figures/cao-centres",
+                 "commitments", "glossary"):
+        text = (site / page / "index.html").read_text(encoding="utf-8")
+        assert escaped in text, page
+        assert "<script>alert(1)" not in text and "<strong>bold</strong>" not in text
