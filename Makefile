@@ -19,6 +19,7 @@ help:
 	@echo "make build     build the site into site/"
 	@echo "make diff BASE=<rev>  data changes since a git revision"
 	@echo "make bench     benchmarks (prints numbers)"
+	@echo "make release VERSION=X.Y.Z [DRY_RUN=1]  commit and tag a data release (pushes nothing)"
 
 $(PY_STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
@@ -54,6 +55,9 @@ diff: $(PY_STAMP)
 paragraphs: $(PY_STAMP)
 	$(BIN)/python -m scripts.annex_text > datapackage/data/paragraphs.csv.new
 	mv datapackage/data/paragraphs.csv.new datapackage/data/paragraphs.csv
+
+release: $(PY_STAMP)
+	$(BIN)/python -m scripts.release $(VERSION) $(if $(DRY_RUN),--dry-run)
 
 # Maintainers only: re-resolve the pins after changing pyproject.toml or package.json.
 lock:

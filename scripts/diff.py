@@ -23,10 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scripts.package import Row, read_csv, resource_path
-from scripts.paths import PACKAGE_DIR, ROOT
 from scripts.validate import Problem, validate
 
-PACKAGE_REL = PACKAGE_DIR.relative_to(ROOT).as_posix()  # "datapackage", inside any checkout
+# Where the package sits in any checkout of this repository. Not scripts.paths.PACKAGE_DIR:
+# ANNEX_DATAPACKAGE may point that at a copy outside the checkout.
+PACKAGE_REL = "datapackage"
 SCHEMA_ATTRS = ("type", "format", "constraints")
 SCHEMA_KEYS = ("primaryKey", "foreignKeys", "missingValues")
 
@@ -155,11 +156,11 @@ def diff_packages(old_dir: Path, new_dir: Path, old_label: str = "old",
         before, after = old_res.get(name, {}), new_res.get(name, {})
         status = "added" if not before else "removed" if not after else "present"
         schema = after.get("schema") or before.get("schema") or {}
-        keys = schema.get("primaryKey") or [f["name"] for f in schema.get("fields", [])]
+        keys = schema.get("primaryKey") or [f.get("name") for f in schema.get("fields", [])]
         keys = [keys] if isinstance(keys, str) else keys
         rows = row_changes(rows_of(old_dir, before) if before else [],
                            rows_of(new_dir, after) if after else [], keys)
-        if after:
+        if after.get("path"):  # without one, the validator reports the resource itself
             path = resource_path(new_dir / "datapackage.json", after).resolve()
             for change in rows:
                 if change.line is not None:

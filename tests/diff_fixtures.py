@@ -26,7 +26,7 @@ GIT_ENV = {
 
 def git(repo: Path, *args: str) -> str:
     return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True,
-                          text=True, env=GIT_ENV).stdout
+                          text=True, env=GIT_ENV).stdout.strip()
 
 
 @pytest.fixture

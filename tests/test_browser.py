@@ -1,0 +1,126 @@
+"""A real browser (Debian's Chromium, driven by Playwright) on the built site served on 127.0.0.1."""
+from urllib.parse import urlparse
+
+import pytest
+
+from conftest import site_pages
+from scripts.package import load_rows
+from scripts.paths import PACKAGE_DIR
+
+pytestmark = pytest.mark.browser
+DATA = PACKAGE_DIR / "data"
+
+
+@pytest.fixture
+def page(browser, base_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.problems, pg.hosts = [], set()
+    pg.on("console", lambda m: pg.problems.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning") else None)
+    pg.on("pageerror", lambda err: pg.problems.append(f"page error: {err}"))
+    pg.on("request", lambda r: pg.hosts.add(urlparse(r.url).netloc) if r.url.startswith("http") else None)
+    yield pg
+    context.close()
+
+
+def test_every_page_renders_without_errors_or_foreign_requests(page, base_url, site_dir):
+    own = urlparse(base_url).netloc
+    for path in site_pages(site_dir):
+        response = page.goto(base_url + path, wait_until="networkidle")
+        assert response.status == 200, path
+        assert page.locator("h1").count() >= 1, path
+    assert page.problems == []
+    assert page.hosts == {own}
+
+
+def test_charts_draw_and_fit_their_tab(page, base_url):
+    page.goto(base_url, wait_until="networkidle")
+    page.wait_for_selector("#chart-funding[data-drawn] svg.main-svg")
+    content = page.locator(".tabbed-content").bounding_box()["width"]
+    # The second tab was hidden when drawn; after selecting it the chart must fill the tab.
+    page.locator(".tabbed-labels label").nth(1).click()
+    page.wait_for_timeout(300)
+    width = page.locator("#chart-networks .main-svg").first.bounding_box()["width"]
+    assert abs(width - content) < 30, (width, content)
+    assert page.locator("#chart-networks .modebar-btn[aria-label]").count() >= 1
+    assert page.locator("#chart-networks .js-plotly-plot, #chart-networks.js-plotly-plot").count() >= 1
+
+
+def test_chart_library_only_loads_on_chart_pages(page, base_url):
+    scripts = []
+    page.on("request", lambda r: scripts.append(r.url) if "plotly" in r.url else None)
+    page.goto(base_url + "glossary/", wait_until="networkidle")
+    assert scripts == []
+    page.goto(base_url + "timeline/", wait_until="networkidle")
+    page.wait_for_selector("#chart-timeline[data-drawn]")
+    assert len(scripts) == 1
+
+
+def test_charts_follow_dark_mode(browser, base_url):
+    context = browser.new_context(color_scheme="dark")
+    pg = context.new_page()
+    pg.goto(base_url + "timeline/", wait_until="networkidle")
+    pg.wait_for_selector("#chart-timeline[data-drawn]")
+    assert pg.evaluate("document.body.dataset.mdColorScheme") == "slate"
+    colour = pg.evaluate("document.getElementById('chart-timeline')._fullLayout.font.color")
+    assert colour.replace(" ", "") not in ("#000", "#000000", "rgb(0,0,0)", "#444")
+    context.close()
+
+
+def test_without_javascript_the_tables_show(browser, base_url):
+    context = browser.new_context(java_script_enabled=False)
+    pg = context.new_page()
+    pg.goto(base_url, wait_until="load")
+    assert pg.locator("table[data-kind='chart-data']").first.is_visible()
+    assert not pg.locator("#chart-funding").is_visible()
+    context.close()
+
+
+def test_commitments_filter_and_sort(page, base_url):
+    rows = load_rows(DATA / "commitments.csv")
+    page.goto(base_url + "commitments/", wait_until="networkidle")
+    table = page.locator("#commitments-table tbody tr")
+    assert table.count() == len(rows)
+    page.select_option("#commitments-table-filter-actor", "France")
+    expected = sum(r["actor"] == "France" for r in rows)
+    assert page.locator("#commitments-table tbody tr:visible").count() == expected
+    assert f"Showing {expected} of {len(rows)}" in page.locator(".table-status").inner_text()
+    page.select_option("#commitments-table-filter-actor", "")
+    page.select_option("#commitments-table-filter-theme", "returns")
+    assert page.locator("#commitments-table tbody tr:visible").count() == sum(r["theme"] == "returns" for r in rows)
+    page.locator("#commitments-table th button", has_text="Actor").click()
+    assert page.locator("#commitments-table th[aria-sort='ascending']").count() == 1
+
+
+def test_figures_sort_numerically(page, base_url):
+    page.goto(base_url + "figures/", wait_until="networkidle")
+    page.locator("#figures-table th button", has_text="Value").click()
+    first = page.locator("#figures-table tbody tr").first.locator("td").nth(0).inner_text()
+    smallest = min(load_rows(DATA / "figures.csv"), key=lambda r: float(r["value"]))
+    assert first == smallest["metric"]
+
+
+@pytest.mark.parametrize("query,target", [
+    ("reintegration of deported migrants", "commitments/2b-reintegration-tools/"),
+    ("liaison magistrates seconded", "figures/uk-liaison-magistrates-seconded/"),
+    ("Eurodac", "glossary/eurodac/"),
+])
+def test_search_finds_records(page, base_url, query, target):
+    page.goto(base_url, wait_until="networkidle")
+    page.keyboard.press("/")  # material's shortcut for the search box, as a keyboard user would
+    page.keyboard.type(query)
+    results = page.locator(".md-search-result__link")
+    results.first.wait_for()
+    hrefs = [results.nth(i).get_attribute("href") for i in range(min(results.count(), 5))]
+    assert any(urlparse(h).path.endswith("/" + target) for h in hrefs), hrefs
+    page.locator(f".md-search-result__link[href*='/{target}?']").first.click()
+    page.wait_for_url(lambda url: urlparse(url).path.endswith("/" + target), wait_until="commit")
+    page.wait_for_selector(".record h1")
+
+
+def test_terms_show_definitions_on_keyboard_focus(page, base_url):
+    page.goto(base_url, wait_until="networkidle")
+    abbr = page.locator(".md-content abbr[title]").first
+    assert abbr.get_attribute("tabindex") == "0"
+    abbr.focus()
+    assert page.evaluate("document.activeElement.tagName") == "ABBR"

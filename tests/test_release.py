@@ -1,0 +1,98 @@
+"""`python -m scripts.release` in a throwaway clone: the bump, the commit, the tag, the refusals."""
+import json
+import subprocess
+import sys
+import tomllib
+
+import pytest
+
+from conftest import set_cell
+from diff_fixtures import GIT_ENV, clone, commit_files, git  # noqa: F401 (pytest fixture)
+from scripts.paths import ROOT
+
+DESCRIPTOR = "datapackage/datapackage.json"
+
+
+@pytest.fixture
+def repo(clone):
+    # A clone holds only committed files: bring in this checkout's release script if it is new.
+    commit_files(clone, {"scripts/release.py": ROOT / "scripts" / "release.py"}, "Add the release script")
+    return clone
+
+
+def current(repo) -> str:
+    return json.loads((repo / DESCRIPTOR).read_text(encoding="utf-8"))["version"]
+
+
+def higher(version: str) -> str:
+    major, minor, _ = map(int, version.split("."))
+    return f"{major}.{minor + 1}.0"
+
+
+def release(repo, *args):
+    return subprocess.run([sys.executable, "-m", "scripts.release", *args], cwd=repo,
+                          capture_output=True, text=True, env=GIT_ENV)
+
+
+def assert_refused(repo, version, words):
+    head = git(repo, "rev-parse", "HEAD")
+    result = release(repo, version)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert words in result.stderr, result.stderr
+    assert git(repo, "rev-parse", "HEAD") == head and git(repo, "tag", "--list", "v*") == ""
+
+
+def test_release_bumps_commits_and_tags(repo):
+    old, new = current(repo), higher(current(repo))
+    result = release(repo, new)
+    assert result.returncode == 0, result.stderr
+    assert f"git push origin test-branch v{new}" in result.stdout
+    assert current(repo) == new
+    assert tomllib.loads((repo / "pyproject.toml").read_text())["project"]["version"] == new
+    assert git(repo, "log", "-1", "--format=%s") == f"Release data v{new}"
+    assert git(repo, "cat-file", "-t", f"v{new}") == "tag"  # annotated, not lightweight
+    assert git(repo, "rev-parse", f"v{new}^{{commit}}") == git(repo, "rev-parse", "HEAD")
+    assert git(repo, "status", "--porcelain") == ""
+    # Exactly one line changed in each file: the version, nothing reformatted.
+    changed = git(repo, "diff", "--numstat", "HEAD~1", "HEAD").splitlines()
+    assert sorted(changed) == sorted([f"1\t1\t{DESCRIPTOR}", "1\t1\tpyproject.toml"])
+    assert f'-  "version": "{old}",' in git(repo, "diff", "HEAD~1", "HEAD", "--", DESCRIPTOR)
+
+
+def test_dry_run_changes_nothing(repo):
+    head, new = git(repo, "rev-parse", "HEAD"), higher(current(repo))
+    result = release(repo, new, "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "Dry run" in result.stdout and f"create the annotated tag v{new}" in result.stdout
+    assert git(repo, "rev-parse", "HEAD") == head and git(repo, "tag", "--list") == ""
+    assert git(repo, "status", "--porcelain") == ""
+
+
+def test_refuses_a_version_not_above_the_current(repo):
+    assert_refused(repo, "0.0.0", "is not greater than the current version")
+    assert_refused(repo, current(repo), "is not greater than the current version")
+
+
+@pytest.mark.parametrize("version", ["1.2", "v1.2.0", "01.2.0", "1.2.0-rc1"])
+def test_refuses_a_malformed_version(repo, version):
+    assert_refused(repo, version, "is not a version of the form MAJOR.MINOR.PATCH")
+
+
+def test_refuses_a_dirty_tree(repo):
+    with (repo / "Makefile").open("a") as handle:
+        handle.write("# edited\n")
+    assert_refused(repo, higher(current(repo)), "uncommitted changes")
+    git(repo, "checkout", "--", "Makefile")
+    (repo / "untracked.txt").write_text("new file\n")
+    assert_refused(repo, higher(current(repo)), "uncommitted changes")
+
+
+def test_refuses_a_detached_head(repo):
+    git(repo, "checkout", "--quiet", "--detach")
+    assert_refused(repo, higher(current(repo)), "HEAD is detached")
+
+
+def test_refuses_an_invalid_package(repo):
+    set_cell(repo / DESCRIPTOR, "figures", "uk-contribution-port-tunnel-security", "value", "64000000")
+    git(repo, "commit", "--quiet", "-am", "Break a figure")
+    assert_refused(repo, higher(current(repo)), "does not validate")
