@@ -1,15 +1,14 @@
-"""Publish the package under /data/latest/ with the same layout as datapackage/, byte for byte."""
-import shutil
+"""Publish the data: /data/latest/ and every released version, frozen, at /data/vX.Y.Z/."""
 from pathlib import Path
 
-from scripts.paths import DESCRIPTOR, PACKAGE_DIR
+from mkdocs.exceptions import PluginError
+
+from scripts import versions
+from scripts.paths import PACKAGE_DIR, ROOT
 
 
 def on_post_build(config, **kwargs):
-    target = Path(config["site_dir"]) / "data" / "latest"
-    for sub in ("data", "source"):
-        (target / sub).mkdir(parents=True, exist_ok=True)
-        for path in sorted((PACKAGE_DIR / sub).glob("*.*")):
-            shutil.copyfile(path, target / sub / path.name)
-    shutil.copyfile(DESCRIPTOR, target / "datapackage.json")
-    shutil.copyfile(PACKAGE_DIR / "README.md", target / "README.md")
+    try:
+        versions.publish(ROOT, PACKAGE_DIR, Path(config["site_dir"]))
+    except RuntimeError as exc:
+        raise PluginError(str(exc)) from exc

@@ -64,10 +64,10 @@ def funding(site: Site) -> Chart:
         f, conv = item["figure"], item["conversion"]
         gbp = item["value"] if f["unit"] == "GBP" else (conv.amount if conv else None)
         is_derived = f["unit"] != "GBP"
-        names.append(f["metric"])
+        names.append(f["subject"].replace("-", " ").capitalize())  # short: fits a phone
         stated.append(None if is_derived else gbp)
         derived_gbp.append(gbp if is_derived else None)
-        texts.append(f["as_stated"] + (f" ≈ {format_money(gbp, 'GBP')} (derived)" if is_derived else ""))
+        texts.append(f["as_stated"])  # the derived pound value is in the legend, summary and table
         when = f["period_as_stated"] or f["period"] or "period not stated"
         rows.append([f["metric"], f["as_stated"], f["unit"], format_number(item["value"]), when,
                      format_money(gbp, "GBP") + (" (derived)" if is_derived else " (as stated)"),

@@ -4,8 +4,21 @@ Macros return HTML built by scripts/render.py from the CSVs, read afresh on ever
 """
 from __future__ import annotations
 
-from scripts import render
+import subprocess
+
+from scripts import render, versions
 from scripts.derive import Site
+from scripts.paths import PACKAGE_DIR, ROOT
+
+
+def last_modified(site: Site) -> str:
+    """The date of the last commit that touched the data: stable from build to build."""
+    try:
+        out = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%cs", "--", str(PACKAGE_DIR)],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        out = ""
+    return out or site.descriptor.get("created", "")[:10]
 
 
 def define_env(env) -> None:
@@ -61,6 +74,24 @@ def define_env(env) -> None:
     @env.macro
     def downloads() -> str:
         return render.downloads(site, here())
+
+    history = versions.site_entries(ROOT, PACKAGE_DIR)
+
+    @env.macro
+    def changelog() -> str:
+        return render.changelog(history)
+
+    @env.macro
+    def versions_table() -> str:
+        return render.versions_table(history, here())
+
+    @env.macro
+    def dataset_jsonld() -> str:
+        return render.dataset_jsonld(site, site_url, last_modified(site))
+
+    @env.macro
+    def data_bibtex() -> str:
+        return render.e(render.bibtex(site, site_url, "dataset", site.descriptor["title"], "data/"))
 
     @env.macro
     def site_citation() -> str:

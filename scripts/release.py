@@ -2,7 +2,8 @@
 
 Checks that the checkout is clean and on a branch, that X.Y.Z is a semantic version above the
 package's current `version`, and that the package validates. Then it sets `version` in
-datapackage/datapackage.json and pyproject.toml, commits "Release data vX.Y.Z" and creates the
+datapackage/datapackage.json, pyproject.toml and CITATION.cff, records the checksums of the
+version's downloads in datapackage/releases/vX.Y.Z.sha256, commits "Release data vX.Y.Z" and creates the
 annotated tag vX.Y.Z. It pushes nothing: look at the commit, then push the branch and the tag.
 With --dry-run it runs the checks and prints what it would do, changing nothing.
 """
@@ -16,6 +17,7 @@ import sys
 import tomllib
 from pathlib import Path
 
+from scripts import versions
 from scripts.validate import validate
 
 SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
@@ -23,7 +25,8 @@ SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
 DESCRIPTOR_REL = "datapackage/datapackage.json"
 # The top-level "version" of the descriptor and the first `version =` of pyproject.toml
 # ([project]). Edited in place, so the rest of each file keeps its formatting byte for byte.
-VERSION_LINES = {DESCRIPTOR_REL: r'^(  "version": ")[^"]*(",?)$', "pyproject.toml": r'^(version = ")[^"]*(")$'}
+VERSION_LINES = {DESCRIPTOR_REL: r'^(  "version": ")[^"]*(",?)$', "pyproject.toml": r'^(version = ")[^"]*(")$',
+                 "CITATION.cff": r'^(version: ")[^"]*(")$'}
 
 
 class ReleaseError(Exception):
@@ -47,6 +50,7 @@ def with_version(repo: Path, rel: str, version: str) -> str:
     text, count = re.subn(VERSION_LINES[rel], lambda m: m[1] + version + m[2],
                           (repo / rel).read_text(encoding="utf-8"), count=1, flags=re.M)
     found = (json.loads(text).get("version") if rel.endswith(".json")
+             else re.search(r'^version: "([^"]*)"$', text, re.M)[1] if rel.endswith(".cff")
              else tomllib.loads(text).get("project", {}).get("version"))
     if count != 1 or found != version:
         raise ReleaseError(f"cannot find the version to change in {rel}")
@@ -79,13 +83,17 @@ def release(repo: Path, version: str, dry_run: bool = False) -> str:
     branch, current, texts = check(repo, version)
     tag, message = f"v{version}", f"Release data v{version}"
     plan = [f"set version {current} → {version} in {', '.join(texts)}",
+            f"record the checksums of its downloads in {versions.LEDGER}/{tag}.sha256",
             f"commit {message!r} on branch {branch}",
             f"create the annotated tag {tag}"]
     if dry_run:
         return "Dry run: the checks pass. A release would:\n" + "\n".join(f"- {step}" for step in plan)
     for rel, text in texts.items():
         (repo / rel).write_text(text, encoding="utf-8")
-    git(repo, "commit", "--quiet", "-m", message, "--", *texts)  # only these two files
+    # Freeze the version: every later build must reproduce these exact downloads.
+    ledger = versions.write_ledger(repo, tag)
+    git(repo, "add", "--", ledger)
+    git(repo, "commit", "--quiet", "-m", message, "--", *texts, ledger)  # only these files
     git(repo, "tag", "--annotate", tag, "-m", f"Data release {tag}")
     return "Done:\n" + "\n".join(f"- {step}" for step in plan) + \
         f"\nNothing was pushed. Check the commit, then: git push origin {branch} {tag}"

@@ -227,8 +227,28 @@ def front_matter(title: str, description: str) -> str:
             "render_macros: false\n" "search:\n  boost: 2\n" "---\n\n")
 
 
-def cite_block(text: str) -> str:
-    return f'<h2 id="cite">Cite this</h2><pre class="citation"><code>{e(text)}</code></pre>'
+BIBTEX_SPECIAL = re.compile(r"([{}%&#_$\\])")
+
+
+def bibtex(site: Site, site_url: str, key: str, title: str, url: str, pid: str = "") -> str:
+    """A BibTeX @misc entry naming the version and, for a record, the annex paragraph."""
+    def b(text: str) -> str:
+        return BIBTEX_SPECIAL.sub(r"\\\1", squash(text))
+    doc = site.document
+    where = f", paragraph {pid}" if pid else ""
+    ident = re.sub(r"[^a-z0-9]+", "_", f"amiens_annex_{key}_v{site.version}".lower())
+    return (f"@misc{{{ident},\n  title = {{{{{b(title)}}}}},\n"
+            f"  author = {{{{Amiens annex open data contributors}}}},\n"
+            f"  year = {{{site.descriptor.get('created', '')[:4]}}},\n  version = {{{b(site.version)}}},\n"
+            f"  howpublished = {{\\url{{{site_url}{url}}}}},\n"
+            f"  note = {{{b(doc['event'])}, {b(doc['place'])}, {b(long_date(doc['date']))}: {b(doc['title'])}{b(where)}}}\n}}")
+
+
+def cite_block(site: Site, site_url: str, kind: str, record_id: str, title: str, pid: str, url: str) -> str:
+    plain = citation(site, site_url, kind, record_id, pid, url)
+    bib = bibtex(site, site_url, record_id, f"{kind}: {title}", url, pid)
+    return (f'<h2 id="cite">Cite this</h2><p>As text:</p><pre class="citation"><code>{e(plain)}</code></pre>'
+            f'<p>As BibTeX:</p><pre class="citation"><code>{e(bib)}</code></pre>')
 
 
 def figure_page(site: Site, fid: str, site_url: str) -> str:
@@ -253,7 +273,7 @@ def figure_page(site: Site, fid: str, site_url: str) -> str:
     body = (f'<h1>{e(f["as_stated"])}: {e(f["metric"])}</h1>'
             + quote_in_context(site, f["paragraph_id"], f["quote"], url) + facts
             + (f'<h2 id="related">Related commitments</h2><ul>{rel_html}</ul>' if related else "")
-            + cite_block(citation(site, site_url, "Figure", fid, f["paragraph_id"], url)))
+            + cite_block(site, site_url, "Figure", fid, f"{f['as_stated']}: {f['metric']}", f["paragraph_id"], url))
     return front_matter(f"{f['as_stated']}: {f['metric']}", f"{f['metric']}: {f['as_stated']} (annex paragraph {f['paragraph_id']})") + \
         f'<div class="record record--figure">{one_line(body)}</div>\n'
 
@@ -277,7 +297,7 @@ def commitment_page(site: Site, cid: str, site_url: str) -> str:
             f'<p class="record-summary"><strong>In plain English:</strong> {e(c["summary"])}</p>'
             + quote_in_context(site, c["paragraph_id"], c["quote"], url) + facts
             + (f'<h2 id="figures">Related figures</h2><ul>{fig_html}</ul>' if figs else "")
-            + cite_block(citation(site, site_url, "Commitment", cid, c["paragraph_id"], url)))
+            + cite_block(site, site_url, "Commitment", cid, c["summary"], c["paragraph_id"], url))
     return front_matter(f"Commitment {n}: {c['summary']}", c["summary"]) + \
         f'<div class="record record--commitment">{one_line(body)}</div>\n'
 
@@ -407,8 +427,71 @@ def data_dictionary(site: Site) -> str:
 
 
 def downloads(site: Site, page_url: str) -> str:
-    rows = [[f'{e(r.get("title", r["name"]))}', f'<a href="{rel(page_url, "data/latest/" + r["path"])}" download>{e(r["path"].split("/")[-1])}</a>',
+    def link(path: str, text: str) -> str:
+        return f'<a href="{rel(page_url, "data/latest/" + path)}" download>{e(text)}</a>'
+    rows = [[e(r.get("title", r["name"])),
+             link(r["path"], "CSV") + " · " + link(r["path"].rsplit(".", 1)[0] + ".json", "JSON"),
              str(len(site.rows(r["name"]))), e(r.get("description", ""))] for r in site.descriptor["resources"]]
-    rows.append(["Descriptor", f'<a href="{rel(page_url, "data/latest/datapackage.json")}" download>datapackage.json</a>', "",
-                 "The Frictionless data package descriptor: schemas, sources, licence."])
-    return one_line(table(["Resource", "Download", "Rows", "What it holds"], rows, caption="Downloads", attrs='data-kind="downloads"'))
+    v = site.version
+    rows += [["Workbook", link(f"amiens-annex-v{v}.xlsx", f"amiens-annex-v{v}.xlsx"), "",
+              "Every table as a sheet, with a README sheet: source, licence, version, citation."],
+             ["Evidence pack", link(f"amiens-annex-v{v}.zip", f"amiens-annex-v{v}.zip"), "",
+              "The CSVs, datapackage.json, the source text, README, licence, CITATION.cff, changelog and SHA256SUMS."],
+             ["Descriptor", link("datapackage.json", "datapackage.json"), "",
+              "The Frictionless data package descriptor: schemas, sources, licence, bytes and hash of every file."],
+             ["Checksums", link("SHA256SUMS", "SHA256SUMS"), "", "SHA-256 of every download, for sha256sum -c."]]
+    return one_line(table(["Resource", "Download", "Rows", "What it holds"], rows,
+                          caption=f"Downloads, version {e(v)}", attrs='data-kind="downloads"'))
+
+
+def changelog(entries) -> str:
+    """The changelog page: each version, newest first, with its row-level changes (escaped)."""
+    out = []
+    for entry in entries:
+        out.append(f"## {md(entry.version)}{' (unreleased)' if not entry.tag else ''} {{#v{entry.version.replace('.', '-')}}}")
+        if entry.first:
+            out.append("<p>First published version.</p>")
+        elif not entry.resources:
+            out.append("<p>No change to the data.</p>")
+        for res in entry.resources:
+            items = []
+            for row in res.rows:
+                detail = ""
+                if row.kind == "changed":
+                    detail = "<ul>" + "".join(f"<li><code>{e(f)}</code>: <del>{e(a)}</del> → <ins>{e(b)}</ins></li>"
+                                              for f, a, b in row.cells) + "</ul>"
+                items.append(f"<li>{e(row.kind)} <code>{e(', '.join(row.key))}</code>{detail}</li>")
+            schema = "".join(f"<li>schema: {e(x)}</li>" for x in res.schema)
+            out.append(one_line(f"<h3>{e(res.name)}</h3><ul>{schema}{''.join(items)}</ul>"))
+    return "\n\n".join(out) + "\n"
+
+
+def versions_table(entries, page_url: str) -> str:
+    rows = [[e(x.version), f'<a href="{rel(page_url, f"data/{x.tag}/")}">/data/{e(x.tag)}/</a>'] for x in entries if x.tag]
+    if not rows:
+        return "<p>No version has been released yet: the downloads above are the current build.</p>"
+    return one_line(table(["Version", "Frozen address"], rows, caption="Released versions", attrs='data-kind="versions"'))
+
+
+def dataset_jsonld(site: Site, site_url: str, modified: str) -> str:
+    """schema.org Dataset metadata for search engines; `<` escaped inside the script."""
+    base = f"{site_url}data/latest/"
+    dist = [{"@type": "DataDownload", "name": r["name"], "encodingFormat": fmt, "contentUrl": base + r["path"].rsplit(".", 1)[0] + ext}
+            for r in site.descriptor["resources"] for fmt, ext in (("text/csv", ".csv"), ("application/json", ".json"))]
+    dist += [{"@type": "DataDownload", "name": "Workbook", "encodingFormat":
+              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "contentUrl": f"{base}amiens-annex-v{site.version}.xlsx"},
+             {"@type": "DataDownload", "name": "Evidence pack", "encodingFormat": "application/zip",
+              "contentUrl": f"{base}amiens-annex-v{site.version}.zip"},
+             {"@type": "DataDownload", "name": "Data package descriptor", "encodingFormat": "application/json",
+              "contentUrl": f"{base}datapackage.json"}]
+    doc = site.document
+    data = {"@context": "https://schema.org", "@type": "Dataset", "name": site.descriptor["title"],
+            "description": site.descriptor["description"], "url": f"{site_url}data/",
+            "license": site.descriptor["licenses"][0]["path"], "version": site.version, "dateModified": modified,
+            "keywords": site.descriptor.get("keywords", []), "isAccessibleForFree": True,
+            "creator": {"@type": "Organization", "name": "Amiens annex open data contributors"},
+            "distribution": dist,
+            "isBasedOn": {"@type": "CreativeWork", "name": f"{doc['event']}: {doc['title']}",
+                          "datePublished": doc["date"], "locationCreated": doc["place"]}}
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")
+    return f'<script type="application/ld+json">{text}</script>'

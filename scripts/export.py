@@ -1,0 +1,167 @@
+"""Export one version of the package as the downloads journalists use: CSV, JSON, XLSX, a ZIP
+evidence pack and SHA256SUMS, with `bytes` and `hash` for every resource in the descriptor.
+
+Every output is deterministic (fixed order, fixed timestamps), so a version exported twice is
+byte-identical, and a released version's files can be frozen by their checksums.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+from scripts.package import load_descriptor
+
+# ZIP entries carry this timestamp (the annex's date), so archives never depend on the clock.
+FIXED_TIME = (2016, 3, 3, 0, 0, 0)
+BASENAME = "amiens-annex"
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def typed(value: str, field: dict):
+    """A CSV cell as the schema types it: numbers as numbers, empty as null, the rest as text."""
+    if value == "":
+        return None
+    if field.get("type") == "integer":
+        return int(value)
+    if field.get("type") == "number":
+        number = float(value)
+        return int(number) if number.is_integer() else number
+    return value
+
+
+def read_typed(path: Path, schema: dict) -> list[dict]:
+    fields = {f["name"]: f for f in schema["fields"]}
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [{k: typed(v, fields.get(k, {})) for k, v in row.items()} for row in csv.DictReader(handle)]
+
+
+def citation_text(descriptor: dict) -> str:
+    # No site address: a frozen version's files must not depend on where the site is built.
+    return (f"Amiens annex open data, version {descriptor['version']}: {descriptor.get('title', '')}. "
+            f"Published at /data/v{descriptor['version']}/ of the project's site.")
+
+
+def write_xlsx(target: Path, descriptor: dict, tables: dict[str, list[dict]], readme: list[tuple[str, str]]) -> None:
+    """One sheet per resource and a README sheet. Text is stored as text, so it never runs."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    info = wb.active
+    info.title = "README"
+    for key, value in readme:
+        info.append([key, value])
+        for cell in info[info.max_row]:
+            cell.data_type = "s"
+    info.column_dimensions["A"].width, info.column_dimensions["B"].width = 24, 120
+    for resource in descriptor["resources"]:
+        sheet = wb.create_sheet(resource["name"][:31])
+        names = [f["name"] for f in resource["schema"]["fields"]]
+        sheet.append(names)
+        for row in tables[resource["name"]]:
+            sheet.append([row.get(n) for n in names])
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # openpyxl would otherwise read "=…" as a formula
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+    fixed = dt.datetime(*FIXED_TIME)
+    wb.properties.created = wb.properties.modified = fixed
+    wb.properties.creator = "Amiens annex open data"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    target.write_bytes(renormalise_zip(buffer.getvalue()))
+
+
+def renormalise_zip(data: bytes) -> bytes:
+    """Rewrite a ZIP with fixed timestamps and order: the same content gives the same bytes."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            add_to_zip(target, info.filename, source.read(info.filename))
+    return out.getvalue()
+
+
+def add_to_zip(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
+    info = zipfile.ZipInfo(name, FIXED_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    archive.writestr(info, data, compresslevel=9)
+
+
+def sums(files: dict[str, bytes]) -> bytes:
+    """SHA256SUMS in the format `sha256sum -c` reads: digest, two spaces, path."""
+    return "".join(f"{sha256(data)}  {name}\n" for name, data in sorted(files.items())).encode()
+
+
+def export(package_dir: Path, out: Path, changelog: str,
+           extra: dict[str, bytes] | None = None) -> dict[str, bytes]:
+    """Write one version's downloads into `out`; returns every file written, by relative path."""
+    descriptor = load_descriptor(package_dir / "datapackage.json")
+    version = descriptor["version"]
+    files: dict[str, bytes] = {}
+    tables: dict[str, list[dict]] = {}
+    for resource in descriptor["resources"]:
+        raw = (package_dir / resource["path"]).read_bytes()
+        files[resource["path"]] = raw  # byte for byte as in the repository
+        resource["bytes"] = len(raw)
+        resource["hash"] = f"sha256:{sha256(raw)}"
+        tables[resource["name"]] = read_typed(package_dir / resource["path"], resource["schema"])
+        json_path = resource["path"].rsplit(".", 1)[0] + ".json"
+        files[json_path] = (json.dumps(tables[resource["name"]], ensure_ascii=False, indent=2) + "\n").encode()
+    for source in descriptor.get("sources", []):
+        path = source.get("path", "")
+        if path and not path.startswith(("http://", "https://")) and (package_dir / path).is_file():
+            files[path] = (package_dir / path).read_bytes()
+    files["datapackage.json"] = (json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n").encode()
+    for name in ("README.md", "LICENSE.md"):
+        if (package_dir / name).is_file():
+            files[name] = (package_dir / name).read_bytes()
+    files["CHANGELOG.md"] = changelog.encode()
+    files.update(extra or {})
+
+    licence = descriptor.get("licenses", [{}])[0]
+    source = descriptor.get("sources", [{}])[0]
+    readme = [("Title", descriptor.get("title", "")), ("Version", version),
+              ("Description", descriptor.get("description", "")),
+              ("Source", source.get("title", "")), ("Source SHA-256", source.get("sha256", "")),
+              ("Source licence", source.get("licence", "unknown")),
+              ("Licence of this compilation", f"{licence.get('name', '')}: {licence.get('path', '')}"),
+              ("Citation", citation_text(descriptor)),
+              ("Sheets", ", ".join(r["name"] for r in descriptor["resources"]))]
+    workbook = f"{BASENAME}-v{version}.xlsx"
+    out.mkdir(parents=True, exist_ok=True)
+    write_xlsx(out / workbook, descriptor, tables, readme)
+    files[workbook] = (out / workbook).read_bytes()
+
+    pack = io.BytesIO()
+    folder = f"{BASENAME}-v{version}/"
+    with zipfile.ZipFile(pack, "w", zipfile.ZIP_DEFLATED) as archive:
+        inside = {k: v for k, v in files.items() if not k.endswith((".xlsx", ".json")) or k == "datapackage.json"}
+        for name, data in sorted(inside.items()):
+            add_to_zip(archive, folder + name, data)
+        add_to_zip(archive, folder + "SHA256SUMS", sums(inside))
+    files[f"{BASENAME}-v{version}.zip"] = pack.getvalue()
+    files["SHA256SUMS"] = sums(files)
+
+    for name, data in files.items():
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_bytes(data)
+    return files
+
+
+def copy_tree(source: Path, target: Path) -> None:
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(source, target)
