@@ -68,7 +68,9 @@ def check(repo: Path, version: str) -> tuple[str, str, dict[str, str]]:
     if dirty:
         raise ReleaseError(f"the working tree has uncommitted changes; commit or remove them first:\n{dirty}")
     current = json.loads((repo / DESCRIPTOR_REL).read_text(encoding="utf-8")).get("version", "")
-    if target <= parse(current):
+    # The first release may tag the version the package already carries; later ones must bump it.
+    first = not versions.release_tags(repo)
+    if target < parse(current) or (target == parse(current) and not first):
         raise ReleaseError(f"{version} is not greater than the current version {current}")
     if git(repo, "tag", "--list", f"v{version}"):
         raise ReleaseError(f"the tag v{version} already exists")

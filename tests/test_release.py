@@ -55,7 +55,10 @@ def test_release_bumps_commits_and_tags(repo):
     assert git(repo, "status", "--porcelain") == ""
     # Exactly one line changed in each file: the version, nothing reformatted.
     changed = git(repo, "diff", "--numstat", "HEAD~1", "HEAD").splitlines()
-    assert sorted(changed) == sorted([f"1\t1\t{DESCRIPTOR}", "1\t1\tpyproject.toml"])
+    ledger = f"datapackage/releases/v{new}.sha256"
+    assert sorted(line for line in changed if not line.endswith(ledger)) == sorted(
+        [f"1\t1\t{DESCRIPTOR}", "1\t1\tpyproject.toml", "1\t1\tCITATION.cff"])
+    assert (repo / ledger).read_text().count("  data/figures.csv\n") == 1
     assert f'-  "version": "{old}",' in git(repo, "diff", "HEAD~1", "HEAD", "--", DESCRIPTOR)
 
 
@@ -66,6 +69,14 @@ def test_dry_run_changes_nothing(repo):
     assert "Dry run" in result.stdout and f"create the annotated tag v{new}" in result.stdout
     assert git(repo, "rev-parse", "HEAD") == head and git(repo, "tag", "--list") == ""
     assert git(repo, "status", "--porcelain") == ""
+
+
+def test_first_release_may_tag_the_current_version(repo):
+    result = release(repo, current(repo))
+    assert result.returncode == 0, result.stderr
+    assert git(repo, "tag", "--list", "v*") == f"v{current(repo)}"
+    again = release(repo, current(repo))
+    assert again.returncode == 1 and "not greater" in again.stderr
 
 
 def test_refuses_a_version_not_above_the_current(repo):
