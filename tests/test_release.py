@@ -81,7 +81,11 @@ def test_first_release_may_tag_the_current_version(repo):
 
 def test_refuses_a_version_not_above_the_current(repo):
     assert_refused(repo, "0.0.0", "is not greater than the current version")
-    assert_refused(repo, current(repo), "is not greater than the current version")
+    git(repo, "tag", "-a", "v0.9.0", "-m", "an earlier release")  # once released, equal is refused
+    head = git(repo, "rev-parse", "HEAD")
+    result = release(repo, current(repo))
+    assert result.returncode == 1 and "is not greater than the current version" in result.stderr
+    assert git(repo, "rev-parse", "HEAD") == head
 
 
 @pytest.mark.parametrize("version", ["1.2", "v1.2.0", "01.2.0", "1.2.0-rc1"])

@@ -1,0 +1,224 @@
+"""Downloads journalists can trust, checked with real clients against the site on 127.0.0.1."""
+import hashlib
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import urllib.request
+import zipfile
+from html import unescape
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from conftest import BIN, build_site, free_port, serve
+from diff_fixtures import GIT_ENV, clone, git  # noqa: F401 (pytest fixture)
+from scripts.package import load_descriptor
+from scripts.paths import DESCRIPTOR, PACKAGE_DIR, ROOT
+
+RESOURCES = load_descriptor(DESCRIPTOR)["resources"]
+VERSION = load_descriptor(DESCRIPTOR)["version"]
+
+
+def fetch(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return response.read()
+
+
+def test_frictionless_validates_the_published_descriptor_over_http(base_url):
+    url = base_url + "data/latest/datapackage.json"
+    result = subprocess.run([str(BIN / "frictionless"), "validate", url], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-2000:]
+
+
+def test_descriptor_carries_bytes_and_hash_of_what_is_served(base_url):
+    descriptor = json.loads(fetch(base_url + "data/latest/datapackage.json"))
+    for resource in descriptor["resources"]:
+        served = fetch(base_url + "data/latest/" + resource["path"])
+        assert resource["bytes"] == len(served)
+        assert resource["hash"] == "sha256:" + hashlib.sha256(served).hexdigest()
+
+
+@pytest.mark.parametrize("resource", RESOURCES, ids=[r["name"] for r in RESOURCES])
+def test_csv_is_byte_identical_and_pandas_reads_the_same_rows(base_url, resource):
+    url = base_url + "data/latest/" + resource["path"]
+    assert fetch(url) == (PACKAGE_DIR / resource["path"]).read_bytes()
+    served = pd.read_csv(url, dtype=str, keep_default_na=False)
+    source = pd.read_csv(PACKAGE_DIR / resource["path"], dtype=str, keep_default_na=False)
+    pd.testing.assert_frame_equal(served, source)
+    assert list(served.columns) == [f["name"] for f in resource["schema"]["fields"]]
+
+
+@pytest.mark.parametrize("resource", RESOURCES, ids=[r["name"] for r in RESOURCES])
+def test_json_holds_the_same_typed_rows(base_url, resource):
+    rows = json.loads(fetch(base_url + "data/latest/" + resource["path"].replace(".csv", ".json")))
+    source = pd.read_csv(PACKAGE_DIR / resource["path"], dtype=str, keep_default_na=False).to_dict("records")
+    assert len(rows) == len(source)
+    types = {f["name"]: f["type"] for f in resource["schema"]["fields"]}
+    for got, want in zip(rows, source):
+        for name, text in want.items():
+            if text == "":
+                assert got[name] is None
+            elif types[name] in ("number", "integer"):
+                assert got[name] == float(text) and not isinstance(got[name], str)
+            else:
+                assert got[name] == text
+
+
+def test_workbook_holds_identical_values_and_no_formula(base_url, tmp_path):
+    path = tmp_path / "book.xlsx"
+    path.write_bytes(fetch(base_url + f"data/latest/amiens-annex-v{VERSION}.xlsx"))
+    book = load_workbook(path)  # formulas would load as "=…" strings with data_type "f"
+    assert book.sheetnames == ["README"] + [r["name"] for r in RESOURCES]
+    readme = {row[0]: row[1] for row in book["README"].iter_rows(values_only=True)}
+    assert readme["Version"] == VERSION and "CC-BY-4.0" in readme["Licence of this compilation"]
+    assert readme["Source licence"].startswith("unknown") and VERSION in readme["Citation"]
+    for resource in RESOURCES:
+        sheet = book[resource["name"]]
+        assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+        values = list(sheet.iter_rows(values_only=True))
+        source = pd.read_csv(PACKAGE_DIR / resource["path"], dtype=str, keep_default_na=False)
+        assert list(values[0]) == list(source.columns)
+        types = {f["name"]: f["type"] for f in resource["schema"]["fields"]}
+        for got, (_, want) in zip(values[1:], source.iterrows()):
+            for name, cell in zip(values[0], got):
+                if want[name] == "":
+                    assert cell is None
+                elif types[name] in ("number", "integer"):
+                    assert isinstance(cell, (int, float)) and cell == float(want[name])
+                else:
+                    assert cell == want[name]
+
+
+def test_hostile_text_stays_text_in_the_workbook(package_copy, tmp_path):
+    from conftest import set_cell
+    from scripts import export
+    # The validator rejects such cells; the exporter must still never write a formula.
+    set_cell(package_copy, "figures", "cao-centres", "note", "=HYPERLINK(\"http://evil\")")
+    files = export.export(package_copy.parent, tmp_path / "out", "# Changelog\n")
+    book = load_workbook(io.BytesIO(files[f"amiens-annex-v{VERSION}.xlsx"]))
+    cells = [c for row in book["figures"].iter_rows() for c in row if c.value == "=HYPERLINK(\"http://evil\")"]
+    assert len(cells) == 1 and cells[0].data_type == "s"
+
+
+def test_evidence_pack_checksums_verify(base_url, tmp_path):
+    data = fetch(base_url + f"data/latest/amiens-annex-v{VERSION}.zip")
+    zipfile.ZipFile(io.BytesIO(data)).extractall(tmp_path)
+    folder = tmp_path / f"amiens-annex-v{VERSION}"
+    names = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+    for needed in ("datapackage.json", "README.md", "LICENSE.md", "CITATION.cff", "CHANGELOG.md", "SHA256SUMS",
+                   "source/000_73c898e7f7e88842.txt", *[r["path"] for r in RESOURCES]):
+        assert needed in names, needed
+    result = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=folder, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count(": OK") == len(names) - 1
+
+
+def test_version_folder_checksums_verify(site_dir):
+    result = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=site_dir / "data" / "latest",
+                            capture_output=True, text=True)
+    assert result.returncode == 0 and "FAILED" not in result.stdout
+
+
+def test_citation_cff_matches_the_package():
+    text = (ROOT / "CITATION.cff").read_text(encoding="utf-8")
+    assert re.search(rf'^version: "{re.escape(VERSION)}"$', text, re.M)
+    assert "license: CC-BY-4.0" in text
+
+
+def test_data_page_has_jsonld_citations_and_licence(site_dir):
+    page = (site_dir / "data" / "index.html").read_text(encoding="utf-8")
+    data = json.loads(page.split('<script type="application/ld+json">')[1].split("</script>")[0])
+    assert data["@type"] == "Dataset" and data["version"] == VERSION
+    assert data["license"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert re.match(r"^\d{4}-\d{2}-\d{2}$", data["dateModified"])
+    formats = {d["encodingFormat"] for d in data["distribution"]}
+    assert {"text/csv", "application/json", "application/zip"} <= formats
+    assert data["isBasedOn"]["datePublished"] == "2016-03-03"
+    assert "@misc{amiens_annex_dataset_v" in page and "unknown" in page
+
+
+def test_figure_pages_cite_version_and_paragraph(site_dir):
+    page = unescape((site_dir / "figures" / "uk-funding-calais-2016" / "index.html").read_text(encoding="utf-8"))
+    assert f"version {VERSION}" in page and "paragraph 1d" in page
+    assert f"version = {{{VERSION}}}" in page and "@misc{amiens_annex_uk_funding_calais_2016_v" in page
+
+
+def snippets(site_dir: Path, language: str) -> list[str]:
+    page = (site_dir / "data" / "index.html").read_text(encoding="utf-8")
+    blocks = re.findall(rf'<div class="language-{language} highlight"><pre>.*?<code>(.*?)</code></pre>', page, re.S)
+    return [unescape(re.sub(r"<[^>]+>", "", b)) for b in blocks]
+
+
+def test_python_snippet_runs_against_the_site(site_dir, base_url):
+    (code,) = snippets(site_dir, "python")
+    assert base_url in code
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "uk-contribution-port-tunnel-security" in result.stdout and "both" in result.stdout
+
+
+def test_cli_snippet_runs_against_the_site(site_dir, base_url):
+    cli = [s for s in snippets(site_dir, "sh") if s.startswith("frictionless")]
+    assert len(cli) == 1 and base_url in cli[0]
+    env = {**os.environ, "PATH": f"{BIN}:{os.environ['PATH']}"}
+    result = subprocess.run(cli[0], shell=True, capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stdout[-2000:]
+
+
+def build_clone(repo: Path, out: Path) -> subprocess.CompletedProcess:
+    """Build the clone's own site with the clone's own code (not this checkout's)."""
+    env = {**GIT_ENV, "PYTHONPATH": str(repo), "NO_MKDOCS_2_WARNING": "1", "SITE_URL": "http://127.0.0.1:8000/"}
+    env.pop("ANNEX_DATAPACKAGE", None)
+    return subprocess.run([str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(out)], cwd=repo,
+                          env=env, capture_output=True, text=True)
+
+
+def release(repo: Path, version: str) -> None:
+    result = subprocess.run([sys.executable, "-m", "scripts.release", version], cwd=repo, env=GIT_ENV,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_released_versions_stay_frozen(clone, tmp_path):
+    repo = clone
+    (repo / "node_modules").symlink_to(ROOT / "node_modules")  # the pinned plotly.js, not fetched again
+    release(repo, VERSION)
+    first = build_clone(repo, tmp_path / "site1")
+    assert first.returncode == 0, first.stderr[-3000:]
+    frozen = snapshot(tmp_path / "site1" / "data" / f"v{VERSION}")
+    assert f"amiens-annex-v{VERSION}.zip" in frozen
+
+    # A correction, then a newer release.
+    path = repo / "datapackage" / "data" / "figures.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "Administered by the UK-France Migration Committee, according to the annex.",
+        "Administered by the UK-France Migration Committee, as the annex says."), encoding="utf-8")
+    git(repo, "commit", "-qam", "Correct a note")
+    major, minor, _ = VERSION.split(".")
+    newer = f"{major}.{int(minor) + 1}.0"
+    release(repo, newer)
+    second = build_clone(repo, tmp_path / "site2")
+    assert second.returncode == 0, second.stderr[-3000:]
+
+    assert snapshot(tmp_path / "site2" / "data" / f"v{VERSION}") == frozen
+    latest = json.loads((tmp_path / "site2" / "data" / "latest" / "datapackage.json").read_text())
+    assert latest["version"] == newer
+    assert (tmp_path / "site2" / "data" / f"v{newer}" / "SHA256SUMS").exists()
+    changelog = (tmp_path / "site2" / "changelog" / "index.html").read_text(encoding="utf-8")
+    assert "uk-funding-calais-2016" in changelog and "as the annex says." in changelog
+    assert f"v{VERSION}" in (tmp_path / "site2" / "data" / "index.html").read_text(encoding="utf-8")
+
+    # Tampering with a released version's recorded checksums fails the build.
+    ledger = repo / "datapackage" / "releases" / f"v{VERSION}.sha256"
+    ledger.write_text(ledger.read_text().replace("  data/figures.csv", "  data/figures.csv.old"))
+    third = build_clone(repo, tmp_path / "site3")
+    assert third.returncode != 0 and f"released version v{VERSION} would change" in third.stderr
