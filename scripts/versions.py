@@ -124,7 +124,9 @@ def write_ledger(repo: Path, tag: str) -> Path:
     """At release: export the working tree as `tag` and record its checksums."""
     with tempfile.TemporaryDirectory() as tmp:
         released, current = history(repo, repo / "datapackage", Path(tmp) / "tags")
-        full = released + [current or released[-1]]
+        current = current or Version(released[-1].version, repo / "datapackage", released[-1].extra, None)
+        current.tag = tag  # as the build will see it once tagged
+        full = released + [current]
         files = export.export(repo / "datapackage", Path(tmp) / "out", changelog(full), full[-1].extra)
     ledger = repo / LEDGER / f"{tag}.sha256"
     ledger.parent.mkdir(parents=True, exist_ok=True)
