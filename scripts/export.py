@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -80,16 +81,25 @@ def write_xlsx(target: Path, descriptor: dict, tables: dict[str, list[dict]], re
     wb.properties.creator = "Amiens annex open data"
     buffer = io.BytesIO()
     wb.save(buffer)
-    target.write_bytes(renormalise_zip(buffer.getvalue()))
+    target.write_bytes(renormalise_zip(buffer.getvalue(), {"docProps/core.xml": fixed_core_dates}))
 
 
-def renormalise_zip(data: bytes) -> bytes:
+def fixed_core_dates(xml: bytes) -> bytes:
+    # openpyxl stamps the save time into the workbook's properties whatever we set.
+    stamp = dt.datetime(*FIXED_TIME).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    return re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)", rb"\g<1>" + stamp + rb"\g<2>", xml)
+
+
+def renormalise_zip(data: bytes, fix: dict | None = None) -> bytes:
     """Rewrite a ZIP with fixed timestamps and order: the same content gives the same bytes."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
-            add_to_zip(target, info.filename, source.read(info.filename))
+            content = source.read(info.filename)
+            if fix and info.filename in fix:
+                content = fix[info.filename](content)
+            add_to_zip(target, info.filename, content)
     return out.getvalue()
 
 
