@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from scripts.derive import (ACTOR_LABELS, THEME_LABELS, Site, format_money, format_number)
+from scripts.derive import (ACTOR_LABELS, STATUS_LABELS, THEME_LABELS, Site, format_money, format_number)
 
 # Okabe-Ito: distinguishable with the common forms of colour blindness, readable on light and dark.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]
@@ -177,8 +177,25 @@ def timeline(site: Site) -> Chart:
                  ["Date", "As stated", "Event", "Paragraph", "Note"], rows)
 
 
+def status(site: Site) -> Chart:
+    """How many commitments stand at each status: our follow-up assessment, not the annex."""
+    counts = site.status_counts()
+    shown = [s for s, n in counts.items() if n]
+    fig = go.Figure()
+    fig.add_bar(x=[counts[s] for s in shown], y=[STATUS_LABELS[s] for s in shown], orientation="h",
+                marker_color=[PALETTE[list(counts).index(s) % len(PALETTE)] for s in shown],
+                text=[str(counts[s]) for s in shown], textposition="auto")
+    base_layout(fig, xaxis={"title": {"text": "Commitments"}, "dtick": 5}, yaxis={"automargin": True},
+                showlegend=False, height=260, margin={"l": 20, "r": 20, "t": 20, "b": 50})
+    total = sum(counts.values())
+    summary = (f"Of {total} commitments, " + ordinal_list([f"{counts[s]} {STATUS_LABELS[s].lower()}" for s in shown])
+               + ", on the evidence recorded so far.")
+    rows = [[STATUS_LABELS[s], str(counts[s])] for s in counts]
+    return Chart("status", "What happened next: commitments by status", summary, fig, ["Status", "Commitments"], rows)
+
+
 CHARTS = {"funding": funding, "networks": networks, "reception": reception,
-          "commitments": commitments, "timeline": timeline}
+          "commitments": commitments, "timeline": timeline, "status": status}
 
 
 def build(site: Site, chart_id: str) -> Chart:

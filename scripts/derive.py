@@ -21,6 +21,8 @@ THEME_LABELS = {
     "eu_external_borders": "EU external borders", "countries_of_origin": "Countries of origin",
 }
 CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€"}
+STATUS_LABELS = {"not_yet_assessed": "Not yet assessed", "in_progress": "In progress", "delivered": "Delivered",
+                 "partly_delivered": "Partly delivered", "not_delivered": "Not delivered", "superseded": "Superseded"}
 
 
 def enum(descriptor: dict, resource: str, name: str) -> list[str]:
@@ -35,7 +37,8 @@ def enum(descriptor: dict, resource: str, name: str) -> list[str]:
 
 def label(value: str) -> str:
     """A readable label for an enum value without its own table."""
-    return ACTOR_LABELS.get(value) or THEME_LABELS.get(value) or value.replace("_", " ").capitalize()
+    return (ACTOR_LABELS.get(value) or THEME_LABELS.get(value) or STATUS_LABELS.get(value)
+            or value.replace("_", " ").capitalize())
 
 
 def format_number(value: float) -> str:
@@ -107,6 +110,20 @@ class Site:
 
     def figures_for_commitment(self, commitment: dict[str, str]) -> list[dict[str, str]]:
         return [self.figures[f] for f in commitment["figure_ids"].split() if f in self.figures]
+
+    def followups(self, commitment_id: str) -> list[dict[str, str]]:
+        """The evidence trail, oldest first; rows on the same day keep their file order."""
+        rows = [f for f in self.rows("followups") if f["commitment_id"] == commitment_id]
+        return sorted(rows, key=lambda f: f["date"])
+
+    def status(self, commitment_id: str) -> tuple[str, dict[str, str] | None]:
+        """The current status is the latest row's; with no row, the commitment is not yet assessed."""
+        trail = self.followups(commitment_id)
+        return (trail[-1]["status"], trail[-1]) if trail else ("not_yet_assessed", None)
+
+    def status_counts(self) -> dict[str, int]:
+        counts = Counter(self.status(c["commitment_id"])[0] for c in self.rows("commitments"))
+        return {s: counts.get(s, 0) for s in self.enum("followups", "status")}
 
     def schema(self, name: str) -> dict:
         return next(r for r in self.descriptor["resources"] if r["name"] == name)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from scripts import charts as charts_mod
 from scripts.annex_text import squash
-from scripts.derive import ACTOR_LABELS, THEME_LABELS, Site, format_number, label
+from scripts.derive import ACTOR_LABELS, STATUS_LABELS, THEME_LABELS, Site, format_number, label
 from scripts.quantities import find_phrase
 
 MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~^=:])")
@@ -297,6 +297,7 @@ def commitment_page(site: Site, cid: str, site_url: str) -> str:
             f'<p class="record-summary"><strong>In plain English:</strong> {e(c["summary"])}</p>'
             + quote_in_context(site, c["paragraph_id"], c["quote"], url) + facts
             + (f'<h2 id="figures">Related figures</h2><ul>{fig_html}</ul>' if figs else "")
+            + followup_section(site, cid)
             + cite_block(site, site_url, "Commitment", cid, c["summary"], c["paragraph_id"], url))
     return front_matter(f"Commitment {n}: {c['summary']}", c["summary"]) + \
         f'<div class="record record--commitment">{one_line(body)}</div>\n'
@@ -312,6 +313,57 @@ def term_page(site: Site, tid: str, site_url: str) -> str:
     body = (f"<h1>{e(t['term'])}</h1><p>{e(t['definition'])}</p>" + facts
             + f'<p><a href="{rel(url, "glossary/")}">All terms</a></p>')
     return front_matter(t["term"], t["definition"]) + f'<div class="record record--term">{one_line(body)}</div>\n'
+
+
+def status_badge(status: str) -> str:
+    return f'<span class="status status--{e(status)}">{e(STATUS_LABELS.get(status, status))}</span>'
+
+
+def followup_section(site: Site, cid: str) -> str:
+    """Current status and the dated evidence trail: our assessment, kept apart from the annex."""
+    status, latest = site.status(cid)
+    head = ('<h2 id="what-happened-next">What happened next</h2><p class="followup-note">Our assessment, '
+            "from sources published after the annex. It is not part of the annex.</p>")
+    if latest is None:
+        return head + (f"<p><strong>Current status:</strong> {status_badge(status)}. We have not yet found "
+                       "confirmed evidence of what happened to this commitment.</p>")
+    items = "".join(
+        f'<li id="followup-{e(f["followup_id"])}"><time datetime="{e(f["date"])}">{e(long_date(f["date"]))}</time>: '
+        f'{status_badge(f["status"])} {e(f["what_happened"])} <span class="followup-source">Source: '
+        f'<a href="{e(f["source_url"])}">{e(f["source_title"])}</a> ({e(f["confidence"])}).</span></li>'
+        for f in site.followups(cid))
+    return head + (f"<p><strong>Current status:</strong> {status_badge(status)}, as of "
+                   f"{e(long_date(latest['date']))}.</p><ol class=\"followup-trail\">{items}</ol>")
+
+
+def atom_feed(site: Site, site_url: str) -> bytes:
+    """An Atom feed of the follow-up evidence, newest first (built with ElementTree: always escaped)."""
+    import xml.etree.ElementTree as ET
+    ns = "http://www.w3.org/2005/Atom"
+    ET.register_namespace("", ns)
+    rows = sorted(site.rows("followups"), key=lambda f: (f["date"], f["followup_id"]), reverse=True)
+    feed = ET.Element(f"{{{ns}}}feed")
+
+    def add(parent, tag, text=None, **attrs):
+        el = ET.SubElement(parent, f"{{{ns}}}{tag}", attrs)
+        el.text = text
+        return el
+    add(feed, "title", "Amiens 2016 migration annex: what happened next")
+    add(feed, "id", f"{site_url}feed.xml")
+    add(feed, "link", rel="self", href=f"{site_url}feed.xml")
+    add(feed, "link", href=site_url)
+    add(feed, "updated", f"{rows[0]['date'] if rows else site.document['date']}T00:00:00Z")
+    add(add(feed, "author"), "name", "Amiens annex open data contributors")
+    for f in rows:
+        c = site.commitments.get(f["commitment_id"], {})
+        entry = add(feed, "entry")
+        add(entry, "title", f"{STATUS_LABELS.get(f['status'], f['status'])}: {c.get('summary', f['commitment_id'])}")
+        add(entry, "id", f"{site_url}{commitment_url(f['commitment_id'])}#followup-{f['followup_id']}")
+        add(entry, "link", href=f"{site_url}{commitment_url(f['commitment_id'])}#followup-{f['followup_id']}")
+        add(entry, "updated", f"{f['date']}T00:00:00Z")
+        add(entry, "summary", f"{f['what_happened']} Source: {f['source_title']}, {f['source_url']}")
+    ET.indent(feed)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8") + b"\n"
 
 
 RECORD_PAGES = {"figures": (figure_url, figure_page), "commitments": (commitment_url, commitment_page),
@@ -332,14 +384,16 @@ def figures_table(site: Site, page_url: str) -> str:
 def commitments_table(site: Site, page_url: str) -> str:
     rows, attrs = [], []
     for n, c in enumerate(site.rows("commitments"), start=1):
+        status = site.status(c["commitment_id"])[0]
         rows.append([f'<a href="{rel(page_url, commitment_url(c["commitment_id"]))}">C{n}</a>', e(c["summary"]),
                      e(ACTOR_LABELS.get(c["actor"], c["actor"])), e(THEME_LABELS.get(c["theme"], c["theme"])),
-                     e(label(c["type"])),
+                     e(label(c["type"])), status_badge(status),
                      f'<a href="{rel(page_url, paragraph_url(c["paragraph_id"]))}">{e(c["paragraph_id"])}</a>'])
-        attrs.append(f'data-actor="{e(c["actor"])}" data-theme="{e(c["theme"])}"')
+        attrs.append(f'data-actor="{e(c["actor"])}" data-theme="{e(c["theme"])}" data-status="{e(status)}"')
     filters = json.dumps({"actor": {v: ACTOR_LABELS.get(v, v) for v in site.enum("commitments", "actor")},
-                          "theme": {v: THEME_LABELS.get(v, v) for v in site.enum("commitments", "theme")}})
-    return one_line(table(["#", "Commitment (plain English)", "Actor", "Theme", "Type", "Paragraph"], rows,
+                          "theme": {v: THEME_LABELS.get(v, v) for v in site.enum("commitments", "theme")},
+                          "status": {v: STATUS_LABELS.get(v, v) for v in site.enum("followups", "status")}})
+    return one_line(table(["#", "Commitment (plain English)", "Actor", "Theme", "Type", "Status", "Paragraph"], rows,
                           caption=f"All {len(rows)} commitments in the annex",
                           attrs=f'data-sortable data-filters="{e(filters)}" id="commitments-table"',
                           row_attrs=attrs))

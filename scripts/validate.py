@@ -367,6 +367,24 @@ def check_references(pkg: Package, paras: dict[tuple[str, str], str]) -> None:
                         f"{row['term']!r} does not occur in paragraph {row['paragraph_id']}")
 
 
+def check_followups(pkg: Package) -> None:
+    """Follow-ups come after the annex, belong to their commitment's document, and cite a source."""
+    pkg.checks += 1
+    doc_dates = {r["document_id"]: r["date"] for r in pkg.table("documents")}
+    commitment_docs = {r["commitment_id"]: r["document_id"] for r in pkg.table("commitments")}
+    for row in pkg.table("followups"):
+        after = doc_dates.get(commitment_docs.get(row["commitment_id"], row["document_id"]), "")
+        if row["date"] and after and row["date"] <= after:
+            pkg.problem("followups", row.line, "date",
+                        f"{row['date']} is not after the annex's date, {after}: follow-ups record what happened next")
+        doc = commitment_docs.get(row["commitment_id"])
+        if doc and row["document_id"] != doc:
+            pkg.problem("followups", row.line, "document_id",
+                        f"commitment {row['commitment_id']!r} belongs to {doc!r}, not {row['document_id']!r}")
+        if not row["source_url"].strip():
+            pkg.problem("followups", row.line, "source_url", "every follow-up must cite a source address")
+
+
 def check_numbers(pkg: Package, paras: dict[tuple[str, str], str],
                   spans: dict[tuple[str, str], list], allowlist: Path) -> None:
     """Every number the annex writes is a figure, a date, a timeframe or an allowlisted word."""
@@ -410,6 +428,7 @@ def validate(descriptor_path: Path = DESCRIPTOR, allowlist: Path | None = None) 
         check_figures(pkg)
         check_events(pkg)
         check_references(pkg, paras)
+        check_followups(pkg)
         check_numbers(pkg, paras, spans, allowlist)
     problems = sorted(set(pkg.problems))
     rows = sum(len(rows) for rows in pkg.tables.values())

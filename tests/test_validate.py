@@ -12,7 +12,7 @@ BIN = __import__("pathlib").Path(sys.executable).parent
 def test_real_package_is_valid():
     report = validate(DESCRIPTOR)
     assert report.problems == []
-    assert report.resources == 7
+    assert report.resources == 8
 
 
 def test_cli_prints_one_line_summary():
@@ -20,7 +20,7 @@ def test_cli_prints_one_line_summary():
                             capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     rows = sum(len(t) for t in load_tables().values())
-    assert result.stdout.strip() == f"valid: 7 resources, {rows} rows, 9 checks passed"
+    assert result.stdout.strip() == f"valid: 8 resources, {rows} rows, 10 checks passed"
 
 
 def test_frictionless_alone_accepts_it():
@@ -47,4 +47,4 @@ def test_completeness_counts():
     tables = load_tables()
     counts = {name: len(rows) for name, rows in tables.items()}
     assert counts == {"documents": 1, "paragraphs": 12, "figures": 17, "commitments": 25,
-                      "events": 7, "terms": 16, "exchange_rates": 1}
+                      "events": 7, "terms": 16, "exchange_rates": 1, "followups": 4}
