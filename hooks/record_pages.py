@@ -8,9 +8,10 @@ from scripts.render import RECORD_PAGES
 def on_files(files, config, **kwargs):
     site = Site.load()
     site_url = config.get("site_url") or ""
+    repo_url = config["extra"].get("data_repository", "")
     for table, (url, page) in RECORD_PAGES.items():
         key = {"figures": "figure_id", "commitments": "commitment_id", "terms": "term_id"}[table]
         for row in site.rows(table):
             src = url(row[key]).rstrip("/") + ".md"
-            files.append(File.generated(config, src, content=page(site, row[key], site_url)))
+            files.append(File.generated(config, src, content=page(site, row[key], site_url, repo_url)))
     return files

@@ -67,11 +67,19 @@ class Site:
     descriptor: dict
     tables: dict[str, list[dict[str, str]]]
     base: Path = field(default=DESCRIPTOR.parent)
+    lines: dict[tuple[str, str], int] = field(default_factory=dict)
+    KEYS = {"figures": "figure_id", "commitments": "commitment_id", "terms": "term_id",
+            "events": "event_id", "followups": "followup_id"}
 
     @classmethod
     def load(cls, descriptor_path: Path = DESCRIPTOR) -> "Site":
-        tables = {name: [row.values for row in rows] for name, rows in load_tables(descriptor_path).items()}
-        return cls(load_descriptor(descriptor_path), tables, descriptor_path.parent)
+        loaded = load_tables(descriptor_path)
+        tables = {name: [row.values for row in rows] for name, rows in loaded.items()}
+        site = cls(load_descriptor(descriptor_path), tables, descriptor_path.parent)
+        # Each record's CSV line, for "edit this data" links: keyed by (table, first id column).
+        site.lines = {(name, row.values.get(cls.KEYS.get(name, ""), "")): row.line
+                      for name, rows in loaded.items() for row in rows}
+        return site
 
     # -- tables and lookups -----------------------------------------------------------------
     @property

@@ -251,7 +251,7 @@ def cite_block(site: Site, site_url: str, kind: str, record_id: str, title: str,
             f'<p>As BibTeX:</p><pre class="citation"><code>{e(bib)}</code></pre>')
 
 
-def figure_page(site: Site, fid: str, site_url: str) -> str:
+def figure_page(site: Site, fid: str, site_url: str, repo_url: str = "") -> str:
     f = site.figures[fid]
     url = figure_url(fid)
     related = site.commitments_for_figure(fid)
@@ -273,12 +273,13 @@ def figure_page(site: Site, fid: str, site_url: str) -> str:
     body = (f'<h1>{e(f["as_stated"])}: {e(f["metric"])}</h1>'
             + quote_in_context(site, f["paragraph_id"], f["quote"], url) + facts
             + (f'<h2 id="related">Related commitments</h2><ul>{rel_html}</ul>' if related else "")
-            + cite_block(site, site_url, "Figure", fid, f"{f['as_stated']}: {f['metric']}", f["paragraph_id"], url))
+            + cite_block(site, site_url, "Figure", fid, f"{f['as_stated']}: {f['metric']}", f["paragraph_id"], url)
+            + edit_links(site, repo_url, "figures", fid, url))
     return front_matter(f"{f['as_stated']}: {f['metric']}", f"{f['metric']}: {f['as_stated']} (annex paragraph {f['paragraph_id']})") + \
         f'<div class="record record--figure">{one_line(body)}</div>\n'
 
 
-def commitment_page(site: Site, cid: str, site_url: str) -> str:
+def commitment_page(site: Site, cid: str, site_url: str, repo_url: str = "") -> str:
     c = site.commitments[cid]
     url = commitment_url(cid)
     n = list(site.commitments).index(cid) + 1
@@ -298,12 +299,13 @@ def commitment_page(site: Site, cid: str, site_url: str) -> str:
             + quote_in_context(site, c["paragraph_id"], c["quote"], url) + facts
             + (f'<h2 id="figures">Related figures</h2><ul>{fig_html}</ul>' if figs else "")
             + followup_section(site, cid)
-            + cite_block(site, site_url, "Commitment", cid, c["summary"], c["paragraph_id"], url))
+            + cite_block(site, site_url, "Commitment", cid, c["summary"], c["paragraph_id"], url)
+            + edit_links(site, repo_url, "commitments", cid, url))
     return front_matter(f"Commitment {n}: {c['summary']}", c["summary"]) + \
         f'<div class="record record--commitment">{one_line(body)}</div>\n'
 
 
-def term_page(site: Site, tid: str, site_url: str) -> str:
+def term_page(site: Site, tid: str, site_url: str, repo_url: str = "") -> str:
     t = site.terms[tid]
     url = term_url(tid)
     ref = (f'<a href="{e(t["reference_url"])}">{e(t["reference"])}</a>' if t["reference_url"] else e(t["reference"]))
@@ -311,8 +313,20 @@ def term_page(site: Site, tid: str, site_url: str) -> str:
                 ("First named in", f'<a href="{rel(url, paragraph_url(t["paragraph_id"]))}">paragraph {e(t["paragraph_id"])}</a>'),
                 ("Reference", ref)])
     body = (f"<h1>{e(t['term'])}</h1><p>{e(t['definition'])}</p>" + facts
-            + f'<p><a href="{rel(url, "glossary/")}">All terms</a></p>')
+            + f'<p><a href="{rel(url, "glossary/")}">All terms</a></p>' + edit_links(site, repo_url, "terms", tid, url))
     return front_matter(t["term"], t["definition"]) + f'<div class="record record--term">{one_line(body)}</div>\n'
+
+
+def edit_links(site: Site, repo_url: str, table: str, key: str, page_url: str) -> str:
+    """Plain links to the record's CSV row on GitHub: no API call, no script."""
+    line = site.lines.get((table, key))
+    if not repo_url or not line:
+        return ""
+    path = f"datapackage/data/{table}.csv"
+    return (f'<h2 id="edit">Correct this record</h2><p class="edit-data">'
+            f'<a href="{e(repo_url)}/edit/main/{path}">Edit this data</a> ({e(table)}.csv, line {line}) · '
+            f'<a href="{e(repo_url)}/blob/main/{path}#L{line}">View the row</a> · '
+            f'<a href="{rel(page_url, "correct/")}">How to correct the data</a></p>')
 
 
 def status_badge(status: str) -> str:

@@ -163,3 +163,14 @@ def test_data_text_is_rendered_as_text(tmp_path, package_copy):
         text = (site / page / "index.html").read_text(encoding="utf-8")
         assert escaped in text, page
         assert "<script>alert(1)" not in text and "<strong>bold</strong>" not in text
+
+
+def test_record_pages_link_to_their_csv_row(site_dir):
+    from scripts.package import read_csv
+    for table, key, folder in (("figures", "figure_id", "figures"), ("commitments", "commitment_id", "commitments"),
+                               ("terms", "term_id", "glossary")):
+        for row in read_csv(DATA / f"{table}.csv"):
+            page = html(site_dir, f"{folder}/{row[key]}")
+            assert f"/blob/main/datapackage/data/{table}.csv#L{row.line}\"" in page, (table, row[key])
+            assert f"/edit/main/datapackage/data/{table}.csv\"" in page
+            assert "api.github.com" not in page
