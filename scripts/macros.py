@@ -4,21 +4,9 @@ Macros return HTML built by scripts/render.py from the CSVs, read afresh on ever
 """
 from __future__ import annotations
 
-import subprocess
-
 from scripts import render, versions
 from scripts.derive import Site
 from scripts.paths import PACKAGE_DIR, ROOT
-
-
-def last_modified(site: Site) -> str:
-    """The date of the last commit that touched the data: stable from build to build."""
-    try:
-        out = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%cs", "--", str(PACKAGE_DIR)],
-                             capture_output=True, text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        out = ""
-    return out or site.descriptor.get("created", "")[:10]
 
 
 def define_env(env) -> None:
@@ -84,10 +72,6 @@ def define_env(env) -> None:
     @env.macro
     def versions_table() -> str:
         return render.versions_table(history, here())
-
-    @env.macro
-    def dataset_jsonld() -> str:
-        return render.dataset_jsonld(site, site_url, last_modified(site))
 
     @env.macro
     def data_bibtex() -> str:

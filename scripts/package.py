@@ -35,12 +35,16 @@ def read_csv(path: Path) -> list[Row]:
         reader = csv.reader(handle)
         header = next(reader, [])
         line = reader.line_num + 1
-        for cells in reader:
-            values = dict(zip(header, cells))
-            for name in header[len(cells):]:
-                values[name] = None  # a short row: the cell is missing, not empty
-            rows.append(Row(line, values, max(0, len(cells) - len(header))))
-            line = reader.line_num + 1
+        try:
+            for cells in reader:
+                values = dict(zip(header, cells))
+                for name in header[len(cells):]:
+                    values[name] = None  # a short row: the cell is missing, not empty
+                rows.append(Row(line, values, max(0, len(cells) - len(header))))
+                line = reader.line_num + 1
+        except csv.Error as exc:
+            exc.line = line  # the record the reader gave up on starts here (an unclosed quote, say)
+            raise
     return rows
 
 

@@ -73,6 +73,7 @@ class Package:
         self.descriptor: dict = {}
         self.tables: dict[str, list[Row]] = {}
         self.paths: dict[str, Path] = {}
+        self.unreadable: set[str] = set()  # tables whose file could not be read at all
 
     def problem(self, resource: str | Path, line: int, field: str, message: str) -> None:
         path = self.paths.get(resource, resource) if isinstance(resource, str) else resource
@@ -105,40 +106,36 @@ class Package:
 
     def read_table(self, name: str, path: Path, resource: dict) -> list[Row]:
         """Read a CSV strictly: UTF-8, no byte-order mark, the schema's header, not empty."""
+        def unreadable(line: int, message: str) -> list[Row]:
+            self.problem(path, line, "-", message)
+            self.unreadable.add(name)
+            return []
+
         try:
             data = path.read_bytes()
         except OSError as exc:
-            self.problem(path, 1, "-", f"cannot read the file: {exc.strerror or exc}")
-            return []
+            return unreadable(1, f"cannot read the file: {exc.strerror or exc}")
         if len(data) > MAX_FILE_BYTES:
-            self.problem(path, 1, "-", f"file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}")
-            return []
+            return unreadable(1, f"file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}")
         if not data.strip():
-            self.problem(path, 1, "-", "file is empty: it needs at least its header row")
-            return []
+            return unreadable(1, "file is empty: it needs at least its header row")
         if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
-            self.problem(path, 1, "-", "file starts with a byte-order mark: save it as UTF-8 without BOM")
-            return []
+            return unreadable(1, "file starts with a byte-order mark: save it as UTF-8 without BOM")
+        if b"\x00" in data:  # checked before decoding, so a UTF-16 file is named as such on line 1
+            return unreadable(data[: data.index(b"\x00")].count(b"\n") + 1,
+                              "contains a NUL byte (UTF-16 text is full of them): save the file as UTF-8")
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            self.problem(path, line, "-", f"not valid UTF-8 (byte 0x{data[exc.start]:02x}): "
-                                           "save the file as UTF-8")
-            return []
+            return unreadable(data[: exc.start].count(b"\n") + 1,
+                              f"not valid UTF-8 (byte 0x{data[exc.start]:02x}): save the file as UTF-8")
         if "\r" in text:
-            line = text[: text.index("\r")].count("\n") + 1
-            self.problem(path, line, "-", "contains a carriage return (Windows line ending?): "
-                                          "save the file with LF line endings")
-            return []
-        if "\x00" in text:
-            self.problem(path, text[: text.index("\x00")].count("\n") + 1, "-", "contains a NUL byte")
-            return []
+            return unreadable(text[: text.index("\r")].count("\n") + 1,
+                              "contains a carriage return (Windows line ending?): save the file with LF line endings")
         try:
             rows = read_csv(path)
         except csv.Error as exc:
-            self.problem(path, 1, "-", f"cannot parse the CSV: {exc}")
-            return []
+            return unreadable(getattr(exc, "line", 1), f"cannot parse the CSV: {exc}")
         expected = [f.get("name") for f in resource.get("schema", {}).get("fields", [])]
         header = next(csv.reader(io.StringIO(text)), [])
         if expected and header != expected:
@@ -152,7 +149,12 @@ class Package:
                 self.problem(path, 1, "-", f"columns are out of order: expected {', '.join(expected)}")
         for row in rows:
             width = len(row.values)
-            if row.extra_cells:
+            # A misshapen row with a line break in a cell: a quote opened there was never closed.
+            runaway = next((f for f, v in row.values.items() if v and "\n" in v), None)
+            if runaway and (row.extra_cells or None in row.values.values()):
+                self.problem(path, row.line, runaway, 'a quoted cell runs on past its line and leaves the row '
+                                                      'with the wrong number of cells: is a closing quote (") missing?')
+            elif row.extra_cells:
                 self.problem(path, row.line, "-", f"row has {width + row.extra_cells} cells; the header has {width}")
             elif len([v for v in row.values.values() if v is not None]) < len(header):
                 self.problem(path, row.line, "-", f"row has fewer cells than the header's {len(header)}")
@@ -341,7 +343,9 @@ def check_events(pkg: Package) -> None:
             pass
     for row in pkg.table("events"):
         stated = quantities.parse_date(row["as_stated"], doc_dates.get(row["document_id"]))
-        if stated is None:
+        if row["document_id"] not in doc_dates:
+            pass  # "today" means the document's date, which is missing or invalid: reported there
+        elif stated is None:
             pkg.problem("events", row.line, "as_stated", f"{row['as_stated']!r} is not a date")
         elif row["date"] != stated.isoformat():
             pkg.problem("events", row.line, "date",
@@ -419,7 +423,8 @@ def validate(descriptor_path: Path = DESCRIPTOR, allowlist: Path | None = None) 
     descriptor_path = Path(descriptor_path)
     allowlist = allowlist or descriptor_path.parent / "checks" / "number-allowlist.csv"
     pkg = Package(descriptor_path)
-    if pkg.load():
+    # A table that cannot be read would make every check across tables report noise: fix it first.
+    if pkg.load() and not pkg.unreadable:
         frictionless_check(pkg)
         check_formulas(pkg)
         texts = source_texts(pkg)

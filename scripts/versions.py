@@ -149,3 +149,13 @@ def check_frozen(repo: Path, tag: str, files: dict[str, bytes]) -> None:
     if recorded != built:
         changed = sorted(set(recorded.splitlines()) ^ set(built.splitlines()))
         raise RuntimeError(f"released version {tag} would change; frozen files differ:\n" + "\n".join(changed))
+
+
+def last_data_change(repo: Path, package_dir: Path, fallback: str) -> str:
+    """The date of the last commit that touched the data: stable from build to build."""
+    try:
+        out = subprocess.run(["git", "-C", str(repo), "log", "-1", "--format=%cs", "--", str(package_dir)],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        out = ""
+    return out or fallback

@@ -124,3 +124,15 @@ def test_terms_show_definitions_on_keyboard_focus(page, base_url):
     assert abbr.get_attribute("tabindex") == "0"
     abbr.focus()
     assert page.evaluate("document.activeElement.tagName") == "ABBR"
+
+
+def test_charts_draw_after_instant_navigation(page, base_url):
+    page.goto(base_url + "glossary/", wait_until="networkidle")
+    page.evaluate("window.__no_reload = true")  # survives only if navigation is instant
+    page.locator(".md-nav__link", has_text="Home").first.click()
+    page.wait_for_selector("#chart-funding[data-drawn] svg.main-svg")
+    assert page.evaluate("window.__no_reload === true")
+    content = page.locator(".tabbed-content").bounding_box()["width"]
+    width = page.locator("#chart-funding .main-svg").first.bounding_box()["width"]
+    assert abs(width - content) < 30, (width, content)
+    assert page.problems == []

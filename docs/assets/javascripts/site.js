@@ -45,7 +45,7 @@
     if (!nodes.length) return;
     loadPlotly().then(function (Plotly) {
       nodes.forEach(function (node) {
-        var spec = JSON.parse(document.getElementById(node.dataset.chart).textContent);
+        var spec = JSON.parse(node.dataset.chart);
         node.hidden = false;
         node._spec = spec;
         Plotly.newPlot(node, spec.data, themed(spec.layout), spec.config).then(function () {
