@@ -128,9 +128,10 @@ def paragraph_marks(site: Site, pid: str, page_url: str) -> list[Mark]:
         title = f"{t['expansion']}: {t['definition']}" if t["expansion"] else t["definition"]
         pos = find_phrase(text, t["term"])
         while pos >= 0:
+            # The title sits on the link, which takes focus: material shows it on hover and focus.
             marks.append(Mark(pos, pos + len(t["term"]),
-                              f'<a class="annex-mark annex-mark--term" href="{rel(page_url, term_url(t["term_id"]))}">'
-                              f'<abbr title="{e(title)}">', "</abbr></a>", once=t["term_id"]))
+                              f'<a class="annex-mark annex-mark--term" href="{rel(page_url, term_url(t["term_id"]))}" '
+                              f'title="{e(title)}"><abbr>', "</abbr></a>", once=t["term_id"]))
             pos = find_phrase(text, t["term"], pos + 1)
     return marks
 

@@ -118,12 +118,17 @@ def test_search_finds_records(page, base_url, query, target):
     page.wait_for_selector(".record h1")
 
 
-def test_terms_show_definitions_on_keyboard_focus(page, base_url):
-    page.goto(base_url, wait_until="networkidle")
-    abbr = page.locator(".md-content abbr[title]").first
-    assert abbr.get_attribute("tabindex") == "0"
-    abbr.focus()
-    assert page.evaluate("document.activeElement.tagName") == "ABBR"
+@pytest.mark.parametrize("path,selector", [("", ".md-content abbr"), ("annex/", ".annex-mark--term")])
+def test_terms_show_definitions_on_keyboard_focus(page, base_url, path, selector):
+    terms = {t["term"]: t for t in load_rows(DATA / "terms.csv")}
+    page.goto(base_url + path, wait_until="networkidle")
+    page.keyboard.press("Tab")  # focus-visible styles follow keyboard use
+    page.locator(selector).first.focus()
+    described = page.evaluate("document.getElementById(document.activeElement.getAttribute('aria-describedby'))?.id")
+    tooltip = page.locator(f"#{described}")
+    assert tooltip.is_visible()
+    term = terms[page.evaluate("document.activeElement.textContent.trim()")]
+    assert tooltip.inner_text().strip().startswith(f"{term['expansion']}: {term['definition'][:30]}")
 
 
 def test_charts_draw_after_instant_navigation(page, base_url):
