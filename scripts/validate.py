@@ -36,7 +36,9 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.field or '-'}: {self.message}"
+        # One problem, one line: Frictionless quotes cell values, line breaks and all, in its notes.
+        text = f"{self.path}:{self.line}: {self.field or '-'}: {self.message}"
+        return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
 @dataclass
@@ -149,11 +151,15 @@ class Package:
                 self.problem(path, 1, "-", f"columns are out of order: expected {', '.join(expected)}")
         for row in rows:
             width = len(row.values)
-            # A misshapen row with a line break in a cell: a quote opened there was never closed.
-            runaway = next((f for f, v in row.values.items() if v and "\n" in v), None)
-            if runaway and (row.extra_cells or None in row.values.values()):
-                self.problem(path, row.line, runaway, 'a quoted cell runs on past its line and leaves the row '
-                                                      'with the wrong number of cells: is a closing quote (") missing?')
+            # A quote never closed swallows the lines after it, up to the next quote: its cell holds a
+            # line break and the row is misshapen, or the cell holds a line that starts like this row.
+            misshapen = row.extra_cells or None in row.values.values()
+            record_start = f"\n{next(iter(row.values.values()), None) or ''},"
+            runaway = next((f for f, v in row.values.items() if v and "\n" in v and (misshapen or record_start in v)),
+                           None)
+            if runaway:
+                self.problem(path, row.line, runaway, 'a quoted cell runs on over the lines after it: '
+                                                      'is a closing quote (") missing?')
             elif row.extra_cells:
                 self.problem(path, row.line, "-", f"row has {width + row.extra_cells} cells; the header has {width}")
             elif len([v for v in row.values.values() if v is not None]) < len(header):
@@ -344,7 +350,7 @@ def check_events(pkg: Package) -> None:
     for row in pkg.table("events"):
         stated = quantities.parse_date(row["as_stated"], doc_dates.get(row["document_id"]))
         if row["document_id"] not in doc_dates:
-            pass  # "today" means the document's date, which is missing or invalid: reported there
+            pass  # its document's date (what "today" means) is missing or invalid: reported there
         elif stated is None:
             pkg.problem("events", row.line, "as_stated", f"{row['as_stated']!r} is not a date")
         elif row["date"] != stated.isoformat():

@@ -1,0 +1,369 @@
+"""Benchmarks (`make bench`): build and validation times, how they grow, and Lighthouse scores.
+
+Prints numbers and asserts nothing about them; the raw numbers go to bench-results/bench.json.
+
+1. A full `mkdocs build --strict` of the real site, and a rebuild after one CSV edit (a copy of
+   the package, ANNEX_DATAPACKAGE pointing at it: built once, one note edited, built again).
+2. Synthetic packages (scripts/synthetic.py) at 1×, 3×, 10× and 100×: validate() time, time to
+   render the biggest pages with scripts/render.py alone, build time, rows, pages and the largest
+   page. A step is given up after --build-timeout seconds, and not started when the previous
+   scale's time, grown linearly (a lower bound), exceeds twice that.
+3. Lighthouse (mobile and desktop) on five pages of the real site, served on 127.0.0.1 by a
+   small server that gzips text responses, as GitHub Pages does.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import io
+import json
+import mimetypes
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from scripts import render, synthetic
+from scripts.derive import Site
+from scripts.paths import PACKAGE_DIR, ROOT
+
+BIN = Path(sys.executable).parent
+RESULTS = ROOT / "bench-results" / "bench.json"
+LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
+CHROME = "/usr/bin/chromium"
+CHROME_FLAGS = ("--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run "
+                "--disable-background-networking --disable-component-update --disable-sync")
+PAGES = {"home": "", "annex": "annex/", "chart (timeline)": "timeline/", "data": "data/",
+         "record (figure)": "figures/uk-funding-calais-2016/"}
+CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
+COMPRESSIBLE = ("text/", "application/javascript", "application/json", "application/xml",
+                "image/svg+xml", "application/atom+xml")
+
+
+# -- building ---------------------------------------------------------------------------------
+def mkdocs_build(site_dir: Path, site_url: str, package_dir: Path | None = None,
+                 timeout: float | None = None) -> tuple[float | None, str]:
+    """Seconds for one `mkdocs build --strict` (None when it failed or ran out of time)."""
+    env = {**os.environ, "SITE_URL": site_url, "NO_MKDOCS_2_WARNING": "1"}
+    if package_dir:
+        env["ANNEX_DATAPACKAGE"] = str(package_dir)
+    else:
+        env.pop("ANNEX_DATAPACKAGE", None)
+    start = time.perf_counter()
+    try:
+        result = subprocess.run([str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(site_dir)],
+                                cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        return None, f"gave up after {timeout:.0f} s"
+    seconds = time.perf_counter() - start
+    if result.returncode:
+        return None, "build failed: " + result.stderr.strip().splitlines()[-1][:200]
+    return seconds, ""
+
+
+def site_pages(site: Path) -> list[Path]:
+    """HTML pages of a built site (the data downloads excluded)."""
+    pages = []
+    for p in site.rglob("*.html"):
+        parts = p.relative_to(site).parts
+        if not (parts[0] == "data" and len(parts) > 2):
+            pages.append(p)
+    return pages
+
+
+def largest(pages: list[Path], site: Path) -> tuple[str, int]:
+    page = max(pages, key=lambda p: p.stat().st_size)
+    return str(page.relative_to(site)), page.stat().st_size
+
+
+def set_note(descriptor: Path, text: str) -> None:
+    """Edit one cell: the note of the first figure (what a small correction looks like)."""
+    path = descriptor.parent / "data" / "figures.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    rows[1][rows[0].index("note")] = text
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
+def bench_real_site(work: Path, site_url: str) -> dict:
+    site = work / "site"
+    full, error = mkdocs_build(site, site_url)
+    pages = site_pages(site) if full else []
+    copy = work / "edit" / "datapackage"
+    shutil.copytree(PACKAGE_DIR, copy)
+    first, _ = mkdocs_build(work / "edit-site", site_url, copy)
+    set_note(copy / "datapackage.json", "Edited for the benchmark: one cell changed.")
+    second, error2 = mkdocs_build(work / "edit-site", site_url, copy)
+    out = {"full_build_s": full, "first_build_of_copy_s": first, "rebuild_after_edit_s": second,
+           "pages": len(pages), "error": error or error2}
+    if pages:
+        out["largest_page"], out["largest_page_bytes"] = largest(pages, site)
+    return out
+
+
+# -- growth -----------------------------------------------------------------------------------
+def rendered_sizes(descriptor: Path) -> dict[str, int]:
+    """The biggest generated pages' HTML, rendered directly (no MkDocs): known even when a build
+    is too slow to finish."""
+    site = Site.load(descriptor)
+    return {"annex": len(render.annex(site, "annex/")), "glossary": len(render.glossary(site, "glossary/")),
+            "timeline": len(render.timeline(site, "timeline/")),
+            "figures": len(render.figures_table(site, "figures/"))}
+
+
+def render_in_child(descriptor: Path, timeout: float) -> tuple[dict | None, float | None, str]:
+    """rendered_sizes() in a child process, so that it can be given up like a build."""
+    start = time.perf_counter()
+    try:
+        result = subprocess.run([sys.executable, "-m", "scripts.bench", "--rendered-sizes", str(descriptor)],
+                                cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        return None, None, f"gave up after {timeout:.0f} s"
+    if result.returncode:
+        return None, None, "failed: " + (result.stderr.strip().splitlines() or ["?"])[-1][:200]
+    return json.loads(result.stdout), time.perf_counter() - start, ""
+
+
+def projected(previous: dict | None, scale: int, key: str) -> float | None:
+    """A lower bound for a step at `scale`: the previous scale's time, grown linearly (every
+    measured step grows at least linearly with the number of rows). A step is not started when
+    this bound exceeds twice the timeout: it could not finish, and trying would cost the timeout."""
+    if previous and previous.get(key):
+        return previous[key] * scale / previous["scale"]
+    return None
+
+
+def bench_scale(scale: int, work: Path, site_url: str, timeout: float, previous: dict | None,
+                always_try: bool = False) -> dict:
+    from scripts.validate import validate
+    package = work / f"synthetic-{scale}"
+    descriptor = synthetic.generate(scale, package)
+    start = time.perf_counter()
+    report = validate(descriptor)
+    validate_s = time.perf_counter() - start
+    site = Site.load(descriptor)
+    out = {"scale": scale, "valid": report.valid, "rows": report.rows, "validate_s": validate_s,
+           "record_pages": sum(len(site.rows(t)) for t in ("figures", "commitments", "terms")),
+           "csv_bytes": sum(p.stat().st_size for p in (package / "data").glob("*.csv"))}
+    for key, error_key, run in (
+            ("render_s", "render_error", lambda: render_in_child(descriptor, timeout)),
+            ("build_s", "build_error", lambda: (None, *mkdocs_build(work / f"site-{scale}", site_url, package, timeout)))):
+        bound = None if always_try else projected(previous, scale, key)
+        if bound and bound > 2 * timeout:
+            out[key], out[error_key] = None, f"not run: ≥ {bound:.0f} s projected"
+            continue
+        sizes, out[key], out[error_key] = run()
+        if sizes:
+            out["rendered_bytes"] = sizes
+    site_dir = work / f"site-{scale}"
+    if out["build_s"]:
+        pages = site_pages(site_dir)
+        out["pages"] = len(pages)
+        out["largest_page"], out["largest_page_bytes"] = largest(pages, site_dir)
+    shutil.rmtree(site_dir, ignore_errors=True)
+    shutil.rmtree(package, ignore_errors=True)
+    return out
+
+
+# -- serving, gzipped -------------------------------------------------------------------------
+class GzipHandler(SimpleHTTPRequestHandler):
+    """Static files; text, JavaScript, JSON and SVG gzipped when the client accepts it."""
+    cache: dict[Path, bytes] = {}
+    lock = threading.Lock()
+
+    def log_message(self, *args):
+        pass
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and self.path.split("?")[0].endswith("/"):
+            path = path / "index.html"
+        ctype = mimetypes.guess_type(str(path))[0] or ""
+        if (not path.is_file() or "gzip" not in self.headers.get("Accept-Encoding", "")
+                or not ctype.startswith(COMPRESSIBLE)):
+            return super().send_head()
+        with self.lock:
+            if path not in self.cache:
+                self.cache[path] = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+        body = self.cache[path]
+        self.send_response(200)
+        self.send_header("Content-Type", ctype + ("; charset=utf-8" if ctype.startswith("text/") else ""))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Vary", "Accept-Encoding")
+        self.end_headers()
+        return io.BytesIO(body)
+
+    def end_headers(self):
+        self.send_header("Cache-Control", "max-age=600")  # what GitHub Pages sends
+        super().end_headers()
+
+
+def serve(folder: Path, port: int) -> ThreadingHTTPServer:
+    server = ThreadingHTTPServer(("127.0.0.1", port), partial(GzipHandler, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# -- Lighthouse -------------------------------------------------------------------------------
+def lighthouse(url: str, desktop: bool, out: Path) -> dict:
+    cmd = [str(LIGHTHOUSE), url, "--output=json", f"--output-path={out}", "--quiet",
+           f"--chrome-flags={CHROME_FLAGS}"] + (["--preset=desktop"] if desktop else [])
+    result = subprocess.run(cmd, cwd=ROOT, env={**os.environ, "CHROME_PATH": CHROME},
+                            capture_output=True, text=True, timeout=300, check=False)
+    if result.returncode or not out.exists():
+        return {"error": (result.stderr.strip().splitlines() or ["lighthouse failed"])[-1][:300]}
+    data = json.loads(out.read_text(encoding="utf-8"))
+    audits = data["audits"]
+    scores = {c: round(100 * data["categories"][c]["score"]) if data["categories"][c]["score"] is not None else None
+              for c in CATEGORIES}
+    failing = {}
+    for c in CATEGORIES:
+        refs = data["categories"][c]["auditRefs"]
+        misses = [(r["weight"], r["id"]) for r in refs
+                  if audits[r["id"]].get("score") is not None and audits[r["id"]]["score"] < 0.9
+                  and audits[r["id"]].get("scoreDisplayMode") not in ("informative", "notApplicable", "manual")]
+        failing[c] = [f"{i} ({audits[i].get('displayValue') or audits[i]['score']})"
+                      for _, i in sorted(misses, reverse=True)]
+    return {"scores": scores,
+            "lcp_ms": audits["largest-contentful-paint"]["numericValue"],
+            "tbt_ms": audits["total-blocking-time"]["numericValue"],
+            "cls": audits["cumulative-layout-shift"]["numericValue"],
+            "fcp_ms": audits["first-contentful-paint"]["numericValue"],
+            "transfer_bytes": audits.get("total-byte-weight", {}).get("numericValue"),
+            "lcp_element": next((i.get("selector") for i in (audits.get("lcp-breakdown-insight", {}).get("details") or {})
+                                 .get("items", []) if i.get("type") == "node"), None),
+            "benchmark_index": data.get("environment", {}).get("benchmarkIndex"),
+            "failing": failing, "lighthouse": data.get("lighthouseVersion")}
+
+
+def bench_lighthouse(site: Path, port: int, work: Path) -> dict:
+    server = serve(site, port)
+    results = {}
+    try:
+        for name, path in PAGES.items():
+            for form in ("mobile", "desktop"):
+                results[f"{name}|{form}"] = lighthouse(f"http://127.0.0.1:{port}/{path}", form == "desktop",
+                                                       work / f"lh-{form}-{path.strip('/').replace('/', '_') or 'home'}.json")
+                r = results[f"{name}|{form}"]
+                print(f"  lighthouse {form:7} {name:17} "
+                      + (" ".join(f"{c[:4]} {r['scores'][c]}" for c in CATEGORIES) if "scores" in r else r["error"]),
+                      flush=True)
+    finally:
+        server.shutdown()
+    return results
+
+
+# -- report -----------------------------------------------------------------------------------
+def seconds(value: float | None, error: str = "") -> str:
+    return f"{value:.1f} s" if value is not None else (error or "—")
+
+
+def kb(n: int | None) -> str:
+    return f"{n / 1024:,.0f} KB" if n else "—"
+
+
+def print_tables(results: dict) -> None:
+    real = results.get("real_site", {})
+    print(f"\n{results['cpus']} CPUs; load average {results['load_average_at_start'][0]:.1f} at the start, "
+          f"{results['load_average_at_end'][0]:.1f} at the end (other work on the machine slows every number)")
+    print("\nBuild of the real site")
+    print(f"  full build (mkdocs build --strict)   {seconds(real.get('full_build_s'), real.get('error'))}"
+          f"   {real.get('pages', 0)} pages, largest {real.get('largest_page', '—')} {kb(real.get('largest_page_bytes'))}")
+    print(f"  rebuild after one CSV edit           {seconds(real.get('rebuild_after_edit_s'))}"
+          f"   (first build of the copy {seconds(real.get('first_build_of_copy_s'))})")
+    if results.get("scales"):
+        print("\nSynthetic packages (N documents, each a copy of the annex with its records)")
+        print(f"  {'scale':>5} {'rows':>7} {'CSV':>9} {'validate':>9} {'render*':>26} {'build':>30} {'pages':>6} "
+              f"{'largest page':>30}  {'annex HTML*':>11}")
+        for s in results["scales"]:
+            page = f"{s['largest_page']} {kb(s['largest_page_bytes'])}" if s.get("largest_page") else "—"
+            annex = kb(s.get("rendered_bytes", {}).get("annex"))
+            print(f"  {s['scale']:>4}× {s['rows']:>7,} {kb(s['csv_bytes']):>9} {s['validate_s']:>7.1f} s "
+                  f"{seconds(s['render_s'], s['render_error']):>26} {seconds(s['build_s'], s['build_error']):>30} "
+                  f"{s.get('pages', '—'):>6} {page:>30}  {annex:>11}")
+        print("  * rendered by scripts/render.py alone (annex, glossary, timeline, figures), outside MkDocs,"
+              " in a child process")
+        built = [s for s in results["scales"] if s["build_s"]]
+        for a, b in zip(built, built[1:]):
+            print(f"  {a['scale']}× → {b['scale']}×: {b['rows'] / a['rows']:.1f}× the rows, "
+                  f"{b['build_s'] / a['build_s']:.1f}× the build time")
+    if results.get("lighthouse"):
+        print("\nLighthouse (gzip, 127.0.0.1)     perf  a11y  best   seo     LCP     TBT    CLS   LCP element")
+        for key, r in results["lighthouse"].items():
+            name, form = key.split("|")
+            if "scores" not in r:
+                print(f"  {form:7} {name:17} {r['error']}")
+                continue
+            sc = r["scores"]
+            print(f"  {form:7} {name:17} {sc['performance']:>5} {sc['accessibility']:>5} {sc['best-practices']:>5} "
+                  f"{sc['seo']:>5} {r['lcp_ms']:>6.0f}ms {r['tbt_ms']:>5.0f}ms {r['cls']:>6.3f}   {r['lcp_element'] or ''}")
+        misses = [(k, c, r) for k, r in results["lighthouse"].items() if "scores" in r and k.endswith("|mobile")
+                  for c in CATEGORIES if (r["scores"][c] or 0) < 95]
+        if misses:
+            print("\nMobile scores under 95, and the audits that fail:")
+            for key, c, r in misses:
+                print(f"  {key.split('|')[0]}, {c} {r['scores'][c]}: {', '.join(r['failing'][c][:6]) or '(no single audit under 0.9)'}")
+        else:
+            print("\nEvery mobile score is 95 or more.")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", default="1,3,10,100", help="synthetic sizes (default 1,3,10,100)")
+    parser.add_argument("--build-timeout", type=float, default=300, help="seconds before a build is given up")
+    parser.add_argument("--always-try", action="store_true", help="start every step, even one projected to time out")
+    parser.add_argument("--skip", default="", help="comma-separated parts to skip: real, scales, lighthouse")
+    parser.add_argument("--rendered-sizes", type=Path, help=argparse.SUPPRESS)  # the child of render_in_child()
+    args = parser.parse_args(argv)
+    if args.rendered_sizes:
+        print(json.dumps(rendered_sizes(args.rendered_sizes)))
+        return 0
+    skip = set(filter(None, args.skip.split(",")))
+    port = free_port()
+    site_url = f"http://127.0.0.1:{port}/"
+    results: dict = {"python": sys.version.split()[0], "cpus": os.cpu_count(),
+                     "started": time.strftime("%Y-%m-%dT%H:%M:%S"), "load_average_at_start": os.getloadavg()}
+    with tempfile.TemporaryDirectory(prefix="annex-bench-") as tmp:
+        work = Path(tmp)
+        if "real" not in skip or "lighthouse" not in skip:
+            print("building the real site…", flush=True)
+            results["real_site"] = bench_real_site(work, site_url)
+        if "scales" not in skip:
+            from scripts.validate import validate
+            validate()  # imports Frictionless, so that the first scale's time is validation alone
+            results["scales"] = []
+            for scale in (int(s) for s in args.scales.split(",")):
+                print(f"synthetic {scale}×…", flush=True)
+                previous = results["scales"][-1] if results["scales"] else None
+                results["scales"].append(bench_scale(scale, work, site_url, args.build_timeout, previous,
+                                                     args.always_try))
+        if "lighthouse" not in skip and results["real_site"].get("full_build_s"):
+            print("lighthouse…", flush=True)
+            results["lighthouse"] = bench_lighthouse(work / "site", port, work)
+    results["load_average_at_end"] = os.getloadavg()
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print_tables(results)
+    print(f"\nraw numbers: {RESULTS.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
