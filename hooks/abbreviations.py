@@ -1,19 +1,15 @@
-"""Site-wide term tooltips: append material's abbreviation definitions from terms.csv to each page."""
+"""Site-wide term tooltips: material's abbreviations, with definitions from terms.csv.
+
+They go to the abbr extension as its glossary: appending definitions to every page made
+Markdown re-scan each page once per term, which grew the build quadratically with the data.
+"""
 from scripts.derive import Site
 
-_definitions = ""
 
-
-def on_pre_build(config, **kwargs):
-    global _definitions
-    lines = []
+def on_config(config, **kwargs):
+    glossary = {}
     for t in Site.load().rows("terms"):
-        if "]" in t["term"]:
-            continue  # cannot be written as an abbreviation
         title = f"{t['expansion']}: {t['definition']}" if t["expansion"] else t["definition"]
-        lines.append(f"*[{t['term']}]: {' '.join(title.split())}")
-    _definitions = "\n".join(lines)
-
-
-def on_page_markdown(markdown, page, **kwargs):
-    return f"{markdown}\n\n{_definitions}\n" if _definitions else markdown
+        glossary[t["term"]] = " ".join(title.split())
+    config.mdx_configs.setdefault("abbr", {})["glossary"] = glossary
+    return config

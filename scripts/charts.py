@@ -6,6 +6,7 @@ docs/assets/javascripts/site.js draws them with the site's own copy of plotly.js
 from __future__ import annotations
 
 import datetime as dt
+import html
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
@@ -44,6 +45,11 @@ class Chart:
         return payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def t(text: str) -> str:
+    """Data text for Plotly, which draws a subset of HTML (<b>, <a href>) in labels: escape it."""
+    return html.escape(text, quote=False)
+
+
 def base_layout(fig: go.Figure, **kw) -> go.Figure:
     defaults = dict(template="none", font={"family": FONT, "size": 14}, height=360,
                     margin={"l": 60, "r": 20, "t": 20, "b": 60}, paper_bgcolor="rgba(0,0,0,0)",
@@ -64,10 +70,10 @@ def funding(site: Site) -> Chart:
         f, conv = item["figure"], item["conversion"]
         gbp = item["value"] if f["unit"] == "GBP" else (conv.amount if conv else None)
         is_derived = f["unit"] != "GBP"
-        names.append(f["subject"].replace("-", " ").capitalize())  # short: fits a phone
+        names.append(t(f["subject"].replace("-", " ").capitalize()))  # short: fits a phone
         stated.append(None if is_derived else gbp)
         derived_gbp.append(gbp if is_derived else None)
-        texts.append(f["as_stated"])  # the derived pound value is in the legend, summary and table
+        texts.append(t(f["as_stated"]))  # the derived pound value is in the legend, summary and table
         when = f["period_as_stated"] or f["period"] or "period not stated"
         rows.append([f["metric"], f["as_stated"], f["unit"], format_number(item["value"]), when,
                      format_money(gbp, "GBP") + (" (derived)" if is_derived else " (as stated)"),
@@ -96,7 +102,7 @@ def networks(site: Site) -> Chart:
     years = [f["period"] for f in series]
     values = [float(f["value"]) for f in series]
     fig = go.Figure()
-    fig.add_bar(x=years, y=values, marker_color=PALETTE[0], text=[format_number(v) for v in values],
+    fig.add_bar(x=[t(y) for y in years], y=values, marker_color=PALETTE[0], text=[format_number(v) for v in values],
                 textposition="auto", name="Networks dismantled")
     base_layout(fig, xaxis={"type": "category", "title": {"text": "Year"}},
                 yaxis={"title": {"text": "Networks dismantled"}, "rangemode": "tozero"}, showlegend=False)
@@ -110,12 +116,13 @@ def networks(site: Site) -> Chart:
 def reception(site: Site) -> Chart:
     pairs = site.paired_capacity()
     names = [p["subject"].replace("-", " ").capitalize() for p in pairs]
+    labels = [t(n) for n in names]
     cap = [float(p["capacity"]["value"]) for p in pairs]
     occ = [float(p["occupancy"]["value"]) for p in pairs]
     fig = go.Figure()
-    fig.add_bar(name="Places (capacity)", x=names, y=cap, marker_color=PALETTE[0],
+    fig.add_bar(name="Places (capacity)", x=labels, y=cap, marker_color=PALETTE[0],
                 text=[format_number(v) for v in cap], textposition="auto")
-    fig.add_bar(name="People hosted (occupancy)", x=names, y=occ,
+    fig.add_bar(name="People hosted (occupancy)", x=labels, y=occ,
                 marker={"color": PALETTE[1], "pattern": {"shape": "."}},
                 text=[format_number(v) for v in occ], textposition="auto")
     base_layout(fig, barmode="group", yaxis={"title": {"text": "Places or people"}, "rangemode": "tozero"})
@@ -161,8 +168,8 @@ def timeline(site: Site) -> Chart:
         fig.add_scatter(
             name=name, mode="markers+text", x=[e["date"] for e in group],
             y=[(idx % 3) + 1 for idx, _ in enumerate(group)],
-            text=[e["as_stated"] for e in group], textposition="top center",
-            hovertext=[e["description"] for e in group], hoverinfo="text+x",
+            text=[t(e["as_stated"]) for e in group], textposition="top center",
+            hovertext=[t(e["description"]) for e in group], hoverinfo="text+x",
             marker={"size": 14, "symbol": symbol, "color": PALETTE[i * 5]})
     base_layout(fig, yaxis={"visible": False, "range": [0, 4.5]},
                 xaxis={"type": "date", "title": {"text": "Date"}})

@@ -18,7 +18,9 @@ from scripts.annex_text import squash
 from scripts.derive import ACTOR_LABELS, STATUS_LABELS, THEME_LABELS, Site, format_number, label
 from scripts.quantities import find_phrase
 
-MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~^=:])")
+# The characters Python-Markdown lets a backslash escape (and "|" for tables); escaping any
+# other character would leave the backslash on the page.
+MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>])")
 
 
 def e(text: object) -> str:

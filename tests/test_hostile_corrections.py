@@ -427,8 +427,6 @@ def test_markdown_headings_disarm_the_text(hostile_site):
     assert "**bold** _em_ `code` {{ 12345 + 54321 }}" in heading
 
 
-@pytest.mark.xfail(strict=True, reason="render.md() escapes '=' and ':', which Markdown does not unescape: "
-                                       "readers see 'src\\=x' and 'https\\://' in timeline headings")
 def test_markdown_headings_show_the_text_without_stray_backslashes(hostile_site):
     heading = re.search(r'<h2 id="event-valletta-summit">(.*?)</h2>', page(hostile_site, "timeline"), re.S).group(1)
     assert "\\" not in heading
@@ -444,7 +442,7 @@ def test_json_ld_cannot_close_its_script(hostile_site):
 HOVER = """() => {
   const gd = document.getElementById('chart-timeline');
   for (const [curve, trace] of gd.data.entries()) {
-    const point = (trace.hovertext || []).findIndex(text => text.startsWith('Summit <'));
+    const point = (trace.hovertext || []).findIndex(text => text.startsWith('Summit '));
     if (point >= 0) {
       Plotly.Fx.hover(gd, [{curveNumber: curve, pointNumber: point}], 'xy');
       return gd.querySelector('.hoverlayer').innerHTML;
@@ -455,8 +453,6 @@ HOVER = """() => {
 
 
 @pytest.mark.browser
-@pytest.mark.xfail(strict=True, reason="scripts/charts.py hands event descriptions to Plotly as hovertext unescaped, "
-                                       "and Plotly draws its HTML subset there: <b> in bold, <a href> as a link")
 def test_chart_hover_labels_show_markup_as_text(hostile_site, hostile_port, browser):
     server = serve(hostile_site, hostile_port)
     page = browser.new_page()
