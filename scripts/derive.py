@@ -95,7 +95,23 @@ class Site:
 
     @cached_property
     def paragraphs(self) -> dict[str, dict[str, str]]:
-        return {p["paragraph_id"]: p for p in self.rows("paragraphs")}
+        """The annex's paragraphs. The site shows one document: the first in documents.csv."""
+        doc = self.document["document_id"]
+        return {p["paragraph_id"]: p for p in self.rows("paragraphs") if p["document_id"] == doc}
+
+    @cached_property
+    def _by_paragraph(self) -> dict[tuple[str, str], list[dict[str, str]]]:
+        index: dict[tuple[str, str], list[dict[str, str]]] = defaultdict(list)
+        doc = self.document["document_id"]
+        for name in ("figures", "commitments", "events"):
+            for row in self.rows(name):
+                if row["document_id"] == doc:
+                    index[(name, row["paragraph_id"])].append(row)
+        return index
+
+    def in_paragraph(self, name: str, paragraph_id: str) -> list[dict[str, str]]:
+        """The records of one table that cite a paragraph, in file order (indexed once)."""
+        return self._by_paragraph.get((name, paragraph_id), [])
 
     @cached_property
     def figures(self) -> dict[str, dict[str, str]]:
@@ -104,6 +120,11 @@ class Site:
     @cached_property
     def commitments(self) -> dict[str, dict[str, str]]:
         return {c["commitment_id"]: c for c in self.rows("commitments")}
+
+    @cached_property
+    def commitment_numbers(self) -> dict[str, int]:
+        """C1, C2, …: each commitment's number, in file order."""
+        return {cid: n for n, cid in enumerate(self.commitments, start=1)}
 
     @cached_property
     def terms(self) -> dict[str, dict[str, str]]:

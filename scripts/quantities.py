@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -70,13 +71,19 @@ def parse_date(text: str, today: dt.date | None = None) -> dt.date | None:
         return None
 
 
+@lru_cache(maxsize=16384)
+def _phrase(needle: str) -> re.Pattern:
+    # Cached: re's own cache holds 512 patterns, fewer than the terms and quotes of a large package.
+    left = r"(?<!\w)" if needle[0].isalnum() else ""
+    right = r"(?!\w)" if needle[-1].isalnum() else ""
+    return re.compile(left + re.escape(needle) + right)
+
+
 def find_phrase(haystack: str, needle: str, start: int = 0) -> int:
     """Position of `needle` as whole words (so "14" is not found inside "2014"); -1 if absent."""
     if not needle:
         return -1
-    left = r"(?<!\w)" if needle[0].isalnum() else ""
-    right = r"(?!\w)" if needle[-1].isalnum() else ""
-    m = re.compile(left + re.escape(needle) + right).search(haystack, start)
+    m = _phrase(needle).search(haystack, start)
     return m.start() if m else -1
 
 

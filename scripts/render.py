@@ -97,8 +97,10 @@ def paragraph_marks(site: Site, pid: str, page_url: str) -> list[Mark]:
     """Links from the paragraph's words to every figure, date, term and commitment they state."""
     text = squash(site.paragraphs[pid]["text"])
     marks: list[Mark] = []
-    for n, c in enumerate(site.rows("commitments"), start=1):
-        span = site.quote_span(pid, c["quote"]) if c["paragraph_id"] == pid else None
+    numbers = site.commitment_numbers
+    for c in site.in_paragraph("commitments", pid):
+        n = numbers[c["commitment_id"]]
+        span = site.quote_span(pid, c["quote"])
         if span:
             ref = (f'<a class="annex-ref" href="{rel(page_url, commitment_url(c["commitment_id"]))}" '
                    f'aria-label="Commitment {n}: {e(c["summary"])}">C{n}</a>')
@@ -106,9 +108,7 @@ def paragraph_marks(site: Site, pid: str, page_url: str) -> list[Mark]:
                               f"</mark><sup>{ref}</sup>", container=True))
     for name, field, url, cls in (("figures", "as_stated", figure_url, "figure"),
                                   ("events", "as_stated", None, "date")):
-        for r in site.rows(name):
-            if r["paragraph_id"] != pid:
-                continue
+        for r in site.in_paragraph(name, pid):
             span = site.quote_span(pid, r["quote"])
             at = find_phrase(squash(r["quote"]), squash(r[field])) if span else -1
             if at < 0:
@@ -193,7 +193,7 @@ def paragraph_body(site: Site, pid: str, page_url: str, start: int = 0) -> str:
 def annex(site: Site, page_url: str) -> str:
     """The whole annex: Markdown headings (for the table of contents and search) and HTML."""
     out = []
-    for p in site.rows("paragraphs"):
+    for p in site.paragraphs.values():
         pid = p["paragraph_id"]
         if pid == "title":
             out.append(f'<div class="annex-title" id="para-title">{paragraph_body(site, pid, page_url)}</div>')
@@ -285,7 +285,7 @@ def figure_page(site: Site, fid: str, site_url: str, repo_url: str = "") -> str:
 def commitment_page(site: Site, cid: str, site_url: str, repo_url: str = "") -> str:
     c = site.commitments[cid]
     url = commitment_url(cid)
-    n = list(site.commitments).index(cid) + 1
+    n = site.commitment_numbers[cid]
     figs = site.figures_for_commitment(c)
     facts = dl([
         ("Actor", e(ACTOR_LABELS.get(c["actor"], c["actor"]))),
