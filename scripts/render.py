@@ -103,7 +103,7 @@ def paragraph_marks(site: Site, pid: str, page_url: str) -> list[Mark]:
         span = site.quote_span(pid, c["quote"])
         if span:
             ref = (f'<a class="annex-ref" href="{rel(page_url, commitment_url(c["commitment_id"]))}" '
-                   f'aria-label="Commitment {n}: {e(c["summary"])}">C{n}</a>')
+                   f'aria-label="C{n}: commitment {n}, {e(c["summary"])}">C{n}</a>')
             marks.append(Mark(*span, f'<mark class="annex-commitment" id="c-{e(c["commitment_id"])}">',
                               f"</mark><sup>{ref}</sup>", container=True))
     for name, field, url, cls in (("figures", "as_stated", figure_url, "figure"),
@@ -451,7 +451,7 @@ def chart(site: Site, chart_id: str) -> str:
         f'<figure class="chart" id="figure-{c.chart_id}">'
         f'<figcaption><strong>{e(c.title)}.</strong> <span class="chart-summary">{e(c.summary)}</span></figcaption>'
         # The spec rides in an attribute: instant navigation re-runs <script> elements as code.
-        f'<div class="chart-canvas" id="chart-{c.chart_id}" data-chart="{e(c.spec())}" role="img" tabindex="0" '
+        f'<div class="chart-canvas" id="chart-{c.chart_id}" data-chart="{e(c.spec())}" role="group" tabindex="0" '
         f'aria-label="{e(c.title)}. {e(c.summary)}" hidden></div>'
         + table([e(x) for x in c.columns], cells, caption=f"Data for the chart: {e(c.title)}", attrs='data-kind="chart-data"')
         + "</figure>")

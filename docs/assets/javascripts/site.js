@@ -40,6 +40,25 @@
     });
   }
 
+  /* Once drawn, a chart holds buttons, so it can no longer be role=img (an image's content is
+     presentational: its buttons would vanish for screen readers; axe nested-interactive). The
+     container becomes a labelled group that Tab still reaches; the drawing is the image, with
+     the chart's description; plotly's overlay layers (hover labels) are hidden. */
+  function labelChart(node) {
+    var label = node.getAttribute("aria-label") || "";
+    node.setAttribute("role", "group");
+    node.querySelectorAll("svg.main-svg").forEach(function (svg, index) {
+      if (index === 0) {
+        svg.setAttribute("role", "img");
+        svg.setAttribute("aria-label", label);
+        svg.removeAttribute("aria-hidden");
+      } else {
+        svg.setAttribute("aria-hidden", "true");
+      }
+    });
+    nameToolbar(node);
+  }
+
   function drawCharts(root) {
     var nodes = root.querySelectorAll("[data-chart]");
     if (!nodes.length) return;
@@ -49,7 +68,9 @@
         node.hidden = false;
         node._spec = spec;
         Plotly.newPlot(node, spec.data, themed(spec.layout), spec.config).then(function () {
-          nameToolbar(node);
+          labelChart(node);
+          // plotly.js may rebuild its layers and toolbar on any later redraw (theme, resize).
+          node.on("plotly_afterplot", function () { labelChart(node); });
           node.setAttribute("data-drawn", "true");
         });
       });
@@ -147,6 +168,39 @@
     });
   }
 
+  /* A table wider than its column scrolls sideways: its scrolling box then takes focus, so a
+     keyboard can scroll it (WCAG 2.1.1; axe scrollable-region-focusable), named after the caption. */
+  var scrollObserver = typeof ResizeObserver === "undefined" ? null : new ResizeObserver(function (entries) {
+    entries.forEach(function (entry) {
+      var wrap = entry.target.closest(".md-typeset__scrollwrap");
+      if (wrap) updateScrollRegion(wrap);
+    });
+  });
+
+  function updateScrollRegion(wrap) {
+    if (wrap.scrollWidth > wrap.clientWidth + 1) {
+      var caption = wrap.querySelector("caption");
+      wrap.setAttribute("tabindex", "0");
+      wrap.setAttribute("role", "region");
+      wrap.setAttribute("aria-label", caption ? caption.textContent.trim() : "Table");
+      wrap.setAttribute("data-scrolls", "true");
+    } else if (wrap.hasAttribute("data-scrolls")) {
+      ["tabindex", "role", "aria-label", "data-scrolls"].forEach(function (name) { wrap.removeAttribute(name); });
+    }
+  }
+
+  function scrollableTables(root) {
+    if (scrollObserver) scrollObserver.disconnect();  // the previous page's tables are gone
+    root.querySelectorAll(".md-typeset__scrollwrap").forEach(function (wrap) {
+      updateScrollRegion(wrap);
+      if (scrollObserver) {
+        scrollObserver.observe(wrap);
+        var table = wrap.querySelector("table");
+        if (table) scrollObserver.observe(table);
+      }
+    });
+  }
+
   /* Abbreviations outside links get focus, so keyboard users see their definition too. */
   function focusableTerms(root) {
     root.querySelectorAll("abbr[title]").forEach(function (abbr) {
@@ -159,6 +213,7 @@
     drawCharts(root);
     root.querySelectorAll("table[data-sortable]").forEach(enhanceTable);
     focusableTerms(root);
+    scrollableTables(root);
   }
 
   if (typeof document$ !== "undefined") {
@@ -169,6 +224,14 @@
 
   new MutationObserver(restyleCharts).observe(document.body, {
     attributes: true, attributeFilter: ["data-md-color-scheme"]
+  });
+  /* plotly.js toolbar buttons are links without href: Enter and Space do not press them. */
+  document.addEventListener("keydown", function (ev) {
+    var btn = ev.target.closest && ev.target.closest(".modebar-btn");
+    if (btn && (ev.key === "Enter" || ev.key === " ")) {
+      ev.preventDefault();
+      btn.dispatchEvent(new MouseEvent("click", { bubbles: true, cancelable: true, view: window }));
+    }
   });
   document.addEventListener("change", function (ev) {
     if (ev.target.matches && ev.target.matches(".tabbed-set > input")) {
