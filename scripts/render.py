@@ -250,8 +250,10 @@ def bibtex(site: Site, site_url: str, key: str, title: str, url: str, pid: str =
 def cite_block(site: Site, site_url: str, kind: str, record_id: str, title: str, pid: str, url: str) -> str:
     plain = citation(site, site_url, kind, record_id, pid, url)
     bib = bibtex(site, site_url, record_id, f"{kind}: {title}", url, pid)
-    return (f'<h2 id="cite">Cite this</h2><p>As text:</p><pre class="citation"><code>{e(plain)}</code></pre>'
-            f'<p>As BibTeX:</p><pre class="citation"><code>{e(bib)}</code></pre>')
+    # Kept out of the search index: the same words on every record page would drown results.
+    return (f'<h2 id="cite" data-search-exclude>Cite this</h2><div data-search-exclude><p>As text:</p>'
+            f'<pre class="citation"><code>{e(plain)}</code></pre>'
+            f'<p>As BibTeX:</p><pre class="citation"><code>{e(bib)}</code></pre></div>')
 
 
 def figure_page(site: Site, fid: str, site_url: str, repo_url: str = "") -> str:
@@ -326,7 +328,7 @@ def edit_links(site: Site, repo_url: str, table: str, key: str, page_url: str) -
     if not repo_url or not line:
         return ""
     path = f"datapackage/data/{table}.csv"
-    return (f'<h2 id="edit">Correct this record</h2><p class="edit-data">'
+    return (f'<h2 id="edit" data-search-exclude>Correct this record</h2><p class="edit-data" data-search-exclude>'
             f'<a href="{e(repo_url)}/edit/main/{path}">Edit this data</a> ({e(table)}.csv, line {line}) · '
             f'<a href="{e(repo_url)}/blob/main/{path}#L{line}">View the row</a> · '
             f'<a href="{rel(page_url, "correct/")}">How to correct the data</a></p>')
@@ -452,6 +454,7 @@ def chart(site: Site, chart_id: str) -> str:
         f'<figcaption><strong>{e(c.title)}.</strong> <span class="chart-summary">{e(c.summary)}</span></figcaption>'
         # The spec rides in an attribute: instant navigation re-runs <script> elements as code.
         f'<div class="chart-canvas" id="chart-{c.chart_id}" data-chart="{e(c.spec())}" role="group" tabindex="0" '
+        f'style="min-height:{int(c.figure.layout.height or 360)}px" '
         f'aria-label="{e(c.title)}. {e(c.summary)}" hidden></div>'
         + table([e(x) for x in c.columns], cells, caption=f"Data for the chart: {e(c.title)}", attrs='data-kind="chart-data"')
         + "</figure>")

@@ -150,3 +150,23 @@ def site_pages(site: Path) -> list[str]:
             continue  # downloads, not pages
         pages.append("" if p.parent == site else "/".join(parts[:-1]) + "/")
     return sorted(pages)
+
+
+def reveal_charts(page) -> None:
+    """Bring every chart into view, opening each chart tab, as a reader scrolling through would:
+    charts are drawn (and plotly.js fetched) only when they come near the viewport."""
+    for tabs in page.locator(".tabbed-set:has([data-chart])").all():
+        labels = tabs.locator(":scope > .tabbed-labels > label")
+        for i in range(labels.count()):
+            labels.nth(i).click()
+            chart = tabs.locator(":scope > .tabbed-content > .tabbed-block").nth(i).locator("[data-chart]")
+            if chart.count():
+                chart.first.scroll_into_view_if_needed()
+                page.wait_for_selector(f"#{chart.first.get_attribute('id')}[data-drawn]", state="attached")
+        if labels.count():
+            labels.first.click()
+    # By id: a selector on :not([data-drawn]) would shift under us as charts get drawn.
+    for chart_id in page.eval_on_selector_all("[data-chart]:not([data-drawn])", "ns => ns.map(n => n.id)"):
+        page.locator(f"#{chart_id}").scroll_into_view_if_needed()
+        page.wait_for_selector(f"#{chart_id}[data-drawn]", state="attached")
+    page.evaluate("window.scrollTo(0, 0)")

@@ -17,6 +17,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlparse
 
+from conftest import reveal_charts
 from scripts.paths import ROOT
 
 NODE_MODULES = ROOT / "node_modules"
@@ -36,6 +37,7 @@ def open_page(page, url: str, wait_until: str = "load"):
     """Load a page as a reader would see it: site.js has run and every chart is drawn."""
     response = page.goto(url, wait_until=wait_until)
     assert response is not None and response.status == 200, (url, response and response.status)
+    reveal_charts(page)
     page.wait_for_function(CHARTS_DRAWN, timeout=20_000)
     return response
 
@@ -283,6 +285,7 @@ def page_weight(browser, url: str, viewport: dict = DESKTOP) -> tuple[int, dict[
         page = context.new_page()
         context.on("response", lambda r: responses.setdefault(r.url, r))
         page.goto(url, wait_until="networkidle")
+        reveal_charts(page)  # a reader who scrolls to every chart: plotly.js is counted
         page.wait_for_function(CHARTS_DRAWN, timeout=20_000)
         page.wait_for_load_state("networkidle")
         # Headless Chromium fetches the favicon late or not at all; a browser always does.

@@ -3,7 +3,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from conftest import site_pages
+from conftest import reveal_charts, site_pages
 from scripts.package import load_rows
 from scripts.paths import PACKAGE_DIR
 
@@ -28,6 +28,7 @@ def test_every_page_renders_without_errors_or_foreign_requests(page, base_url, s
     for path in site_pages(site_dir):
         response = page.goto(base_url + path, wait_until="networkidle")
         assert response.status == 200, path
+        reveal_charts(page)
         assert page.locator("h1").count() >= 1, path
     assert page.problems == []
     assert page.hosts == {own}
@@ -35,11 +36,13 @@ def test_every_page_renders_without_errors_or_foreign_requests(page, base_url, s
 
 def test_charts_draw_and_fit_their_tab(page, base_url):
     page.goto(base_url, wait_until="networkidle")
+    assert page.locator("[data-chart][data-drawn]").count() == 0  # below the fold: not yet
+    page.locator("#chart-funding").scroll_into_view_if_needed()
     page.wait_for_selector("#chart-funding[data-drawn] svg.main-svg")
     content = page.locator(".tabbed-content").bounding_box()["width"]
-    # The second tab was hidden when drawn; after selecting it the chart must fill the tab.
+    # The second tab was hidden at first; once selected its chart must fill the tab.
     page.locator(".tabbed-labels label").nth(1).click()
-    page.wait_for_timeout(300)
+    page.wait_for_selector("#chart-networks[data-drawn] svg.main-svg")
     width = page.locator("#chart-networks .main-svg").first.bounding_box()["width"]
     assert abs(width - content) < 30, (width, content)
     assert page.locator("#chart-networks .modebar-btn[aria-label]").count() >= 1
@@ -135,6 +138,8 @@ def test_charts_draw_after_instant_navigation(page, base_url):
     page.goto(base_url + "glossary/", wait_until="networkidle")
     page.evaluate("window.__no_reload = true")  # survives only if navigation is instant
     page.locator(".md-nav__link", has_text="Home").first.click()
+    page.wait_for_selector("#chart-funding", state="attached")
+    reveal_charts(page)
     page.wait_for_selector("#chart-funding[data-drawn] svg.main-svg")
     assert page.evaluate("window.__no_reload === true")
     content = page.locator(".tabbed-content").bounding_box()["width"]

@@ -59,21 +59,35 @@
     nameToolbar(node);
   }
 
-  function drawCharts(root) {
-    var nodes = root.querySelectorAll("[data-chart]");
-    if (!nodes.length) return;
+  function drawChart(node) {
     loadPlotly().then(function (Plotly) {
-      nodes.forEach(function (node) {
-        var spec = JSON.parse(node.dataset.chart);
-        node.hidden = false;
-        node._spec = spec;
-        Plotly.newPlot(node, spec.data, themed(spec.layout), spec.config).then(function () {
-          labelChart(node);
-          // plotly.js may rebuild its layers and toolbar on any later redraw (theme, resize).
-          node.on("plotly_afterplot", function () { labelChart(node); });
-          node.setAttribute("data-drawn", "true");
-        });
+      var spec = JSON.parse(node.dataset.chart);
+      node.hidden = false;
+      node._spec = spec;
+      Plotly.newPlot(node, spec.data, themed(spec.layout), spec.config).then(function () {
+        labelChart(node);
+        // plotly.js may rebuild its layers and toolbar on any later redraw (theme, resize).
+        node.on("plotly_afterplot", function () { labelChart(node); });
+        node.setAttribute("data-drawn", "true");
       });
+    });
+  }
+
+  /* A chart is drawn when it comes near the viewport (or its tab is opened): plotly.js, the
+     heaviest file on the site, is only fetched by a reader who reaches a chart, and a chart is
+     always drawn at the width it is shown at. */
+  var nearViewport = "IntersectionObserver" in window ? new IntersectionObserver(function (entries) {
+    entries.forEach(function (entry) {
+      if (entry.isIntersecting) {
+        nearViewport.unobserve(entry.target);
+        drawChart(entry.target);
+      }
+    });
+  }, { rootMargin: "300px 0px" }) : null;
+
+  function drawCharts(root) {
+    root.querySelectorAll("[data-chart]:not([data-drawn])").forEach(function (node) {
+      if (nearViewport) nearViewport.observe(node); else drawChart(node);
     });
   }
 
