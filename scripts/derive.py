@@ -154,9 +154,6 @@ class Site:
         counts = Counter(self.status(c["commitment_id"])[0] for c in self.rows("commitments"))
         return {s: counts.get(s, 0) for s in self.enum("followups", "status")}
 
-    def schema(self, name: str) -> dict:
-        return next(r for r in self.descriptor["resources"] if r["name"] == name)
-
     def enum(self, resource: str, name: str) -> list[str]:
         return enum(self.descriptor, resource, name)
 

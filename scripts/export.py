@@ -12,7 +12,6 @@ import hashlib
 import io
 import json
 import re
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -170,8 +169,3 @@ def export(package_dir: Path, out: Path, changelog: str,
         (out / name).write_bytes(data)
     return files
 
-
-def copy_tree(source: Path, target: Path) -> None:
-    if target.exists():
-        shutil.rmtree(target)
-    shutil.copytree(source, target)
