@@ -10,6 +10,13 @@ PORT ?= 8000
 BASE ?= HEAD
 export NO_MKDOCS_2_WARNING := 1
 
+# Values given to make (`make diff BASE=…`) are untrusted: a recipe takes each one unexpanded
+# ($(value …), so "$(shell …)" is text) and single-quoted, so the shell sees one word and runs
+# nothing in it. Python then checks it (BASE must be a commit, VERSION a semantic version).
+# Not exported either: make would expand them to put them in a recipe's environment.
+arg = '$(subst ','\'',$(value $(1)))'
+unexport BASE VERSION DRY_RUN HOST PORT
+
 .PHONY: help install validate build serve test bench diff lock paragraphs clean release
 
 help:
@@ -41,7 +48,7 @@ build: install
 	$(BIN)/mkdocs build --strict
 
 serve: install
-	$(BIN)/mkdocs serve --strict --dev-addr $(HOST):$(PORT)
+	$(BIN)/mkdocs serve --strict --dev-addr $(call arg,HOST):$(call arg,PORT)
 
 test: install
 	$(BIN)/python -m pytest
@@ -50,14 +57,14 @@ bench: install
 	$(BIN)/python -m scripts.bench
 
 diff: $(PY_STAMP)
-	$(BIN)/python -m scripts.diff $(BASE)
+	$(BIN)/python -m scripts.diff -- $(call arg,BASE)
 
 paragraphs: $(PY_STAMP)
 	$(BIN)/python -m scripts.annex_text > datapackage/data/paragraphs.csv.new
 	mv datapackage/data/paragraphs.csv.new datapackage/data/paragraphs.csv
 
 release: $(PY_STAMP)
-	$(BIN)/python -m scripts.release $(VERSION) $(if $(DRY_RUN),--dry-run)
+	$(BIN)/python -m scripts.release $(if $(value DRY_RUN),--dry-run) -- $(call arg,VERSION)
 
 # Maintainers only: re-resolve the pins after changing pyproject.toml or package.json.
 lock:

@@ -22,6 +22,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scripts.descriptor import check, parse, read_text, visible
 from scripts.package import Row, read_csv, resource_path
 from scripts.validate import Problem, validate
 
@@ -62,6 +63,7 @@ class DataDiff:
     new_dir: Path | None = None   # to name files relative to the package
     old_label: str = "old"
     new_label: str = "new"
+    refused: bool = False         # the new descriptor failed scripts/descriptor.py: no file of it was read
 
     @property
     def valid(self) -> bool:
@@ -69,19 +71,31 @@ class DataDiff:
 
 
 # -- reading -------------------------------------------------------------------------------------
-def load(package_dir: Path) -> dict:
-    """The descriptor, or an empty package when the revision has none (or an unreadable one)."""
+def load(package_dir: Path, strict: bool = False) -> dict:
+    """The descriptor, or an empty package when the revision has none (or an unreadable one).
+
+    With `strict` (the side under review), a descriptor that scripts/descriptor.py refuses keeps
+    its top-level properties for the comparison but lists no resources: none of its files is read,
+    and the validator's report says why.
+    """
     try:
-        return json.loads((package_dir / "datapackage.json").read_text(encoding="utf-8"))
+        data = parse(read_text(package_dir / "datapackage.json"))
     except (OSError, ValueError):
         return {"resources": []}
+    if strict and any(True for _ in check(data, package_dir)):
+        return {**data, "resources": None}  # None: refused, so not compared (rather than all "removed")
+    resources = data.get("resources")
+    good = [r for r in resources if isinstance(r, dict) and isinstance(r.get("schema"), dict)] \
+        if isinstance(resources, list) else []
+    return {**data, "resources": good}
 
 
 def rows_of(package_dir: Path, resource: dict) -> list[Row]:
-    # A file the validator rejects (bad UTF-8, missing) is shown as empty; its problems say why.
+    # A file the validator rejects (bad UTF-8, missing, outside the package) is shown as empty;
+    # its problems say why.
     try:
         return read_csv(resource_path(package_dir / "datapackage.json", resource))
-    except (OSError, UnicodeDecodeError, csv.Error, KeyError):
+    except (OSError, ValueError, csv.Error, KeyError):
         return []
 
 
@@ -138,7 +152,7 @@ def diff_packages(old_dir: Path, new_dir: Path, old_label: str = "old",
                   new_label: str = "new") -> DataDiff:
     """Compare two package folders (each holding datapackage.json); validate the new one."""
     old_dir, new_dir = Path(old_dir), Path(new_dir)
-    old, new = load(old_dir), load(new_dir)
+    old, new = load(old_dir), load(new_dir, strict=True)
     package = [f"{k}: {show(old.get(k))} → {show(new.get(k))}"
                for k in dict.fromkeys([*new, *old]) if k != "resources" and old.get(k) != new.get(k)]
     descriptor = new_dir / "datapackage.json"
@@ -150,7 +164,10 @@ def diff_packages(old_dir: Path, new_dir: Path, old_label: str = "old",
     matched: set[Problem] = set()
 
     old_res = {r.get("name"): r for r in old.get("resources", [])}
-    new_res = {r.get("name"): r for r in new.get("resources", [])}
+    refused = new.get("resources", []) is None
+    if refused:
+        old_res = {}
+    new_res = {r.get("name"): r for r in new.get("resources") or []}
     resources = []
     for name in dict.fromkeys([*new_res, *old_res]):
         before, after = old_res.get(name, {}), new_res.get(name, {})
@@ -161,7 +178,7 @@ def diff_packages(old_dir: Path, new_dir: Path, old_label: str = "old",
         rows = row_changes(rows_of(old_dir, before) if before else [],
                            rows_of(new_dir, after) if after else [], keys)
         if after.get("path"):  # without one, the validator reports the resource itself
-            path = resource_path(new_dir / "datapackage.json", after).resolve()
+            path = (new_dir / after["path"]).resolve()
             for change in rows:
                 if change.line is not None:
                     change.problems = by_place.get((path, change.line), [])
@@ -169,7 +186,7 @@ def diff_packages(old_dir: Path, new_dir: Path, old_label: str = "old",
         resources.append(ResourceDiff(name, status, schema_changes(
             before.get("schema", {}), after.get("schema", {})), rows))
     other = [p for p in problems if p not in matched]
-    return DataDiff(package, resources, problems, other, new_dir, old_label, new_label)
+    return DataDiff(package, resources, problems, other, new_dir, old_label, new_label, refused)
 
 
 # -- rendering -----------------------------------------------------------------------------------
@@ -186,7 +203,8 @@ def cell(text: str | None) -> str:
     if text == "":
         return "_(empty)_"
     text = html.escape(MARKDOWN_SPECIALS.sub(lambda m: "\\" + m[0], text), quote=False)
-    return text.replace("\r", "").replace("\n", " ↵ ")
+    # Bidi overrides and zero-width characters would hide what a row really says: show them.
+    return visible(text.replace("\r", "").replace("\n", " ↵ "))
 
 
 def problem_text(p: Problem, base: Path | None = None) -> str:
@@ -219,7 +237,10 @@ def render_markdown(diff: DataDiff) -> str:
               for kind in ("added", "changed", "removed")}
     flagged = sum(1 for r in changed for c in r.rows if c.problems)
     out = [f"## Data changes: {cell(diff.old_label)} → {cell(diff.new_label)}", ""]
-    if not changed and not diff.package:
+    if diff.refused:
+        out.append("The new datapackage.json is refused (see the problems below), so no file it names was "
+                   "read and no row is compared.")
+    elif not changed and not diff.package:
         out.append("No data changes.")
     else:
         out.append(f"Rows: {counts['added']} added, {counts['changed']} changed, "

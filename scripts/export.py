@@ -11,11 +11,12 @@ import datetime as dt
 import hashlib
 import io
 import json
+import math
 import re
 import zipfile
 from pathlib import Path
 
-from scripts.package import load_descriptor
+from scripts.descriptor import PUBLISHED_FILES, REMOTE, checked, local_file
 
 # ZIP entries carry this timestamp (the annex's date), so archives never depend on the clock.
 FIXED_TIME = (2016, 3, 3, 0, 0, 0)
@@ -34,6 +35,8 @@ def typed(value: str, field: dict):
         return int(value)
     if field.get("type") == "number":
         number = float(value)
+        if not math.isfinite(number):
+            raise ValueError(f"{value!r} is not a finite number")  # the validator refuses it first
         return int(number) if number.is_integer() else number
     return value
 
@@ -103,6 +106,8 @@ def renormalise_zip(data: bytes, fix: dict | None = None) -> bytes:
 
 
 def add_to_zip(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
+    if name.startswith("/") or ".." in name.split("/") or "\\" in name:
+        raise ValueError(f"unsafe ZIP entry name {name!r}")  # unreachable past the descriptor check; kept as a guard
     info = zipfile.ZipInfo(name, FIXED_TIME)
     info.compress_type = zipfile.ZIP_DEFLATED
     info.external_attr = 0o644 << 16
@@ -117,26 +122,27 @@ def sums(files: dict[str, bytes]) -> bytes:
 def export(package_dir: Path, out: Path, changelog: str,
            extra: dict[str, bytes] | None = None) -> dict[str, bytes]:
     """Write one version's downloads into `out`; returns every file written, by relative path."""
-    descriptor = load_descriptor(package_dir / "datapackage.json")
+    # Only what scripts/descriptor.py allows is read: files inside the package, reached through no link.
+    descriptor = checked(package_dir)
     version = descriptor["version"]
     files: dict[str, bytes] = {}
     tables: dict[str, list[dict]] = {}
     for resource in descriptor["resources"]:
-        raw = (package_dir / resource["path"]).read_bytes()
+        path = local_file(package_dir, resource["path"])
+        raw = path.read_bytes()
         files[resource["path"]] = raw  # byte for byte as in the repository
         resource["bytes"] = len(raw)
         resource["hash"] = f"sha256:{sha256(raw)}"
-        tables[resource["name"]] = read_typed(package_dir / resource["path"], resource["schema"])
+        tables[resource["name"]] = read_typed(path, resource["schema"])
         json_path = resource["path"].rsplit(".", 1)[0] + ".json"
         files[json_path] = (json.dumps(tables[resource["name"]], ensure_ascii=False, indent=2) + "\n").encode()
-    for source in descriptor.get("sources", []):
-        path = source.get("path", "")
-        if path and not path.startswith(("http://", "https://")) and (package_dir / path).is_file():
-            files[path] = (package_dir / path).read_bytes()
+    for source in descriptor["sources"]:
+        if not REMOTE.fullmatch(source["path"]):  # remote sources are cited, never fetched
+            files[source["path"]] = local_file(package_dir, source["path"]).read_bytes()
     files["datapackage.json"] = (json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n").encode()
-    for name in ("README.md", "LICENSE.md"):
-        if (package_dir / name).is_file():
-            files[name] = (package_dir / name).read_bytes()
+    for name in PUBLISHED_FILES:
+        if (package_dir / name).exists():
+            files[name] = local_file(package_dir, name).read_bytes()
     files["CHANGELOG.md"] = changelog.encode()
     files.update(extra or {})
 

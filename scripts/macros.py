@@ -16,10 +16,11 @@ def define_env(env) -> None:
     def here() -> str:
         return env.page.url if env.page else ""
 
+    # Pages print these with {{ }}, and macros' Jinja does not autoescape: escape them here, once.
     env.variables["package"] = {
-        "version": site.version,
+        "version": render.e(site.version),
         "counts": {name: len(rows) for name, rows in site.tables.items()},
-        "document": site.document,
+        "document": {k: render.e(v) for k, v in site.document.items()},
     }
 
     @env.macro

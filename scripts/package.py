@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import csv
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scripts.descriptor import local_file, parse, read_text
 from scripts.paths import DESCRIPTOR
 
 
@@ -21,11 +21,12 @@ class Row:
 
 
 def load_descriptor(path: Path = DESCRIPTOR) -> dict:
-    return json.loads(path.read_text(encoding="utf-8"))
+    return parse(read_text(path))
 
 
 def resource_path(descriptor_path: Path, resource: dict) -> Path:
-    return descriptor_path.parent / resource["path"]
+    """The resource's file, only if it is a regular file inside the package (UnsafePath otherwise)."""
+    return local_file(descriptor_path.parent, resource.get("path"))
 
 
 def read_csv(path: Path) -> list[Row]:

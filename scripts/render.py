@@ -502,7 +502,7 @@ def data_dictionary(site: Site) -> str:
 
 def downloads(site: Site, page_url: str) -> str:
     def link(path: str, text: str) -> str:
-        return f'<a href="{rel(page_url, "data/latest/" + path)}" download>{e(text)}</a>'
+        return f'<a href="{e(rel(page_url, "data/latest/" + path))}" download>{e(text)}</a>'
     rows = [[e(r.get("title", r["name"])),
              link(r["path"], "CSV") + " · " + link(r["path"].rsplit(".", 1)[0] + ".json", "JSON"),
              str(len(site.rows(r["name"]))), e(r.get("description", ""))] for r in site.descriptor["resources"]]
@@ -522,7 +522,8 @@ def changelog(entries) -> str:
     """The changelog page: each version, newest first, with its row-level changes (escaped)."""
     out = []
     for entry in entries:
-        out.append(f"## {md(entry.version)}{' (unreleased)' if not entry.tag else ''} {{#v{entry.version.replace('.', '-')}}}")
+        anchor = re.sub(r"[^0-9a-z]+", "-", entry.version.lower())  # an attr-list id takes no spaces or quotes
+        out.append(f"## {md(entry.version)}{' (unreleased)' if not entry.tag else ''} {{#v{anchor}}}")
         if entry.first:
             out.append("<p>First published version.</p>")
         elif not entry.resources:
@@ -541,7 +542,7 @@ def changelog(entries) -> str:
 
 
 def versions_table(entries, page_url: str) -> str:
-    rows = [[e(x.version), f'<a href="{rel(page_url, f"data/{x.tag}/")}">/data/{e(x.tag)}/</a>'] for x in entries if x.tag]
+    rows = [[e(x.version), f'<a href="{e(rel(page_url, f"data/{x.tag}/"))}">/data/{e(x.tag)}/</a>'] for x in entries if x.tag]
     if not rows:
         return "<p>No version has been released yet: the downloads above are the current build.</p>"
     return one_line(table(["Version", "Frozen address"], rows, caption="Released versions", attrs='data-kind="versions"'))

@@ -12,12 +12,15 @@ import datetime as dt
 import hashlib
 import io
 import json
+import os
+import re
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from scripts import annex_text, quantities
+from scripts import annex_text, descriptor, quantities
+from scripts.descriptor import UnsafePath, local_file, visible
 from scripts.package import Row, read_csv
 from scripts.paths import DESCRIPTOR
 
@@ -26,6 +29,9 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 QUOTED = {"figures": ("as_stated", "period_as_stated"), "commitments": ("timeframe_as_stated",),
           "events": ("as_stated",)}
 MAX_FILE_BYTES = 5_000_000
+# What a number cell may look like. Python's float() also takes "1e309", "Infinity", "NaN" and
+# "1_0_2", and Frictionless let them through: pandas and R would not read them as numbers.
+PLAIN_NUMBER = {"number": re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?"), "integer": re.compile(r"-?(0|[1-9][0-9]*)")}
 
 
 @dataclass(frozen=True, order=True)
@@ -38,7 +44,7 @@ class Problem:
     def __str__(self) -> str:
         # One problem, one line: Frictionless quotes cell values, line breaks and all, in its notes.
         text = f"{self.path}:{self.line}: {self.field or '-'}: {self.message}"
-        return text.replace("\r", "\\r").replace("\n", "\\n")
+        return visible(text.replace("\r", "\\r").replace("\n", "\\n"))
 
 
 @dataclass
@@ -86,24 +92,25 @@ class Package:
 
     # -- reading ----------------------------------------------------------------------------
     def load(self) -> bool:
+        """Read the descriptor, prove it may be used (scripts/descriptor.py), then read each table."""
         try:
-            self.descriptor = json.loads(self.descriptor_path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            text = descriptor.read_text(self.descriptor_path)
+            self.descriptor = descriptor.parse(text)
+        except (OSError, UnicodeDecodeError, ValueError, UnsafePath) as exc:
             line = getattr(exc, "lineno", 1)
             self.problem(self.descriptor_path, line, "-", f"cannot read the descriptor: {exc}")
             return False
-        resources = self.descriptor.get("resources")
-        if not isinstance(resources, list):
-            self.problem(self.descriptor_path, 1, "resources", "the descriptor lists no resources")
-            return False
-        for resource in resources:
-            name, rel = resource.get("name"), resource.get("path")
-            if not isinstance(name, str) or not isinstance(rel, str):
-                self.problem(self.descriptor_path, 1, "resources", "a resource has no name or path")
-                continue
-            path = (self.base / rel).resolve()
-            self.paths[name] = path
-            self.tables[name] = self.read_table(name, path, resource)
+        where = descriptor.lines(text)
+        refused = list(descriptor.check(self.descriptor, self.base))
+        for at, message in refused:
+            line = where.get(at) or where.get(at[:-1]) or 1
+            self.problem(self.descriptor_path, line, descriptor.pointer(at), message)
+        if refused:
+            return False  # nothing the descriptor names is read until it is safe to
+        for resource in self.descriptor["resources"]:
+            path = local_file(self.base, resource["path"])
+            self.paths[resource["name"]] = path
+            self.tables[resource["name"]] = self.read_table(resource["name"], path, resource)
         return True
 
     def read_table(self, name: str, path: Path, resource: dict) -> list[Row]:
@@ -217,20 +224,55 @@ def check_formulas(pkg: Package) -> None:
                         f"starts with {value[0]!r}, which a spreadsheet may run as a formula")
 
 
+def check_invisible(pkg: Package) -> None:
+    """No cell may hide text from a reviewer: control, bidi or zero-width characters."""
+    pkg.checks += 1
+    for name, row, field, value in text_cells(pkg):
+        if bad := descriptor.invisible(value):
+            pkg.problem(name, row.line, field, f"contains invisible or control characters ({', '.join(bad[:5])}): "
+                                               "remove them (a reviewer cannot see them, and bidi controls reorder text)")
+
+
+def check_plain_numbers(pkg: Package) -> None:
+    """Every number is written in plain decimal notation, as every CSV reader understands it."""
+    pkg.checks += 1
+    for resource in pkg.descriptor["resources"]:
+        for field in resource["schema"]["fields"]:
+            pattern = PLAIN_NUMBER.get(field["type"])
+            for row in pkg.table(resource["name"]) if pattern else ():
+                raw = row[field["name"]]
+                if raw and not pattern.fullmatch(raw) and lenient_number(raw):
+                    # Values no parser reads as a number are Frictionless's type errors: one message each.
+                    pkg.problem(resource["name"], row.line, field["name"],
+                                f"{visible(raw)!r} is not a plain decimal {field['type']}: write digits only, "
+                                "with an optional '.' and decimals (no exponent, '_', 'Infinity' or 'NaN')")
+
+
+def lenient_number(raw: str) -> bool:
+    try:
+        float(raw)
+        return True
+    except ValueError:
+        return False
+
+
+def build_date() -> dt.date:
+    """Today (UTC), or SOURCE_DATE_EPOCH's date for a reproducible build: no evidence can be newer."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    stamp = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch.isdigit() else dt.datetime.now(dt.timezone.utc)
+    return stamp.date()
+
+
 def source_texts(pkg: Package) -> dict[str, str]:
     """Each document's source, checked against the SHA-256 the package records."""
     pkg.checks += 1
     texts: dict[str, str] = {}
     for row in pkg.table("documents"):
         rel = row["source_path"]
-        path = (pkg.base / rel).resolve()
-        if not rel or pkg.base.resolve() not in path.parents:
-            pkg.problem("documents", row.line, "source_path", "must be a file inside the package")
-            continue
         try:
-            data = path.read_bytes()
-        except OSError:
-            pkg.problem("documents", row.line, "source_path", f"source file {rel} does not exist")
+            data = local_file(pkg.base, rel).read_bytes()
+        except (UnsafePath, OSError) as exc:
+            pkg.problem("documents", row.line, "source_path", f"must be a file inside the package: {exc}")
             continue
         digest = hashlib.sha256(data).hexdigest()
         if digest != row["sha256"]:
@@ -387,6 +429,9 @@ def check_followups(pkg: Package) -> None:
         if row["date"] and after and row["date"] <= after:
             pkg.problem("followups", row.line, "date",
                         f"{row['date']} is not after the annex's date, {after}: follow-ups record what happened next")
+        if row["date"] > build_date().isoformat():
+            pkg.problem("followups", row.line, "date",
+                        f"{row['date']} is after today ({build_date().isoformat()}): evidence cannot come from the future")
         doc = commitment_docs.get(row["commitment_id"])
         if doc and row["document_id"] != doc:
             pkg.problem("followups", row.line, "document_id",
@@ -433,6 +478,8 @@ def validate(descriptor_path: Path = DESCRIPTOR, allowlist: Path | None = None) 
     if pkg.load() and not pkg.unreadable:
         frictionless_check(pkg)
         check_formulas(pkg)
+        check_invisible(pkg)
+        check_plain_numbers(pkg)
         texts = source_texts(pkg)
         paras = check_paragraphs(pkg, texts)
         spans = check_quotes(pkg, paras)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scripts import diff, export
+from scripts.descriptor import local_file
 from scripts.package import load_descriptor
 
 SEMVER_TAG = re.compile(r"^v(\d+)\.(\d+)\.(\d+)$")
@@ -100,9 +101,9 @@ def site_entries(repo: Path, package_dir: Path) -> list[Entry]:
 def history(repo: Path, package_dir: Path, tmp: Path) -> tuple[list[Version], Version]:
     """Released versions, then the whole history including the working tree when it differs."""
     released = [checkout(repo, tag, tmp / tag) for tag in release_tags(repo)]
-    citation = repo / "CITATION.cff"
+    citation = local_file(repo, "CITATION.cff").read_bytes() if (repo / "CITATION.cff").exists() else b""
     current = Version(load_descriptor(package_dir / "datapackage.json")["version"], package_dir,
-                      {"CITATION.cff": citation.read_bytes()} if citation.exists() else {}, None)
+                      {"CITATION.cff": citation} if citation else {}, None)
     unreleased = not released or diff_is_change(released[-1], current)
     return released, current if unreleased else None
 

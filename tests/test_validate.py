@@ -20,7 +20,7 @@ def test_cli_prints_one_line_summary():
                             capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     rows = sum(len(t) for t in load_tables().values())
-    assert result.stdout.strip() == f"valid: 8 resources, {rows} rows, 10 checks passed"
+    assert result.stdout.strip() == f"valid: 8 resources, {rows} rows, 12 checks passed"
 
 
 def test_frictionless_alone_accepts_it():
