@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from scripts.quantities import find_phrase
+
 PAGE_BREAK = re.compile(r"\n{3,}")
 ORDINAL_SUFFIX = re.compile(r"^(st|nd|rd|th)$")
 SECTION_START = re.compile(r"^(\d+)\.\s+(.*)$")
@@ -39,6 +41,37 @@ class Paragraph:
 def squash(text: str) -> str:
     """Whitespace normalised, nothing else: the form in which quotes are compared."""
     return WHITESPACE.sub(" ", text).strip()
+
+
+# A quote may leave words out, as a journalist quotes: fragments, each verbatim, joined by " … ".
+ELLIPSIS = "…"
+
+
+def locate(text: str, quote: str) -> list[tuple[int, int]] | None:
+    """Where a quote stands in a squashed paragraph: one (start, end) per fragment, in order.
+
+    None when a fragment is missing, empty or out of order: the quote is not the annex's words.
+    """
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for fragment in squash(quote).split(ELLIPSIS):
+        fragment = fragment.strip()
+        at = text.find(fragment, pos) if fragment else -1
+        if at < 0:
+            return None
+        spans.append((at, at + len(fragment)))
+        pos = at + len(fragment)
+    return spans
+
+
+def find_in_spans(text: str, spans: list[tuple[int, int]], phrase: str) -> tuple[int, int] | None:
+    """The first whole-word occurrence of `phrase` inside one of the quote's fragments."""
+    phrase = squash(phrase)
+    for start, end in spans:
+        at = find_phrase(text[start:end], phrase)
+        if at >= 0:
+            return start + at, start + at + len(phrase)
+    return None
 
 
 def source_lines(raw: str) -> list[tuple[int, str]]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from scripts.derive import (ACTOR_LABELS, STATUS_LABELS, THEME_LABELS, Site, format_money, format_number)
+from scripts.derive import (ACTOR_LABELS, STATUS_LABELS, STRENGTH_LABELS, Site, format_money, format_number)
 
 # Okabe-Ito: distinguishable with the common forms of colour blindness, readable on light and dark.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]
@@ -136,24 +136,21 @@ def reception(site: Site) -> Chart:
 
 
 def commitments(site: Site) -> Chart:
+    """What was promised, and by whom: top-level commitments by strength and by who is bound."""
     counts = site.commitment_counts()
-    themes = [t for t in site.enum("commitments", "theme") if any(counts.get((t, a)) for a in ACTOR_LABELS)]
-    actors = [a for a in site.enum("commitments", "actor") if any(counts.get((t, a)) for t in themes)]
+    strengths = list(site.strength_counts())
+    actors = [a for a in site.enum("commitments", "actor") if any(counts.get((s, a)) for s in strengths)]
     fig = go.Figure()
     for i, actor in enumerate(actors):
-        fig.add_bar(name=ACTOR_LABELS[actor], x=[THEME_LABELS[t] for t in themes],
-                    y=[counts.get((t, actor), 0) for t in themes], marker_color=PALETTE[i % len(PALETTE)])
-    base_layout(fig, barmode="stack", yaxis={"title": {"text": "Commitments"}, "dtick": 1},
-                xaxis={"automargin": True}, height=420)
-    total = sum(counts.values())
-    by_theme = sorted(((sum(counts.get((t, a), 0) for a in actors), t) for t in themes), reverse=True)
-    by_actor = [(sum(counts.get((t, a), 0) for t in themes), a) for a in actors]
-    summary = (f"The annex makes {total} commitments. The most concern {THEME_LABELS[by_theme[0][1]].lower()} "
-               f"({by_theme[0][0]}). By actor: " + ordinal_list([f"{ACTOR_LABELS[a]} {n}" for n, a in by_actor]) + ".")
-    rows = [[THEME_LABELS[t]] + [str(counts.get((t, a), 0)) for a in actors]
-            + [str(sum(counts.get((t, a), 0) for a in actors))] for t in themes]
-    return Chart("commitments", "Commitments by theme and actor", summary, fig,
-                 ["Theme"] + [ACTOR_LABELS[a] for a in actors] + ["Total"], rows)
+        fig.add_bar(name=ACTOR_LABELS[actor], y=[STRENGTH_LABELS[s] for s in strengths], orientation="h",
+                    x=[counts.get((s, actor), 0) for s in strengths], marker_color=PALETTE[i % len(PALETTE)])
+    base_layout(fig, barmode="stack", xaxis={"title": {"text": "Commitments (each counted once)"}, "dtick": 1},
+                yaxis={"automargin": True, "autorange": "reversed"}, height=360)
+    rows = [[STRENGTH_LABELS[s]] + [str(counts.get((s, a), 0)) for a in actors]
+            + [str(sum(counts.get((s, a), 0) for a in actors))] for s in strengths]
+    return Chart("commitments", "How firmly is each commitment worded, and who is bound?",
+                 "The annex makes " + site.strength_sentence(), fig,
+                 ["Strength"] + [ACTOR_LABELS[a] for a in actors] + ["Total"], rows)
 
 
 def timeline(site: Site) -> Chart:

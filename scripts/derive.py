@@ -10,15 +10,33 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from scripts.annex_text import squash
+from scripts.annex_text import locate, squash
 from scripts.package import load_descriptor, load_tables
 from scripts.paths import DESCRIPTOR
 
-ACTOR_LABELS = {"UK": "United Kingdom", "France": "France", "both": "UK and France", "EU": "European Union"}
+ACTOR_LABELS = {"UK": "United Kingdom", "France": "France", "both": "UK and France", "EU": "European Union",
+                "none": "No party named"}
+# How firmly the annex words a commitment (datapackage/README.md, "Commitments"):
+# label, one, several, and what it means.
+STRENGTHS = {
+    "pledge": ("Pledge", "pledge by the UK and/or France", "pledges by the UK and/or France",
+               "The UK and/or France undertake to act themselves."),
+    "intention": ("Intention", "statement of intention", "statements of intention",
+                  "The UK and France state an intention."),
+    "support": ("Support", "statement of support", "statements of support",
+                "The UK and France back action by someone else (the EU)."),
+    "reaffirmation": ("Reaffirmation", "reaffirmation of a principle or an earlier commitment",
+                      "reaffirmations of a principle or an earlier commitment",
+                      "The UK and France restate an existing principle or an earlier commitment."),
+    "expectation": ("Expectation", "expectation that binds no named party", "expectations that bind no named party",
+                    "The annex says what must or should happen; no party takes it on."),
+}
+STRENGTH_LABELS = {k: v[0] for k, v in STRENGTHS.items()}
 THEME_LABELS = {
     "border_security": "Border security", "organised_crime": "Organised crime",
     "reception": "Reception", "returns": "Returns", "asylum_dublin": "Asylum (Dublin III)",
     "eu_external_borders": "EU external borders", "countries_of_origin": "Countries of origin",
+    "multiple": "Several areas",
 }
 CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€"}
 STATUS_LABELS = {"not_yet_assessed": "Not yet assessed", "in_progress": "In progress", "delivered": "Delivered",
@@ -37,7 +55,7 @@ def enum(descriptor: dict, resource: str, name: str) -> list[str]:
 
 def label(value: str) -> str:
     """A readable label for an enum value without its own table."""
-    return (ACTOR_LABELS.get(value) or THEME_LABELS.get(value) or STATUS_LABELS.get(value)
+    return (ACTOR_LABELS.get(value) or THEME_LABELS.get(value) or STATUS_LABELS.get(value) or STRENGTH_LABELS.get(value)
             or value.replace("_", " ").capitalize())
 
 
@@ -151,7 +169,7 @@ class Site:
         return (trail[-1]["status"], trail[-1]) if trail else ("not_yet_assessed", None)
 
     def status_counts(self) -> dict[str, int]:
-        counts = Counter(self.status(c["commitment_id"])[0] for c in self.rows("commitments"))
+        counts = Counter(self.status(c["commitment_id"])[0] for c in self.top_level)
         return {s: counts.get(s, 0) for s in self.enum("followups", "status")}
 
     def enum(self, resource: str, name: str) -> list[str]:
@@ -184,9 +202,30 @@ class Site:
                         "conversion": self.convert(float(f["value"]), f["unit"], other)})
         return out
 
+    @cached_property
+    def top_level(self) -> list[dict[str, str]]:
+        """Commitments counted once each: the rows that are not part of another (`part_of` empty)."""
+        return [c for c in self.rows("commitments") if not c["part_of"]]
+
+    def parts(self, commitment_id: str) -> list[dict[str, str]]:
+        return [c for c in self.rows("commitments") if c["part_of"] == commitment_id]
+
     def commitment_counts(self) -> dict[tuple[str, str], int]:
-        """Commitments per (theme, actor)."""
-        return Counter((c["theme"], c["actor"]) for c in self.rows("commitments"))
+        """Top-level commitments per (strength, actor bound)."""
+        return Counter((c["strength"], c["actor"]) for c in self.top_level)
+
+    def strength_counts(self) -> dict[str, int]:
+        counts = Counter(c["strength"] for c in self.top_level)
+        return {s: counts[s] for s in self.enum("commitments", "strength") if counts[s]}
+
+    def strength_sentence(self) -> str:
+        """"14 commitments, each counted once: 7 pledges …": the count the site gives wherever it counts."""
+        counts = self.strength_counts()
+        parts = len(self.rows("commitments")) - len(self.top_level)
+        listed = [f"{n} {STRENGTHS[s][1 if n == 1 else 2]}" for s, n in counts.items()]
+        return (f"{len(self.top_level)} commitments, each counted once ({parts} more rows record their parts, "
+                f"such as the uses of a sum or the items of a list): " + ", ".join(listed[:-1])
+                + (" and " if len(listed) > 1 else "") + listed[-1] + ".")
 
     def paired_capacity(self) -> list[dict]:
         """Subjects with both a capacity and an occupancy figure: places against people hosted."""
@@ -201,7 +240,12 @@ class Site:
         return sorted((f for f in self.rows("figures") if f["subject"] == subject and f["period"]),
                       key=lambda f: f["period"])
 
-    def quote_span(self, paragraph_id: str, quote: str) -> tuple[int, int] | None:
+    def quote_spans(self, paragraph_id: str, quote: str) -> list[tuple[int, int]] | None:
+        """Where each fragment of a quote stands in its squashed paragraph (see annex_text.locate)."""
         text = squash(self.paragraphs.get(paragraph_id, {}).get("text", ""))
-        at = text.find(squash(quote))
-        return (at, at + len(squash(quote))) if at >= 0 and quote else None
+        return locate(text, quote) if quote else None
+
+    def quote_span(self, paragraph_id: str, quote: str) -> tuple[int, int] | None:
+        """From the quote's first word to its last."""
+        spans = self.quote_spans(paragraph_id, quote)
+        return (spans[0][0], spans[-1][1]) if spans else None

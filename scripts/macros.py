@@ -45,6 +45,11 @@ def define_env(env) -> None:
         return render.timeline(site, here())
 
     @env.macro
+    def commitment_counts() -> str:
+        """The one way the site counts commitments: once each, by strength."""
+        return render.e(site.strength_sentence())
+
+    @env.macro
     def chart(chart_id: str) -> str:
         return render.chart(site, chart_id)
 

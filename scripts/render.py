@@ -15,7 +15,9 @@ from dataclasses import dataclass
 
 from scripts import charts as charts_mod
 from scripts.annex_text import squash
-from scripts.derive import ACTOR_LABELS, STATUS_LABELS, THEME_LABELS, Site, format_number, label
+from scripts.annex_text import find_in_spans
+from scripts.derive import (ACTOR_LABELS, STATUS_LABELS, STRENGTH_LABELS, STRENGTHS, THEME_LABELS, Site, format_number,
+                            label)
 from scripts.quantities import find_phrase
 
 # The characters Python-Markdown lets a backslash escape (and "|" for tables); escaping any
@@ -100,11 +102,18 @@ def paragraph_marks(site: Site, pid: str, page_url: str) -> list[Mark]:
     numbers = site.commitment_numbers
     for c in site.in_paragraph("commitments", pid):
         n = numbers[c["commitment_id"]]
-        span = site.quote_span(pid, c["quote"])
-        if span:
-            ref = (f'<a class="annex-ref" href="{rel(page_url, commitment_url(c["commitment_id"]))}" '
-                   f'aria-label="C{n}: commitment {n}, {e(c["summary"])}">C{n}</a>')
-            marks.append(Mark(*span, f'<mark class="annex-commitment" id="c-{e(c["commitment_id"])}">',
+        spans = site.quote_spans(pid, c["quote"])
+        if spans:
+            # The strength is printed beside the number, so it shows without hovering.
+            strength = STRENGTH_LABELS.get(c["strength"], c["strength"])
+            ref = (f'<a class="annex-ref annex-ref--{e(c["strength"])}" '
+                   f'href="{rel(page_url, commitment_url(c["commitment_id"]))}" '
+                   f'aria-label="C{n}: commitment {n}, {e(strength.lower())}: {e(c["summary"])}">'
+                   f'C{n} <span class="annex-strength">{e(strength.lower())}</span></a>')
+            # A part's quote may start with the phrase that governs it ("will be used for … (ii)"):
+            # only its own words, the last fragment, are marked.
+            marks.append(Mark(*spans[-1], f'<mark class="annex-commitment annex-commitment--{e(c["strength"])}" '
+                                          f'id="c-{e(c["commitment_id"])}">',
                               f"</mark><sup>{ref}</sup>", container=True))
     for name, field, url, cls in (("figures", "as_stated", figure_url, "figure"),
                                   ("events", "as_stated", None, "date")):
@@ -208,11 +217,16 @@ def annex(site: Site, page_url: str) -> str:
     return "\n\n".join(out) + "\n"
 
 
-def quote_in_context(site: Site, pid: str, quote: str, page_url: str) -> str:
-    """The paragraph with the quote highlighted, and a link to it in the annex."""
+def quote_in_context(site: Site, pid: str, quote: str, page_url: str, phrase: str = "") -> str:
+    """The paragraph with the quote highlighted (each fragment), the operative phrase in bold
+    within it, and a link to the paragraph in the annex."""
     text = squash(site.paragraphs[pid]["text"])
-    span = site.quote_span(pid, quote)
-    body = (e(text[:span[0]]) + "<mark>" + e(text[span[0]:span[1]]) + "</mark>" + e(text[span[1]:])) if span else e(text)
+    spans = site.quote_spans(pid, quote) or []
+    bold = find_in_spans(text, spans, phrase) if phrase else None
+    marks = [Mark(a, b, "<mark>", "</mark>", container=True) for a, b in spans]
+    if bold:
+        marks.append(Mark(*bold, '<strong class="operative-phrase">', "</strong>"))
+    body = render_marked(text, 0, len(text), _accept(marks))
     return (f'<blockquote class="record-quote"><p>{body}</p><p class="record-quote__source">'
             f'Annex on migration, <a href="{rel(page_url, paragraph_url(pid))}">paragraph {e(pid)}</a></p></blockquote>')
 
@@ -289,8 +303,18 @@ def commitment_page(site: Site, cid: str, site_url: str, repo_url: str = "") -> 
     url = commitment_url(cid)
     n = site.commitment_numbers[cid]
     figs = site.figures_for_commitment(c)
+    strength, _, _, meaning = STRENGTHS.get(c["strength"], (c["strength"], "", "", ""))
+    parent = site.commitments.get(c["part_of"]) if c["part_of"] else None
+    parts = site.parts(cid)
+    link = lambda r: (f'<a href="{rel(url, commitment_url(r["commitment_id"]))}">'  # noqa: E731
+                      f'C{site.commitment_numbers[r["commitment_id"]]}</a>')
     facts = dl([
-        ("Actor", e(ACTOR_LABELS.get(c["actor"], c["actor"]))),
+        ("Strength", f'<strong class="strength strength--{e(c["strength"])}">{e(strength)}</strong>: {e(meaning)}'),
+        ("Operative phrase", f"“{e(c['operative_phrase'])}”"),
+        ("Who is bound", e(ACTOR_LABELS.get(c["actor"], c["actor"]))),
+        *([("Part of", f'{link(parent)}: {e(parent["summary"])}')] if parent else []),
+        *([("Its parts", ", ".join(link(p) for p in parts) + ". The commitment is counted once, with its parts.")]
+          if parts else []),
         ("Theme", e(THEME_LABELS.get(c["theme"], c["theme"]))),
         ("Type", e(label(c["type"]))),
         ("Timeframe", e(c["timeframe_as_stated"] or c["timeframe"]) or "not stated"),
@@ -299,14 +323,17 @@ def commitment_page(site: Site, cid: str, site_url: str, repo_url: str = "") -> 
     ])
     fig_html = "".join(f'<li><a href="{rel(url, figure_url(f["figure_id"]))}">{e(f["as_stated"])}</a>: {e(f["metric"])}</li>'
                        for f in figs)
-    body = (f"<h1>Commitment {n}: {e(c['summary'])}</h1>"
-            f'<p class="record-summary"><strong>In plain English:</strong> {e(c["summary"])}</p>'
-            + quote_in_context(site, c["paragraph_id"], c["quote"], url) + facts
+    title = f"Commitment {n}: {strength.lower()}" + (f", part of C{site.commitment_numbers[parent['commitment_id']]}"
+                                                      if parent else "")
+    # The annex's words first, its operative phrase in bold; our plain-English reading once, after.
+    body = (f"<h1>{e(title)}</h1><h2 id=\"annex-words\">What the annex says</h2>"
+            + quote_in_context(site, c["paragraph_id"], c["quote"], url, c["operative_phrase"]) + facts
+            + f'<p class="record-summary"><strong>In plain English (our reading):</strong> {e(c["summary"])}</p>'
             + (f'<h2 id="figures">Related figures</h2><ul>{fig_html}</ul>' if figs else "")
             + followup_section(site, cid)
             + cite_block(site, site_url, "Commitment", cid, c["summary"], c["paragraph_id"], url)
             + edit_links(site, repo_url, "commitments", cid, url))
-    return front_matter(f"Commitment {n}: {c['summary']}", c["summary"]) + \
+    return front_matter(f"Commitment {n} ({strength.lower()}): {c['summary']}", c["summary"]) + \
         f'<div class="record record--commitment">{one_line(body)}</div>\n'
 
 
@@ -402,18 +429,26 @@ def figures_table(site: Site, page_url: str) -> str:
 
 def commitments_table(site: Site, page_url: str) -> str:
     rows, attrs = [], []
-    for n, c in enumerate(site.rows("commitments"), start=1):
+    numbers = site.commitment_numbers
+    for c in site.rows("commitments"):
         status = site.status(c["commitment_id"])[0]
-        rows.append([f'<a href="{rel(page_url, commitment_url(c["commitment_id"]))}">C{n}</a>', e(c["summary"]),
+        n = numbers[c["commitment_id"]]
+        part = (f'<span class="part-of">Part of C{numbers[c["part_of"]]}.</span> '
+                if c["part_of"] in numbers else "")
+        rows.append([f'<a href="{rel(page_url, commitment_url(c["commitment_id"]))}">C{n}</a>', part + e(c["summary"]),
+                     e(STRENGTH_LABELS.get(c["strength"], c["strength"])),
                      e(ACTOR_LABELS.get(c["actor"], c["actor"])), e(THEME_LABELS.get(c["theme"], c["theme"])),
-                     e(label(c["type"])), status_badge(status),
+                     status_badge(status),
                      f'<a href="{rel(page_url, paragraph_url(c["paragraph_id"]))}">{e(c["paragraph_id"])}</a>'])
-        attrs.append(f'data-actor="{e(c["actor"])}" data-theme="{e(c["theme"])}" data-status="{e(status)}"')
-    filters = json.dumps({"actor": {v: ACTOR_LABELS.get(v, v) for v in site.enum("commitments", "actor")},
+        attrs.append(f'data-strength="{e(c["strength"])}" data-actor="{e(c["actor"])}" data-theme="{e(c["theme"])}" '
+                     f'data-status="{e(status)}"')
+    filters = json.dumps({"strength": {v: STRENGTH_LABELS.get(v, v) for v in site.enum("commitments", "strength")},
+                          "actor": {v: ACTOR_LABELS.get(v, v) for v in site.enum("commitments", "actor")},
                           "theme": {v: THEME_LABELS.get(v, v) for v in site.enum("commitments", "theme")},
                           "status": {v: STATUS_LABELS.get(v, v) for v in site.enum("followups", "status")}})
-    return one_line(table(["#", "Commitment (plain English)", "Actor", "Theme", "Type", "Status", "Paragraph"], rows,
-                          caption=f"All {len(rows)} commitments in the annex",
+    return one_line(table(["#", "Commitment (our plain-English reading)", "Strength", "Who is bound", "Theme", "Status",
+                           "Paragraph"], rows,
+                          caption=f"All {len(rows)} rows: {len(site.top_level)} commitments and their parts",
                           attrs=f'data-sortable data-filters="{e(filters)}" id="commitments-table"',
                           row_attrs=attrs))
 

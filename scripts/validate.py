@@ -26,11 +26,12 @@ from scripts.paths import DESCRIPTOR
 
 # Cells starting with these run as formulas when a CSV is opened in a spreadsheet.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-QUOTED = {"figures": ("as_stated", "period_as_stated"), "commitments": ("timeframe_as_stated",),
+QUOTED = {"figures": ("as_stated", "period_as_stated"), "commitments": ("timeframe_as_stated", "operative_phrase"),
           "events": ("as_stated",)}
 MAX_FILE_BYTES = 5_000_000
 # What a number cell may look like. Python's float() also takes "1e309", "Infinity", "NaN" and
 # "1_0_2", and Frictionless let them through: pandas and R would not read them as numbers.
+WILL = re.compile(r"\bwill\b", re.IGNORECASE)
 PLAIN_NUMBER = {"number": re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?"), "integer": re.compile(r"-?(0|[1-9][0-9]*)")}
 
 
@@ -89,6 +90,18 @@ class Package:
 
     def table(self, name: str) -> list[Row]:
         return self.tables.get(name, [])
+
+    def review_table(self, path: Path) -> list[Row]:
+        """A reviewed table under checks/ (the number allowlist, the operative phrases), read like a
+        resource: through `local_file`, so a link or a path outside the package is refused."""
+        rel = Path(path).relative_to(self.base).as_posix() if Path(path).is_relative_to(self.base) else str(path)
+        if not (self.base / rel).exists() and not (self.base / rel).is_symlink():
+            return []
+        try:
+            return read_csv(local_file(self.base, rel))
+        except (UnsafePath, OSError, UnicodeDecodeError, csv.Error) as exc:
+            self.problem(path, 1, "-", f"cannot read this reviewed table: {exc}")
+            return []
 
     # -- reading ----------------------------------------------------------------------------
     def load(self) -> bool:
@@ -315,7 +328,8 @@ def check_paragraphs(pkg: Package, texts: dict[str, str]) -> dict[tuple[str, str
 
 
 def check_quotes(pkg: Package, paras: dict[tuple[str, str], str]) -> dict[tuple[str, str], list]:
-    """Each quote is in its paragraph, and each `*_as_stated` in its quote.
+    """Each quote is in its paragraph (fragments joined by " … " in order), and each `*_as_stated`
+    and `operative_phrase` in its quote.
 
     Returns the spans of the paragraph text that records account for, for the number check.
     """
@@ -327,21 +341,20 @@ def check_quotes(pkg: Package, paras: dict[tuple[str, str], str]) -> dict[tuple[
             if key not in paras:
                 continue  # Frictionless reports the dangling foreign key
             text = paras[key]
-            quote = annex_text.squash(row["quote"])
-            at = text.find(quote) if quote else -1
-            if at < 0:
+            where = annex_text.locate(text, row["quote"]) if row["quote"] else None
+            if where is None:
                 pkg.problem(name, row.line, "quote",
-                            f"is not in paragraph {key[1]} of the annex (whitespace aside, it must be verbatim)")
+                            f"is not in paragraph {key[1]} of the annex (whitespace aside, it must be verbatim; "
+                            "words may be left out only with ' … ')")
                 continue
             for field in QUOTED[name]:
-                phrase = annex_text.squash(row[field])
-                if not phrase:
+                if not row[field]:
                     continue
-                pos = quantities.find_phrase(quote, phrase)
-                if pos < 0:
+                found = annex_text.find_in_spans(text, where, row[field])
+                if found is None:
                     pkg.problem(name, row.line, field, f"{row[field]!r} does not occur in the quote")
-                    continue
-                spans.setdefault(key, []).append((at + pos, at + pos + len(phrase)))
+                elif field != "operative_phrase":
+                    spans.setdefault(key, []).append(found)
     return spans
 
 
@@ -419,6 +432,58 @@ def check_references(pkg: Package, paras: dict[tuple[str, str], str]) -> None:
                         f"{row['term']!r} does not occur in paragraph {row['paragraph_id']}")
 
 
+def check_commitments(pkg: Package, phrases_path: Path) -> None:
+    """Strength follows from the operative phrase (the reviewed table in checks/), only an expectation
+    binds no one, a summary says "will" only where the annex does, and `part_of` names a top-level row."""
+    pkg.checks += 1
+    strengths = set(enum_of(pkg, "commitments", "strength"))
+    table: dict[str, str] = {}
+    for row in pkg.review_table(phrases_path):
+        phrase = annex_text.squash(row["operative_phrase"])
+        if row["strength"] not in strengths:
+            pkg.problem(phrases_path, row.line, "strength", f"{row['strength']!r} is not one of {sorted(strengths)}")
+        elif phrase in table:
+            pkg.problem(phrases_path, row.line, "operative_phrase", f"{phrase!r} is listed twice")
+        elif not row["reason"].strip():
+            pkg.problem(phrases_path, row.line, "reason", "every phrase needs the reason for its strength")
+        else:
+            table[phrase] = row["strength"]
+    rows = {r["commitment_id"]: r for r in pkg.table("commitments")}
+    for row in pkg.table("commitments"):
+        phrase = annex_text.squash(row["operative_phrase"])
+        expected = table.get(phrase)
+        if phrase and expected is None:
+            pkg.problem("commitments", row.line, "operative_phrase",
+                        f"{phrase!r} is not in {phrases_path.name}: add it there, with its strength and the reason")
+        elif expected and row["strength"] and row["strength"] != expected:
+            pkg.problem("commitments", row.line, "strength",
+                        f"{row['strength']!r} contradicts {phrases_path.name}, where {phrase!r} is {expected!r}")
+        if (row["actor"] == "none") != (row["strength"] == "expectation") and row["actor"] and row["strength"]:
+            pkg.problem("commitments", row.line, "actor",
+                        "is 'none' exactly when the strength is 'expectation' (the annex binds no one)"
+                        if row["actor"] == "none" else
+                        f"an expectation binds no one: the actor must be 'none', not {row['actor']!r}")
+        if WILL.search(row["summary"]) and not WILL.search(phrase):
+            pkg.problem("commitments", row.line, "summary",
+                        f"says 'will' but the annex's operative phrase is {phrase!r}: keep the annex's modality")
+        parent = rows.get(row["part_of"]) if row["part_of"] else None
+        if row["part_of"] and parent is None:
+            pkg.problem("commitments", row.line, "part_of", f"{row['part_of']!r} is not a commitment_id")
+        elif parent is not None and (parent is row or parent["part_of"]):
+            pkg.problem("commitments", row.line, "part_of",
+                        f"{row['part_of']!r} must be a top-level commitment (parts are one level deep)")
+        elif parent is not None and parent["document_id"] != row["document_id"]:
+            pkg.problem("commitments", row.line, "part_of", f"{row['part_of']!r} belongs to another document")
+
+
+def enum_of(pkg: Package, resource: str, field: str) -> list[str]:
+    for r in pkg.descriptor["resources"]:
+        for f in r["schema"]["fields"] if r["name"] == resource else ():
+            if f["name"] == field:
+                return f.get("constraints", {}).get("enum", [])
+    return []
+
+
 def check_followups(pkg: Package) -> None:
     """Follow-ups come after the annex, belong to their commitment's document, and cite a source."""
     pkg.checks += 1
@@ -446,20 +511,19 @@ def check_numbers(pkg: Package, paras: dict[tuple[str, str], str],
     pkg.checks += 1
     covered = {key: list(v) for key, v in spans.items()}
     doc_ids = {doc_id for doc_id, _ in paras}
-    if allowlist.exists():
-        for row in read_csv(allowlist):
-            for doc_id in doc_ids:
-                text = paras.get((doc_id, row["paragraph_id"]))
-                ctx = text.find(annex_text.squash(row["context"])) if text else -1
-                pos = quantities.find_phrase(row["context"], row["number"]) if ctx >= 0 else -1
-                if pos < 0:
-                    pkg.problem(allowlist, row.line, "context",
-                                f"{row['number']!r} in {row['context']!r} is not in paragraph {row['paragraph_id']}")
-                elif not row["reason"].strip():
-                    pkg.problem(allowlist, row.line, "reason", "every allowlisted number needs a reason")
-                else:
-                    covered.setdefault((doc_id, row["paragraph_id"]), []).append(
-                        (ctx + pos, ctx + pos + len(row["number"])))
+    for row in pkg.review_table(allowlist):
+        for doc_id in doc_ids:
+            text = paras.get((doc_id, row["paragraph_id"]))
+            ctx = text.find(annex_text.squash(row["context"])) if text else -1
+            pos = quantities.find_phrase(row["context"], row["number"]) if ctx >= 0 else -1
+            if pos < 0:
+                pkg.problem(allowlist, row.line, "context",
+                            f"{row['number']!r} in {row['context']!r} is not in paragraph {row['paragraph_id']}")
+            elif not row["reason"].strip():
+                pkg.problem(allowlist, row.line, "reason", "every allowlisted number needs a reason")
+            else:
+                covered.setdefault((doc_id, row["paragraph_id"]), []).append(
+                    (ctx + pos, ctx + pos + len(row["number"])))
     para_lines = {(r["document_id"], r["paragraph_id"]): r.line for r in pkg.table("paragraphs")}
     for key, text in paras.items():
         for start, end, token in quantities.number_tokens(text):
@@ -473,6 +537,7 @@ def check_numbers(pkg: Package, paras: dict[tuple[str, str], str],
 def validate(descriptor_path: Path = DESCRIPTOR, allowlist: Path | None = None) -> Report:
     descriptor_path = Path(descriptor_path)
     allowlist = allowlist or descriptor_path.parent / "checks" / "number-allowlist.csv"
+    phrases = descriptor_path.parent / "checks" / "operative-phrases.csv"
     pkg = Package(descriptor_path)
     # A table that cannot be read would make every check across tables report noise: fix it first.
     if pkg.load() and not pkg.unreadable:
@@ -486,6 +551,7 @@ def validate(descriptor_path: Path = DESCRIPTOR, allowlist: Path | None = None) 
         check_figures(pkg)
         check_events(pkg)
         check_references(pkg, paras)
+        check_commitments(pkg, phrases)
         check_followups(pkg)
         check_numbers(pkg, paras, spans, allowlist)
     problems = sorted(set(pkg.problems))

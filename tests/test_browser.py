@@ -91,7 +91,7 @@ def test_commitments_filter_and_sort(page, base_url):
     page.select_option("#commitments-table-filter-actor", "")
     page.select_option("#commitments-table-filter-theme", "returns")
     assert page.locator("#commitments-table tbody tr:visible").count() == sum(r["theme"] == "returns" for r in rows)
-    page.locator("#commitments-table th button", has_text="Actor").click()
+    page.locator("#commitments-table th button", has_text="Who is bound").click()
     assert page.locator("#commitments-table th[aria-sort='ascending']").count() == 1
 
 
