@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from scripts.derive import (ACTOR_LABELS, STATUS_LABELS, STRENGTH_LABELS, Site, format_money, format_number)
+from scripts.derive import (ACTOR_LABELS, STATUS_LABELS, STATUS_SHORT, STRENGTH_LABELS, STRENGTHS, Site,
+                            format_money, format_number)
 
 # Okabe-Ito: distinguishable with the common forms of colour blindness, readable on light and dark.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]
@@ -182,20 +183,27 @@ def timeline(site: Site) -> Chart:
 
 
 def status(site: Site) -> Chart:
-    """How many commitments stand at each status: our follow-up assessment, not the annex."""
-    counts = site.status_counts()
-    shown = [s for s, n in counts.items() if n]
+    """What happened next, by how firmly each commitment was worded: our assessment, not the annex."""
+    table = site.status_by_strength()
+    statuses = [s for s in site.status_counts() if any(row[s] for row in table.values())]
+    strengths = list(table)
     fig = go.Figure()
-    fig.add_bar(x=[counts[s] for s in shown], y=[STATUS_LABELS[s] for s in shown], orientation="h",
-                marker_color=[PALETTE[list(counts).index(s) % len(PALETTE)] for s in shown],
-                text=[str(counts[s]) for s in shown], textposition="auto")
-    base_layout(fig, xaxis={"title": {"text": "Commitments"}, "dtick": 5}, yaxis={"automargin": True},
-                showlegend=False, height=260, margin={"l": 20, "r": 20, "t": 20, "b": 50})
-    total = sum(counts.values())
-    summary = (f"Of {total} commitments, " + ordinal_list([f"{counts[s]} {STATUS_LABELS[s].lower()}" for s in shown])
-               + ", on the evidence recorded so far.")
-    rows = [[STATUS_LABELS[s], str(counts[s])] for s in counts]
-    return Chart("status", "What happened next: commitments by status", summary, fig, ["Status", "Commitments"], rows)
+    for i, s in enumerate(statuses):
+        fig.add_bar(name=t(STATUS_SHORT[s].capitalize()), y=[STRENGTH_LABELS[k] for k in strengths], orientation="h",
+                    x=[table[k][s] for k in strengths], marker_color=PALETTE[i % len(PALETTE)])
+    base_layout(fig, barmode="stack", xaxis={"title": {"text": "Commitments (each counted once)"}, "dtick": 1},
+                yaxis={"automargin": True, "autorange": "reversed"}, height=420,
+                legend={"orientation": "h", "y": -0.3})
+
+    def phrase(k: str) -> str:
+        total = sum(table[k].values())
+        return f"{total} {STRENGTHS[k][1 if total == 1 else 2]}: " + ordinal_list(
+            [f"{n} {STATUS_SHORT[s]}" for s, n in table[k].items() if n])
+    summary = "On the evidence recorded so far: " + "; ".join(phrase(k) for k in strengths) + "."
+    rows = [[STRENGTH_LABELS[k]] + [str(table[k][s]) for s in statuses] + [str(sum(table[k].values()))]
+            for k in strengths]
+    return Chart("status", "What happened next, by how firmly each commitment was worded", summary, fig,
+                 ["Strength"] + [STATUS_SHORT[s].capitalize() for s in statuses] + ["Total"], rows)
 
 
 CHARTS = {"funding": funding, "networks": networks, "reception": reception,

@@ -39,8 +39,27 @@ THEME_LABELS = {
     "multiple": "Several areas",
 }
 CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€"}
-STATUS_LABELS = {"not_yet_assessed": "Not yet assessed", "in_progress": "In progress", "delivered": "Delivered",
-                 "partly_delivered": "Partly delivered", "not_delivered": "Not delivered", "superseded": "Superseded"}
+STATUS_LABELS = {"delivered": "Delivered", "partly_delivered": "Partly delivered", "in_progress": "In progress",
+                 "not_delivered": "Not delivered", "lapsed": "Lapsed",
+                 "outcome_by_others": "Outcome reached by others; the parties' own part not shown",
+                 "context": "Context", "no_evidence_found": "We looked and found no evidence"}
+# Short forms for charts and sentences.
+STATUS_SHORT = {"delivered": "delivered", "partly_delivered": "partly delivered", "in_progress": "in progress",
+                "not_delivered": "not delivered", "lapsed": "lapsed", "outcome_by_others": "reached by others",
+                "context": "context", "no_evidence_found": "no evidence found"}
+# One line each on the commitment pages (the scale and its rules: datapackage/README.md, "Follow-ups").
+STATUS_MEANINGS = {
+    "delivered": "The evidence shows the parties bound by the commitment did what it says.",
+    "partly_delivered": "The parties did some of it, or a limit the annex states (such as a deadline) is not shown met.",
+    "in_progress": "The parties' action was under way; the evidence does not show it complete.",
+    "not_delivered": "The evidence shows it did not happen.",
+    "lapsed": "The rules it concerns stopped applying to a party, so the commitment no longer applies.",
+    "outcome_by_others": "What it backed or expected happened through someone else; what the UK and France "
+                         "themselves did is not shown.",
+    "no_evidence_found": "We searched and found no solid evidence either way.",
+}
+SOURCE_KIND_LABELS = {"primary": "primary source", "primary_copy": "copy of a primary source",
+                      "secondary": "secondary source"}
 
 
 def enum(descriptor: dict, resource: str, name: str) -> list[str]:
@@ -163,14 +182,20 @@ class Site:
         rows = [f for f in self.rows("followups") if f["commitment_id"] == commitment_id]
         return sorted(rows, key=lambda f: f["date"])
 
-    def status(self, commitment_id: str) -> tuple[str, dict[str, str] | None]:
-        """The current status is the latest row's; with no row, the commitment is not yet assessed."""
-        trail = self.followups(commitment_id)
-        return (trail[-1]["status"], trail[-1]) if trail else ("not_yet_assessed", None)
+    def status(self, commitment_id: str) -> tuple[str, dict[str, str]]:
+        """The current status is the latest row's that is not context (the validator ensures there is one)."""
+        latest = [f for f in self.followups(commitment_id) if f["status"] != "context"][-1]
+        return latest["status"], latest
 
     def status_counts(self) -> dict[str, int]:
         counts = Counter(self.status(c["commitment_id"])[0] for c in self.top_level)
-        return {s: counts.get(s, 0) for s in self.enum("followups", "status")}
+        return {s: counts.get(s, 0) for s in self.enum("followups", "status") if s != "context"}
+
+    def status_by_strength(self) -> dict[str, dict[str, int]]:
+        """Top-level commitments per strength and current status: a pledge not kept is news; an
+        expectation of others is context."""
+        counts = Counter((c["strength"], self.status(c["commitment_id"])[0]) for c in self.top_level)
+        return {strength: {s: counts[(strength, s)] for s in self.status_counts()} for strength in self.strength_counts()}
 
     def enum(self, resource: str, name: str) -> list[str]:
         return enum(self.descriptor, resource, name)

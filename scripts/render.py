@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from scripts import charts as charts_mod
 from scripts.annex_text import squash
 from scripts.annex_text import find_in_spans
-from scripts.derive import (ACTOR_LABELS, STATUS_LABELS, STRENGTH_LABELS, STRENGTHS, THEME_LABELS, Site, format_number,
-                            label)
+from scripts.derive import (ACTOR_LABELS, SOURCE_KIND_LABELS, STATUS_LABELS, STATUS_MEANINGS, STRENGTH_LABELS, STRENGTHS,
+                            THEME_LABELS, Site, format_number, label)
 from scripts.quantities import find_phrase
 
 # The characters Python-Markdown lets a backslash escape (and "|" for tables); escaping any
@@ -365,21 +365,33 @@ def status_badge(status: str) -> str:
     return f'<span class="status status--{e(status)}">{e(STATUS_LABELS.get(status, status))}</span>'
 
 
+def followup_source(f: dict[str, str]) -> str:
+    """The source of one piece of evidence, its kind and our confidence; a search names what it covered."""
+    if f["status"] == "no_evidence_found":
+        return f'<span class="followup-source">{e(f["source_title"])}, {e(long_date(f["date"]))}.</span>'
+    likely = " (likely: one secondary source)" if f["confidence"] == "likely" else ""
+    return (f'<span class="followup-source">Source: <a href="{e(f["source_url"])}">{e(f["source_title"])}</a> '
+            f'({e(SOURCE_KIND_LABELS.get(f["source_kind"], f["source_kind"]))}; '
+            f'<span class="confidence confidence--{e(f["confidence"])}">{e(f["confidence"])}{e(likely)}</span>).</span>')
+
+
 def followup_section(site: Site, cid: str) -> str:
-    """Current status and the dated evidence trail: our assessment, kept apart from the annex."""
+    """Current status, as of its date, and the dated evidence trail: our assessment, kept apart from
+    the annex's words above it."""
     status, latest = site.status(cid)
     head = ('<h2 id="what-happened-next">What happened next</h2><p class="followup-note">Our assessment, '
             "from sources published after the annex. It is not part of the annex.</p>")
-    if latest is None:
-        return head + (f"<p><strong>Current status:</strong> {status_badge(status)}. We have not yet found "
-                       "confirmed evidence of what happened to this commitment.</p>")
     items = "".join(
         f'<li id="followup-{e(f["followup_id"])}"><time datetime="{e(f["date"])}">{e(long_date(f["date"]))}</time>: '
-        f'{status_badge(f["status"])} {e(f["what_happened"])} <span class="followup-source">Source: '
-        f'<a href="{e(f["source_url"])}">{e(f["source_title"])}</a> ({e(f["confidence"])}).</span></li>'
+        f'{status_badge(f["status"])} {e(f["what_happened"])} '
+        + (f'<span class="followup-actor">Who acted: {e(ACTOR_LABELS.get(f["actor"], f["actor"]))}.</span> '
+           if f["actor"] != "none" else "")
+        + followup_source(f)
+        + (f' <span class="followup-note-text">Note: {e(f["note"])}</span>' if f["note"] else "") + "</li>"
         for f in site.followups(cid))
-    return head + (f"<p><strong>Current status:</strong> {status_badge(status)}, as of "
-                   f"{e(long_date(latest['date']))}.</p><ol class=\"followup-trail\">{items}</ol>")
+    return head + (f'<p class="followup-current"><strong>Current status:</strong> {status_badge(status)}, as of '
+                   f'<time datetime="{e(latest["date"])}">{e(long_date(latest["date"]))}</time>. '
+                   f'{e(STATUS_MEANINGS.get(status, ""))}</p><ol class="followup-trail">{items}</ol>')
 
 
 def atom_feed(site: Site, site_url: str) -> bytes:
@@ -407,7 +419,9 @@ def atom_feed(site: Site, site_url: str) -> bytes:
         add(entry, "id", f"{site_url}{commitment_url(f['commitment_id'])}#followup-{f['followup_id']}")
         add(entry, "link", href=f"{site_url}{commitment_url(f['commitment_id'])}#followup-{f['followup_id']}")
         add(entry, "updated", f"{f['date']}T00:00:00Z")
-        add(entry, "summary", f"{f['what_happened']} Source: {f['source_title']}, {f['source_url']}")
+        source = f"Source: {f['source_title']}, {f['source_url']}" if f["source_url"] else f["source_title"]
+        add(entry, "summary", f"{f['what_happened']} Who acted: {ACTOR_LABELS.get(f['actor'], f['actor'])}. {source} "
+                              f"({f['confidence']}).")
     ET.indent(feed)
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8") + b"\n"
 
@@ -445,7 +459,7 @@ def commitments_table(site: Site, page_url: str) -> str:
     filters = json.dumps({"strength": {v: STRENGTH_LABELS.get(v, v) for v in site.enum("commitments", "strength")},
                           "actor": {v: ACTOR_LABELS.get(v, v) for v in site.enum("commitments", "actor")},
                           "theme": {v: THEME_LABELS.get(v, v) for v in site.enum("commitments", "theme")},
-                          "status": {v: STATUS_LABELS.get(v, v) for v in site.enum("followups", "status")}})
+                          "status": {v: STATUS_LABELS.get(v, v) for v in site.status_counts()}})
     return one_line(table(["#", "Commitment (our plain-English reading)", "Strength", "Who is bound", "Theme", "Status",
                            "Paragraph"], rows,
                           caption=f"All {len(rows)} rows: {len(site.top_level)} commitments and their parts",

@@ -484,25 +484,65 @@ def enum_of(pkg: Package, resource: str, field: str) -> list[str]:
     return []
 
 
+# Who is bound by a commitment (its `actor`), as the actors a follow-up row may name.
+BOUND = {"both": {"UK", "France", "both"}, "UK": {"UK", "both"}, "France": {"France", "both"}, "none": set()}
+CREDITING = {"delivered", "partly_delivered", "in_progress"}  # statuses that credit whoever acted
+
+
 def check_followups(pkg: Package) -> None:
-    """Follow-ups come after the annex, belong to their commitment's document, and cite a source."""
+    """Follow-ups come after the annex and not after today, belong to their commitment's document,
+    cite a source (or say what was searched), and follow the status rules: only a party bound by the
+    commitment is credited with it, someone else's outcome is `outcome_by_others`, and every
+    commitment has at least one row that sets its status."""
     pkg.checks += 1
     doc_dates = {r["document_id"]: r["date"] for r in pkg.table("documents")}
-    commitment_docs = {r["commitment_id"]: r["document_id"] for r in pkg.table("commitments")}
+    commitments = {r["commitment_id"]: r for r in pkg.table("commitments")}
+    today = build_date().isoformat()
+    assessed: set[str] = set()
     for row in pkg.table("followups"):
-        after = doc_dates.get(commitment_docs.get(row["commitment_id"], row["document_id"]), "")
+        commitment = commitments.get(row["commitment_id"])
+        after = doc_dates.get(commitment["document_id"] if commitment else row["document_id"], "")
         if row["date"] and after and row["date"] <= after:
             pkg.problem("followups", row.line, "date",
                         f"{row['date']} is not after the annex's date, {after}: follow-ups record what happened next")
-        if row["date"] > build_date().isoformat():
+        if row["date"] > today:
             pkg.problem("followups", row.line, "date",
-                        f"{row['date']} is after today ({build_date().isoformat()}): evidence cannot come from the future")
-        doc = commitment_docs.get(row["commitment_id"])
-        if doc and row["document_id"] != doc:
-            pkg.problem("followups", row.line, "document_id",
-                        f"commitment {row['commitment_id']!r} belongs to {doc!r}, not {row['document_id']!r}")
-        if not row["source_url"].strip():
-            pkg.problem("followups", row.line, "source_url", "every follow-up must cite a source address")
+                        f"{row['date']} is after today ({today}): evidence cannot come from the future")
+        if commitment and row["document_id"] != commitment["document_id"]:
+            pkg.problem("followups", row.line, "document_id", f"commitment {row['commitment_id']!r} belongs to "
+                                                              f"{commitment['document_id']!r}, not {row['document_id']!r}")
+        status, actor = row["status"], row["actor"]
+        if (status == "no_evidence_found") != (actor == "none"):
+            pkg.problem("followups", row.line, "actor", "is 'none' exactly when the status is 'no_evidence_found'")
+        if status == "no_evidence_found":
+            for field in ("source_url", "source_kind"):
+                if row[field]:
+                    pkg.problem("followups", row.line, field, "must be empty: a search that found nothing cites no source")
+        else:
+            for field in ("source_url", "source_kind"):
+                if not row[field].strip():
+                    pkg.problem("followups", row.line, field, "every follow-up must cite its source and its kind")
+        if row["source_kind"] == "secondary" and row["confidence"] == "confirmed" and "http" not in row["note"]:
+            pkg.problem("followups", row.line, "confidence",
+                        "one secondary source is 'likely': name the second, agreeing source's address in the note")
+        if commitment is None or not status:
+            continue
+        bound = BOUND.get(commitment["actor"], set())
+        if status in CREDITING and bound and actor not in bound:
+            pkg.problem("followups", row.line, "status",
+                        f"{status!r} credits {commitment['actor']!r}'s commitment with what {actor!r} did: "
+                        "use 'outcome_by_others' or 'context'")
+        if status == "outcome_by_others" and actor in bound:
+            pkg.problem("followups", row.line, "status",
+                        f"{actor!r} is bound by this commitment: its own action is not an outcome by others")
+        if status != "context":
+            assessed.add(row["commitment_id"])
+    last = pkg.table("followups")[-1].line + 1 if pkg.table("followups") else 2
+    for cid, commitment in commitments.items():
+        if cid not in assessed:
+            pkg.problem("followups", last, "commitment_id",
+                        f"commitment {cid!r} has no follow-up that sets its status: add what you found, or a "
+                        "'no_evidence_found' row naming what you searched")
 
 
 def check_numbers(pkg: Package, paras: dict[tuple[str, str], str],

@@ -1,5 +1,7 @@
 """What happened next: dated, sourced follow-ups, kept apart from the annex, on the real site."""
 import xml.etree.ElementTree as ET
+from datetime import date
+from html import escape
 
 import pytest
 
@@ -24,60 +26,112 @@ def add_followup(descriptor, **cells) -> int:
 
 
 def test_current_status_is_the_latest_row_and_history_stays(package_copy):
-    add_followup(package_copy, followup_id="later-evidence", commitment_id="2d-support-border-coast-guard",
-                 date="2019-11-13", status="superseded", what_happened="A later regulation replaced it.")
-    assert validate(package_copy).valid
+    add_followup(package_copy, followup_id="later-evidence", commitment_id="1a-pursue-port-tunnel-security",
+                 date="2019-11-13", status="not_delivered", actor="both", source_kind="primary", note="",
+                 what_happened="A later review found the efforts stopped.")
+    add_followup(package_copy, followup_id="later-context", commitment_id="1a-pursue-port-tunnel-security",
+                 date="2020-01-01", status="context", actor="other", source_kind="primary", note="",
+                 what_happened="Background that moves no status.")
+    assert validate(package_copy).valid, [str(p) for p in validate(package_copy).problems]
     site = Site.load(package_copy)
-    status, latest = site.status("2d-support-border-coast-guard")
-    assert (status, latest["followup_id"]) == ("superseded", "later-evidence")
-    assert [f["status"] for f in site.followups("2d-support-border-coast-guard")] == ["delivered", "delivered", "superseded"]
+    status, latest = site.status("1a-pursue-port-tunnel-security")
+    assert (status, latest["followup_id"]) == ("not_delivered", "later-evidence")  # context does not set it
+    before = [f["followup_id"] for f in Site.load().followups("1a-pursue-port-tunnel-security")]
+    assert [f["followup_id"] for f in site.followups("1a-pursue-port-tunnel-security")] == \
+        before + ["later-evidence", "later-context"]
 
 
-def test_commitments_without_evidence_are_not_yet_assessed():
+def test_every_commitment_has_a_status_and_evidence_rows_follow_the_rules():
     site = Site.load()
-    assessed = {f["commitment_id"] for f in load_rows(DATA / "followups.csv")}
-    for c in load_rows(DATA / "commitments.csv"):
-        if c["commitment_id"] not in assessed:
-            assert site.status(c["commitment_id"]) == ("not_yet_assessed", None)
-    assert sum(site.status_counts().values()) == len(load_rows(DATA / "commitments.csv"))
+    rows = load_rows(DATA / "followups.csv")
+    commitments = load_rows(DATA / "commitments.csv")
+    for c in commitments:
+        status, latest = site.status(c["commitment_id"])
+        assert status != "context" and latest["commitment_id"] == c["commitment_id"]
+    bound = {"both": {"UK", "France", "both"}, "UK": {"UK", "both"}, "France": {"France", "both"}, "none": set()}
+    actors = {c["commitment_id"]: c["actor"] for c in commitments}
+    for f in rows:
+        assert "2016-03-03" < f["date"] <= date.today().isoformat(), f["followup_id"]
+        assert f["actor"] in {"UK", "France", "both", "EU", "other", "none"}
+        assert f["source_kind"] in {"primary", "primary_copy", "secondary", ""}
+        assert f["confidence"] in {"confirmed", "likely"}
+        if f["status"] in {"delivered", "partly_delivered", "in_progress"} and bound[actors[f["commitment_id"]]]:
+            assert f["actor"] in bound[actors[f["commitment_id"]]], f["followup_id"]
+        if f["status"] == "no_evidence_found":
+            assert f["actor"] == "none" and not f["source_url"] and "searched" in f["what_happened"]
+    # The EU adopted what the UK and France supported: not "delivered" by them.
+    assert site.status("2d-support-border-coast-guard")[0] == "outcome_by_others"
+    assert sum(site.status_counts().values()) == len(site.top_level)
+
+
+FOLLOWUP = {"commitment_id": "1a-pursue-port-tunnel-security", "status": "in_progress", "actor": "both",
+            "source_kind": "primary", "note": ""}
 
 
 @pytest.mark.parametrize("cells,field,words", [
     ({"date": "2016-03-03"}, "date", "not after the annex's date"),
     ({"date": "2015-12-01"}, "date", "not after the annex's date"),
-    ({"source_url": ""}, "source_url", "constraint"),
-    ({"source_url": "http://insecure.example/"}, "source_url", "pattern"),
+    ({"date": "2099-06-01"}, "date", "after today"),
+    ({"source_url": ""}, "source_url", "must cite its source"),
+    ({"source_url": "ftp://insecure.example/"}, "source_url", "pattern"),
+    ({"source_kind": ""}, "source_kind", "must cite its source"),
+    ({"source_kind": "blog"}, "source_kind", "enum"),
+    ({"actor": "Germany"}, "actor", "enum"),
     ({"commitment_id": "no-such-commitment"}, "commitment_id", "foreign-key"),
     ({"status": "kept"}, "status", "enum"),
+    ({"status": "not_yet_assessed"}, "status", "enum"),
     ({"confidence": "rumour"}, "confidence", "enum"),
     ({"what_happened": "=1+2+3 and more"}, "what_happened", "formula"),
+    # The EU's outcome is not the UK and France's delivery; their own action is not someone else's.
+    ({"actor": "EU", "status": "delivered"}, "status", "credits"),
+    ({"actor": "other", "status": "in_progress"}, "status", "credits"),
+    ({"commitment_id": "1d-uk-funding-22m", "actor": "France", "status": "delivered"}, "status", "credits"),
+    ({"actor": "both", "status": "outcome_by_others"}, "status", "is bound"),
+    ({"actor": "none", "status": "in_progress"}, "actor", "no_evidence_found"),
+    ({"actor": "UK", "status": "no_evidence_found"}, "actor", "no_evidence_found"),
+    ({"actor": "none", "status": "no_evidence_found"}, "source_url", "must be empty"),
+    ({"source_kind": "secondary", "confidence": "confirmed"}, "confidence", "second, agreeing source"),
 ])
 def test_bad_followups_are_rejected(package_copy, cells, field, words):
-    line = add_followup(package_copy, followup_id="new-evidence", **cells)
+    line = add_followup(package_copy, followup_id="new-evidence", **{**FOLLOWUP, **cells})
     hits = [p for p in validate(package_copy).problems
             if p.path.endswith("data/followups.csv") and p.line == line and p.field == field]
     assert any(words in p.message for p in hits), [str(p) for p in validate(package_copy).problems]
 
 
-def test_commitment_pages_show_status_and_trail(site_dir):
+def test_a_commitment_without_a_status_row_is_rejected(package_copy):
+    path = package_copy.parent / "data" / "followups.csv"
+    header, rows = read_table(path)
+    i = header.index("commitment_id")
+    write_table(path, header, [r for r in rows if r[i] != "2c-trust-fund-projects-dialogue"
+                               or r[header.index("status")] == "context"])
+    problems = [str(p) for p in validate(package_copy).problems]
+    assert any("'2c-trust-fund-projects-dialogue' has no follow-up that sets its status" in p for p in problems), problems
+
+
+def test_commitment_pages_show_status_as_of_and_trail(site_dir):
     site = Site.load()
     for c in load_rows(DATA / "commitments.csv"):
         page = (site_dir / "commitments" / c["commitment_id"] / "index.html").read_text(encoding="utf-8")
         assert 'id="what-happened-next"' in page and "It is not part of the annex." in page
-        status, _ = site.status(c["commitment_id"])
-        assert f'class="status status--{status}"' in page
+        # The annex's words come before our assessment.
+        assert page.index('class="record-quote"') < page.index('id="what-happened-next"')
+        status, latest = site.status(c["commitment_id"])
+        current = page.split('class="followup-current"')[1].split("</p>")[0]
+        assert f'class="status status--{status}"' in current and f'datetime="{latest["date"]}"' in current
         for f in site.followups(c["commitment_id"]):
-            assert f'id="followup-{f["followup_id"]}"' in page and f'href="{f["source_url"]}"' in page
-        if status == "not_yet_assessed":
-            assert "Not yet assessed</span>. We have not yet found confirmed evidence" in page
+            item = page.split(f'id="followup-{f["followup_id"]}"')[1].split("</li>")[0]
+            if f["source_url"]:
+                assert f'href="{escape(f["source_url"])}"' in item
+            assert (f["confidence"] == "likely") == ("likely: one secondary source" in item)
 
 
-def test_home_has_status_chart_and_table(site_dir):
+def test_home_has_status_by_strength_chart_and_table(site_dir):
     home = (site_dir / "index.html").read_text(encoding="utf-8")
     assert 'id="chart-status"' in home
     table = home.split('id="figure-status"')[1].split("</table>")[0]
-    assert table.count("<tr>") == 1 + len(Site.load().enum("followups", "status"))
-    assert "not yet assessed" in home.lower()
+    assert table.count("<tr>") == 1 + len(Site.load().strength_counts())
+    assert "not yet assessed" not in home.lower()
 
 
 def test_atom_feed_lists_evidence_newest_first(site_dir, site_port):
@@ -101,10 +155,10 @@ def test_status_filter_in_a_browser(browser, base_url):
     context = browser.new_context()
     page = context.new_page()
     page.goto(base_url + "commitments/", wait_until="networkidle")
-    page.select_option("#commitments-table-filter-status", "not_yet_assessed")
+    page.select_option("#commitments-table-filter-status", "no_evidence_found")
     site = Site.load()
-    expected = sum(site.status(c["commitment_id"])[0] == "not_yet_assessed" for c in site.rows("commitments"))
-    assert page.locator("#commitments-table tbody tr:visible").count() == expected
+    expected = sum(site.status(c["commitment_id"])[0] == "no_evidence_found" for c in site.rows("commitments"))
+    assert expected and page.locator("#commitments-table tbody tr:visible").count() == expected
     page.goto(base_url + "commitments/2d-support-border-coast-guard/", wait_until="networkidle")
     assert page.locator("ol.followup-trail li").count() == len(site.followups("2d-support-border-coast-guard"))
     context.close()
