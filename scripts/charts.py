@@ -59,6 +59,16 @@ def base_layout(fig: go.Figure, **kw) -> go.Figure:
     return fig
 
 
+def period_label(period: str, short: bool = False) -> str:
+    """2016-10-24 → "October 2016" ("Oct 2016" short); 2018-01 → "January 2018"; 2019/2020 → "2019/20"."""
+    if "/" in period:
+        a, b = period.split("/")
+        return f"{a}/{b[-2:]}"
+    if len(period) >= 7:
+        return dt.date(int(period[:4]), int(period[5:7]), 1).strftime("%b %Y" if short else "%B %Y")
+    return period
+
+
 def ordinal_list(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
@@ -204,6 +214,39 @@ def status(site: Site) -> Chart:
             for k in strengths]
     return Chart("status", "What happened next, by how firmly each commitment was worded", summary, fig,
                  ["Strength"] + [STATUS_SHORT[s].capitalize() for s in statuses] + ["Total"], rows)
+
+
+def amounts(site: Site, commitment_id: str) -> Chart | None:
+    """UK money over time for one commitment, as later sources state it in pounds: context, not the annex.
+
+    Each bar is one source's amount, labelled with what it is (a pledge is not a payment) and linked
+    to that source; nothing is converted or added up. None when there is nothing to compare.
+    """
+    rows = sorted(site.amounts(commitment_id), key=lambda a: a["period"])
+    shown = [a for a in rows if a["amount_gbp"]]
+    if len(shown) < 2:
+        return None
+    fig = go.Figure()
+    fig.add_bar(x=[float(a["amount_gbp"]) / 1e6 for a in shown],
+                y=[t(period_label(a["period"], short=True)) + "<br>" + t(a["kind"]) for a in shown], orientation="h",
+                marker_color=[PALETTE[0] if a["kind"] == "payment" else PALETTE[4] for a in shown],
+                # Each bar's label links to its source.
+                text=[f'<a href="{html.escape(a["source_url"])}">£{float(a["amount_gbp"]) / 1e6:,.4g}m</a>' for a in shown],
+                textposition="outside", cliponaxis=False, hoverinfo="text",
+                hovertext=[t(f"{a['as_stated']}: {a['what']}") for a in shown])
+    base_layout(fig, showlegend=False, height=120 + 44 * len(shown),
+                xaxis={"title": {"text": "£m, as each source states it"}, "rangemode": "tozero"},
+                yaxis={"automargin": True, "autorange": "reversed"}, margin={"l": 20, "r": 60, "t": 10, "b": 50})
+    kinds = sorted({a["kind"] for a in shown})
+    first, last = shown[0], shown[-1]
+    summary = (f"{len(shown)} amounts from later sources, from {first['as_stated']} ({first['kind']}, "
+               f"{period_label(first['period'])}) to {last['as_stated']} ({last['kind']}, {period_label(last['period'])}). "
+               f"They are {ordinal_list([k + 's' for k in kinds])}, each as its source states it: not payments shown "
+               "made, not a total, and not the annex's own figures.")
+    # The list under the chart gives what each amount was for and its source, linked.
+    table_rows = [[period_label(a["period"]), a["kind"], a["as_stated"]] for a in rows]
+    return Chart(f"amounts-{commitment_id}", "UK money over time, as later sources state it (context)", summary, fig,
+                 ["When", "Kind", "Amount (as stated)"], table_rows)
 
 
 CHARTS = {"funding": funding, "networks": networks, "reception": reception,

@@ -182,6 +182,9 @@ class Site:
         rows = [f for f in self.rows("followups") if f["commitment_id"] == commitment_id]
         return sorted(rows, key=lambda f: f["date"])
 
+    def amounts(self, commitment_id: str) -> list[dict[str, str]]:
+        return [a for a in self.rows("amounts") if a["commitment_id"] == commitment_id]
+
     def status(self, commitment_id: str) -> tuple[str, dict[str, str]]:
         """The current status is the latest row's that is not context (the validator ensures there is one)."""
         latest = [f for f in self.followups(commitment_id) if f["status"] != "context"][-1]

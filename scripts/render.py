@@ -330,7 +330,7 @@ def commitment_page(site: Site, cid: str, site_url: str, repo_url: str = "") -> 
             + quote_in_context(site, c["paragraph_id"], c["quote"], url, c["operative_phrase"]) + facts
             + f'<p class="record-summary"><strong>In plain English (our reading):</strong> {e(c["summary"])}</p>'
             + (f'<h2 id="figures">Related figures</h2><ul>{fig_html}</ul>' if figs else "")
-            + followup_section(site, cid)
+            + followup_section(site, cid) + amounts_section(site, cid)
             + cite_block(site, site_url, "Commitment", cid, c["summary"], c["paragraph_id"], url)
             + edit_links(site, repo_url, "commitments", cid, url))
     return front_matter(f"Commitment {n} ({strength.lower()}): {c['summary']}", c["summary"]) + \
@@ -392,6 +392,24 @@ def followup_section(site: Site, cid: str) -> str:
     return head + (f'<p class="followup-current"><strong>Current status:</strong> {status_badge(status)}, as of '
                    f'<time datetime="{e(latest["date"])}">{e(long_date(latest["date"]))}</time>. '
                    f'{e(STATUS_MEANINGS.get(status, ""))}</p><ol class="followup-trail">{items}</ol>')
+
+
+def amounts_section(site: Site, cid: str) -> str:
+    """UK money over time from later sources, where the evidence gives it: a chart where there is
+    something to compare, and every amount with its source either way."""
+    rows = sorted(site.amounts(cid), key=lambda a: a["period"])
+    if not rows:
+        return ""
+    built = charts_mod.amounts(site, cid)
+    items = "".join(
+        f'<li id="amount-{e(a["amount_id"])}"><strong>{e(a["as_stated"])}</strong> ({e(a["kind"])}, '
+        f'{e(a["period_as_stated"] or a["period"])}): {e(a["what"])} Source: <a href="{e(a["source_url"])}">'
+        f'{e(a["source_title"])}</a> ({e(SOURCE_KIND_LABELS.get(a["source_kind"], a["source_kind"]))}; '
+        f'{e(a["confidence"])}).' + (f" Note: {e(a['note'])}" if a["note"] else "") + "</li>" for a in rows)
+    return ('<h2 id="money-over-time">Money over time (context from later sources)</h2>'
+            '<p class="followup-note">Amounts that later parliamentary answers and reports give, each as its source '
+            "states it. They are context, not part of the annex, and not a total: a pledge is not a payment.</p>"
+            + (chart_html(built) if built else "") + f'<ul class="amounts">{items}</ul>')
 
 
 def atom_feed(site: Site, site_url: str) -> bytes:
@@ -496,7 +514,11 @@ def timeline(site: Site, page_url: str) -> str:
 
 
 def chart(site: Site, chart_id: str) -> str:
-    c = charts_mod.build(site, chart_id)
+    return chart_html(charts_mod.build(site, chart_id))
+
+
+def chart_html(c) -> str:
+    """A chart's figure: caption with its summary, the canvas site.js draws, and its data table."""
     cells = [[e(v) for v in row] for row in c.rows]
     return one_line(
         f'<figure class="chart" id="figure-{c.chart_id}">'

@@ -522,9 +522,7 @@ def check_followups(pkg: Package) -> None:
             for field in ("source_url", "source_kind"):
                 if not row[field].strip():
                     pkg.problem("followups", row.line, field, "every follow-up must cite its source and its kind")
-        if row["source_kind"] == "secondary" and row["confidence"] == "confirmed" and "http" not in row["note"]:
-            pkg.problem("followups", row.line, "confidence",
-                        "one secondary source is 'likely': name the second, agreeing source's address in the note")
+        check_confidence(pkg, "followups", row)
         if commitment is None or not status:
             continue
         bound = BOUND.get(commitment["actor"], set())
@@ -543,6 +541,27 @@ def check_followups(pkg: Package) -> None:
             pkg.problem("followups", last, "commitment_id",
                         f"commitment {cid!r} has no follow-up that sets its status: add what you found, or a "
                         "'no_evidence_found' row naming what you searched")
+
+
+def check_confidence(pkg: Package, name: str, row: Row) -> None:
+    """`confirmed` means two agreeing sources or one primary source: a secondary one needs its second."""
+    if row["source_kind"] == "secondary" and row["confidence"] == "confirmed" and "http" not in row["note"]:
+        pkg.problem(name, row.line, "confidence",
+                    "one secondary source is 'likely': name the second, agreeing source's address in the note")
+
+
+def check_amounts(pkg: Package) -> None:
+    """Amounts from later sources: dated after the annex and not after today, with their confidence."""
+    pkg.checks += 1
+    doc_dates = {r["document_id"]: r["date"] for r in pkg.table("documents")}
+    today = build_date().isoformat()
+    for row in pkg.table("amounts"):
+        start, after = row["period"].split("/")[0], doc_dates.get(row["document_id"], "")
+        if start and after and start < after[: len(start)]:
+            pkg.problem("amounts", row.line, "period", f"{row['period']} is before the annex ({after})")
+        if start > today[: len(start)]:
+            pkg.problem("amounts", row.line, "period", f"{row['period']} is after today ({today})")
+        check_confidence(pkg, "amounts", row)
 
 
 def check_numbers(pkg: Package, paras: dict[tuple[str, str], str],
@@ -593,6 +612,7 @@ def validate(descriptor_path: Path = DESCRIPTOR, allowlist: Path | None = None) 
         check_references(pkg, paras)
         check_commitments(pkg, phrases)
         check_followups(pkg)
+        check_amounts(pkg)
         check_numbers(pkg, paras, spans, allowlist)
     problems = sorted(set(pkg.problems))
     rows = sum(len(rows) for rows in pkg.tables.values())

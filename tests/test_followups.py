@@ -1,7 +1,8 @@
 """What happened next: dated, sourced follow-ups, kept apart from the annex, on the real site."""
+import json
 import xml.etree.ElementTree as ET
 from datetime import date
-from html import escape
+from html import escape, unescape
 
 import pytest
 
@@ -162,3 +163,46 @@ def test_status_filter_in_a_browser(browser, base_url):
     page.goto(base_url + "commitments/2d-support-border-coast-guard/", wait_until="networkidle")
     assert page.locator("ol.followup-trail li").count() == len(site.followups("2d-support-border-coast-guard"))
     context.close()
+
+
+# -- money over time: context from later sources ----------------------------------------------------
+def test_amounts_are_dated_sourced_and_charted_where_they_compare(site_dir):
+    site = Site.load()
+    amounts = load_rows(DATA / "amounts.csv")
+    assert amounts
+    for a in amounts:
+        assert "2016" <= a["period"][:4] and a["period"].split("/")[0] <= date.today().isoformat()
+        page = (site_dir / "commitments" / a["commitment_id"] / "index.html").read_text(encoding="utf-8")
+        item = page.split(f'id="amount-{a["amount_id"]}"')[1].split("</li>")[0]
+        assert f'href="{escape(a["source_url"])}"' in item and escape(a["as_stated"]) in item
+        assert "context from later sources" in page
+    charted = {a["commitment_id"] for a in amounts if a["amount_gbp"]}
+    for cid in charted:
+        page = (site_dir / "commitments" / cid / "index.html").read_text(encoding="utf-8")
+        rows = [a for a in site.amounts(cid) if a["amount_gbp"]]
+        if len(rows) > 1:
+            spec = json.loads(unescape(page.split(f'id="chart-amounts-{cid}" data-chart="')[1].split('"')[0]))
+            labels = spec["data"][0]["text"]
+            # Every bar's label links to its own source.
+            assert [f'href="{escape(a["source_url"])}"' in label for a, label in
+                    zip(sorted(rows, key=lambda a: a["period"]), labels)] == [True] * len(rows), cid
+
+
+@pytest.mark.parametrize("cells,field,words", [
+    ({"period": "2015"}, "period", "before the annex"),
+    ({"period": "2099-01"}, "period", "after today"),
+    ({"source_kind": "secondary", "confidence": "confirmed", "note": "one report"}, "confidence", "second, agreeing"),
+    ({"kind": "rumour"}, "kind", "enum"),
+    ({"amount": "1e6"}, "amount", "plain decimal"),
+])
+def test_bad_amounts_are_rejected(package_copy, cells, field, words):
+    path = package_copy.parent / "data" / "amounts.csv"
+    header, rows = read_table(path)
+    row = dict(zip(header, rows[0]))
+    row.update(amount_id="new-amount", **cells)
+    rows.append([row[h] for h in header])
+    write_table(path, header, rows)
+    line = len(rows) + 1
+    hits = [p for p in validate(package_copy).problems
+            if p.path.endswith("data/amounts.csv") and p.line == line and p.field == field]
+    assert any(words in p.message for p in hits), [str(p) for p in validate(package_copy).problems]

@@ -322,6 +322,9 @@ CELLS = [  # (table, key, field, value)
     ("terms", "iom", "reference", "Reference " + HOSTILE),
     ("terms", "iom", "reference_url", EVIL_URL),
     ("documents", DOCUMENT, "event", "Summit " + HOSTILE),
+    ("followups", "eu-border-coast-guard-regulation-adopted", "what_happened", "Adopted " + HOSTILE),
+    ("followups", "eu-border-coast-guard-regulation-adopted", "note", PARAGRAPHS),
+    ("amounts", "uk-sandhurst-treaty-2018", "what", "Committed " + HOSTILE),
 ]
 # Evidence that something ran: a tag from the data, evaluated Jinja, Markdown turned into markup.
 RAN = ["<script>alert", "<img src=x", "<strong>bold", "<em>em</em>", "<code>code</code>", "66666",
@@ -389,6 +392,8 @@ def test_nothing_in_the_data_runs_anywhere_on_the_site(hostile_site):
     ("annex", "description"), ("glossary", "expansion"), ("glossary/iom", "expansion"),
     ("glossary/iom", "reference"), ("about", "event"), ("data", "event"),
     ("commitments/2d-support-border-coast-guard", "event"),
+    ("commitments/2d-support-border-coast-guard", "what_happened"),
+    ("commitments/1a-pursue-port-tunnel-security", "what"),
 ])
 def test_text_is_shown_escaped(hostile_site, path, field):
     value = next(v for _, _, f, v in CELLS if f == field)

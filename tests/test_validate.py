@@ -20,7 +20,7 @@ def test_cli_prints_one_line_summary():
                             capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     rows = sum(len(t) for t in load_tables().values())
-    assert result.stdout.strip() == f"valid: 8 resources, {rows} rows, 13 checks passed"
+    assert result.stdout.strip() == f"valid: 8 resources, {rows} rows, 14 checks passed"
 
 
 def test_frictionless_alone_accepts_it():
@@ -47,4 +47,4 @@ def test_completeness_counts():
     tables = load_tables()
     counts = {name: len(rows) for name, rows in tables.items()}
     assert counts == {"documents": 1, "paragraphs": 12, "figures": 17, "commitments": 28,
-                      "events": 7, "terms": 16, "exchange_rates": 1, "followups": 69}
+                      "events": 7, "terms": 16, "exchange_rates": 1, "followups": 69, "amounts": 8}
