@@ -108,7 +108,7 @@ def paragraph_marks(site: Site, pid: str, page_url: str) -> list[Mark]:
             strength = STRENGTH_LABELS.get(c["strength"], c["strength"])
             ref = (f'<a class="annex-ref annex-ref--{e(c["strength"])}" '
                    f'href="{rel(page_url, commitment_url(c["commitment_id"]))}" '
-                   f'aria-label="C{n}: commitment {n}, {e(strength.lower())}: {e(c["summary"])}">'
+                   f'aria-label="C{n} {e(strength.lower())}: commitment {n}, {e(c["summary"])}">'
                    f'C{n} <span class="annex-strength">{e(strength.lower())}</span></a>')
             # A part's quote may start with the phrase that governs it ("will be used for … (ii)"):
             # only its own words, the last fragment, are marked.
@@ -227,7 +227,7 @@ def quote_in_context(site: Site, pid: str, quote: str, page_url: str, phrase: st
     if bold:
         marks.append(Mark(*bold, '<strong class="operative-phrase">', "</strong>"))
     body = render_marked(text, 0, len(text), _accept(marks))
-    return (f'<blockquote class="record-quote"><p>{body}</p><p class="record-quote__source">'
+    return (f'<blockquote class="record-quote" data-search-exclude><p>{body}</p><p class="record-quote__source">'
             f'Annex on migration, <a href="{rel(page_url, paragraph_url(pid))}">paragraph {e(pid)}</a></p></blockquote>')
 
 
@@ -391,7 +391,7 @@ def followup_section(site: Site, cid: str) -> str:
         for f in site.followups(cid))
     return head + (f'<p class="followup-current"><strong>Current status:</strong> {status_badge(status)}, as of '
                    f'<time datetime="{e(latest["date"])}">{e(long_date(latest["date"]))}</time>. '
-                   f'{e(STATUS_MEANINGS.get(status, ""))}</p><ol class="followup-trail">{items}</ol>')
+                   f'{e(STATUS_MEANINGS.get(status, ""))}</p><ol class="followup-trail" data-search-exclude>{items}</ol>')
 
 
 def amounts_section(site: Site, cid: str) -> str:
@@ -406,10 +406,11 @@ def amounts_section(site: Site, cid: str) -> str:
         f'{e(a["period_as_stated"] or a["period"])}): {e(a["what"])} Source: <a href="{e(a["source_url"])}">'
         f'{e(a["source_title"])}</a> ({e(SOURCE_KIND_LABELS.get(a["source_kind"], a["source_kind"]))}; '
         f'{e(a["confidence"])}).' + (f" Note: {e(a['note'])}" if a["note"] else "") + "</li>" for a in rows)
-    return ('<h2 id="money-over-time">Money over time (context from later sources)</h2>'
-            '<p class="followup-note">Amounts that later parliamentary answers and reports give, each as its source '
+    # Kept out of the search index, like the evidence trail: every page would otherwise carry its sources' words.
+    return ('<h2 id="money-over-time" data-search-exclude>Money over time (context from later sources)</h2>'
+            '<div data-search-exclude><p class="followup-note">Amounts that later parliamentary answers and reports give, each as its source '
             "states it. They are context, not part of the annex, and not a total: a pledge is not a payment.</p>"
-            + (chart_html(built) if built else "") + f'<ul class="amounts">{items}</ul>')
+            + (chart_html(built) if built else "") + f'<ul class="amounts">{items}</ul></div>')
 
 
 def atom_feed(site: Site, site_url: str) -> bytes:
@@ -456,7 +457,7 @@ def figures_table(site: Site, page_url: str) -> str:
              f'<a href="{rel(page_url, paragraph_url(f["paragraph_id"]))}">{e(f["paragraph_id"])}</a>']
             for f in site.rows("figures")]
     return one_line(table(["As stated", "What", "Value", "Unit", "Qualifier", "Period", "Paragraph"], rows,
-                          caption=f"All {len(rows)} figures in the annex", attrs='data-sortable id="figures-table"'))
+                          caption=f"All {len(rows)} figures in the annex", attrs='data-sortable data-search-exclude id="figures-table"'))
 
 
 def commitments_table(site: Site, page_url: str) -> str:
@@ -481,7 +482,7 @@ def commitments_table(site: Site, page_url: str) -> str:
     return one_line(table(["#", "Commitment (our plain-English reading)", "Strength", "Who is bound", "Theme", "Status",
                            "Paragraph"], rows,
                           caption=f"All {len(rows)} rows: {len(site.top_level)} commitments and their parts",
-                          attrs=f'data-sortable data-filters="{e(filters)}" id="commitments-table"',
+                          attrs=f'data-sortable data-search-exclude data-filters="{e(filters)}" id="commitments-table"',
                           row_attrs=attrs))
 
 
@@ -567,7 +568,7 @@ def data_dictionary(site: Site) -> str:
             keys += f" Foreign key: {', '.join(fk['fields'])} → {fk['reference']['resource']}."
         out.append(f'<p>{e(r.get("description", ""))} {e(keys)}</p>')
         out.append(one_line(table(["Field", "Type", "Required", "Constraints", "Description"], rows,
-                                  caption=f"Fields of {e(r['name'])}.csv", attrs=f'data-kind="dictionary" id="fields-{e(r["name"])}"')))
+                                  caption=f"Fields of {e(r['name'])}.csv", attrs=f'data-kind="dictionary" data-search-exclude id="fields-{e(r["name"])}"')))
     return "\n\n".join(out) + "\n"
 
 

@@ -12,7 +12,7 @@ BIN = __import__("pathlib").Path(sys.executable).parent
 def test_real_package_is_valid():
     report = validate(DESCRIPTOR)
     assert report.problems == []
-    assert report.resources == 8
+    assert report.resources == 9
 
 
 def test_cli_prints_one_line_summary():
@@ -20,7 +20,7 @@ def test_cli_prints_one_line_summary():
                             capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     rows = sum(len(t) for t in load_tables().values())
-    assert result.stdout.strip() == f"valid: 8 resources, {rows} rows, 14 checks passed"
+    assert result.stdout.strip() == f"valid: 9 resources, {rows} rows, 14 checks passed"
 
 
 def test_frictionless_alone_accepts_it():
