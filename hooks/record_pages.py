@@ -1,16 +1,16 @@
 """One page per figure, commitment and term, generated from the CSVs at every build."""
 from mkdocs.structure.files import File
 
-from scripts.derive import Site
+from scripts import pipeline
 from scripts.render import RECORD_PAGES
 
 
 def on_files(files, config, **kwargs):
-    site = Site.load()
+    site = pipeline.site()
     site_url = config.get("site_url") or ""
     repo_url = config["extra"].get("data_repository", "")
     for table, (url, page) in RECORD_PAGES.items():
-        key = {"figures": "figure_id", "commitments": "commitment_id", "terms": "term_id"}[table]
+        key = site.key(table)
         for row in site.rows(table):
             src = url(row[key]).rstrip("/") + ".md"
             files.append(File.generated(config, src, content=page(site, row[key], site_url, repo_url)))

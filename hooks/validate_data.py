@@ -1,19 +1,20 @@
-"""Validate the data package before anything reads it, and fail the build with the validator's own
-messages (FILE:LINE: FIELD) when it is invalid.
+"""Load and validate the package before anything else reads it (scripts/pipeline.py), and fail the
+build with the validator's own messages (FILE:LINE: FIELD) when it is invalid.
 
 `on_config` at the highest priority: the macros plugin and the other hooks read the package in
-their own `on_config` and `on_files`, and must never see data (or a descriptor path) that has not
-passed the checks. `mkdocs serve` runs it again at every rebuild.
+their own `on_config` and `on_files`; they get the result loaded here. `mkdocs serve` runs it again
+at every rebuild, and the pipeline reloads when a file of the package changed.
 """
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from scripts.validate import validate
+from scripts import pipeline
 
 
 @event_priority(100)
 def on_config(config, **kwargs):
-    report = validate()
-    if not report.valid:
-        raise PluginError("the data package is invalid:\n" + "\n".join(map(str, report.problems)))
+    try:
+        pipeline.site()
+    except pipeline.InvalidPackage as exc:
+        raise PluginError(str(exc)) from None
     return config

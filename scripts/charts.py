@@ -88,7 +88,7 @@ def funding(site: Site) -> Chart:
         when = f["period_as_stated"] or f["period"] or "period not stated"
         rows.append([f["metric"], f["as_stated"], f["unit"], format_number(item["value"]), when,
                      format_money(gbp, "GBP") + (" (derived)" if is_derived else " (as stated)"),
-                     conv.method if conv and is_derived else "—"])
+                     f"{conv.method} (source: {conv.source})" if conv and is_derived else "—"])
         parts.append(f"{f['as_stated']} ({f['metric']}, {when})")
     fig = go.Figure()
     fig.add_bar(name="Stated in pounds", y=names, x=stated, orientation="h", marker_color=PALETTE[0],

@@ -11,7 +11,7 @@ from functools import cached_property
 from pathlib import Path
 
 from scripts.annex_text import locate, squash
-from scripts.package import load_descriptor, load_tables
+from scripts.package import Row
 from scripts.paths import DESCRIPTOR
 
 ACTOR_LABELS = {"UK": "United Kingdom", "France": "France", "both": "UK and France", "EU": "European Union",
@@ -103,20 +103,27 @@ class Conversion:
 class Site:
     descriptor: dict
     tables: dict[str, list[dict[str, str]]]
-    base: Path = field(default=DESCRIPTOR.parent)
     lines: dict[tuple[str, str], int] = field(default_factory=dict)
-    KEYS = {"figures": "figure_id", "commitments": "commitment_id", "terms": "term_id",
-            "events": "event_id", "followups": "followup_id"}
 
     @classmethod
     def load(cls, descriptor_path: Path = DESCRIPTOR) -> "Site":
-        loaded = load_tables(descriptor_path)
+        """The validated package (scripts/pipeline.py): read and checked once, derived from what was read."""
+        from scripts import pipeline  # the pipeline builds Sites: imported here to avoid a cycle
+        return pipeline.site(descriptor_path)
+
+    @classmethod
+    def from_package(cls, descriptor: dict, loaded: dict[str, list[Row]]) -> "Site":
         tables = {name: [row.values for row in rows] for name, rows in loaded.items()}
-        site = cls(load_descriptor(descriptor_path), tables, descriptor_path.parent)
-        # Each record's CSV line, for "edit this data" links: keyed by (table, first id column).
-        site.lines = {(name, row.values.get(cls.KEYS.get(name, ""), "")): row.line
+        site = cls(descriptor, tables)
+        # Each record's CSV line, for "edit this data" links: keyed by (table, primary key from the schema).
+        keys = {r["name"]: r["schema"]["primaryKey"][0] for r in descriptor["resources"]}
+        site.lines = {(name, row.values.get(keys.get(name, ""), "")): row.line
                       for name, rows in loaded.items() for row in rows}
         return site
+
+    def key(self, table: str) -> str:
+        """A table's primary key, from its schema (the descriptor is the one place that says it)."""
+        return next(r["schema"]["primaryKey"][0] for r in self.descriptor["resources"] if r["name"] == table)
 
     # -- tables and lookups -----------------------------------------------------------------
     @property

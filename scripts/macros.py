@@ -1,16 +1,16 @@
 """mkdocs-macros entry point: only `define_env`, so a move to Zensical (which emulates it) stays easy.
 
-Macros return HTML built by scripts/render.py from the CSVs, read afresh on every build.
+Macros return HTML built by scripts/render.py from the package that scripts/pipeline.py loaded
+and validated for this build.
 """
 from __future__ import annotations
 
-from scripts import render, versions
-from scripts.derive import Site
+from scripts import pipeline, render, versions
 from scripts.paths import PACKAGE_DIR, ROOT
 
 
 def define_env(env) -> None:
-    site = Site.load()
+    site = pipeline.site()
     site_url = env.conf.get("site_url") or ""
 
     def here() -> str:

@@ -6,5 +6,4 @@ ROOT = Path(__file__).resolve().parent.parent
 # ANNEX_DATAPACKAGE points a build at another copy of the package (tests build hostile copies).
 PACKAGE_DIR = Path(os.environ.get("ANNEX_DATAPACKAGE") or ROOT / "datapackage").resolve()
 DESCRIPTOR = PACKAGE_DIR / "datapackage.json"
-NUMBER_ALLOWLIST = PACKAGE_DIR / "checks" / "number-allowlist.csv"
 PLOTLY_JS = ROOT / "node_modules" / "plotly.js-basic-dist-min" / "plotly-basic.min.js"

@@ -598,8 +598,10 @@ def changelog(entries) -> str:
         out.append(f"## {md(entry.version)}{' (unreleased)' if not entry.tag else ''} {{#v{anchor}}}")
         if entry.first:
             out.append("<p>First published version.</p>")
-        elif not entry.resources:
+        elif not entry.resources and not entry.package:
             out.append("<p>No change to the data.</p>")
+        if entry.package and not entry.first:
+            out.append(one_line("<h3>Package</h3><ul>" + "".join(f"<li>{e(x)}</li>" for x in entry.package) + "</ul>"))
         for res in entry.resources:
             items = []
             for row in res.rows:

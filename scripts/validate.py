@@ -7,6 +7,7 @@ Run it with `make validate` or `python -m scripts.validate [datapackage.json]`.
 from __future__ import annotations
 
 import argparse
+import copy
 import csv
 import datetime as dt
 import hashlib
@@ -169,6 +170,8 @@ class Package:
                 self.problem(path, 1, field or "(blank)", "column is not in the schema")
             if not missing and not extra:
                 self.problem(path, 1, "-", f"columns are out of order: expected {', '.join(expected)}")
+            # Every row would now be read against the wrong columns: one message, not one per cell.
+            self.unreadable.add(name)
         for row in rows:
             width = len(row.values)
             # A quote never closed swallows the lines after it, up to the next quote: its cell holds a
@@ -195,7 +198,7 @@ def frictionless_check(pkg: Package) -> None:
     pkg.checks += 1
     with system.use_context(trusted=False):
         try:
-            report = FPackage(str(pkg.descriptor_path)).validate()
+            report = FPackage(copy.deepcopy(pkg.descriptor), basepath=str(pkg.base)).validate()
         except Exception as exc:  # frictionless raises on descriptors it cannot load
             pkg.problem(pkg.descriptor_path, 1, "-", f"Frictionless cannot load the package: {exc}")
             return
@@ -594,6 +597,12 @@ def check_numbers(pkg: Package, paras: dict[tuple[str, str], str],
 
 
 def validate(descriptor_path: Path = DESCRIPTOR, allowlist: Path | None = None) -> Report:
+    return load_and_validate(descriptor_path, allowlist)[0]
+
+
+def load_and_validate(descriptor_path: Path = DESCRIPTOR, allowlist: Path | None = None) -> tuple[Report, Package]:
+    """Read the package once and run every check on what was read; the build derives from the same
+    tables (scripts/pipeline.py), so nothing is read again after it is validated."""
     descriptor_path = Path(descriptor_path)
     allowlist = allowlist or descriptor_path.parent / "checks" / "number-allowlist.csv"
     phrases = descriptor_path.parent / "checks" / "operative-phrases.csv"
@@ -616,7 +625,7 @@ def validate(descriptor_path: Path = DESCRIPTOR, allowlist: Path | None = None) 
         check_numbers(pkg, paras, spans, allowlist)
     problems = sorted(set(pkg.problems))
     rows = sum(len(rows) for rows in pkg.tables.values())
-    return Report(problems, len(pkg.tables), rows, pkg.checks)
+    return Report(problems, len(pkg.tables), rows, pkg.checks), pkg
 
 
 def main(argv: list[str] | None = None) -> int:

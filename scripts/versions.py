@@ -65,7 +65,7 @@ def entries(history: list[Version]) -> list[Entry]:
         if i == 0:
             out.append(Entry(ver.version, ver.tag, True, [], []))
             continue
-        d = diff.diff_packages(history[i - 1].package_dir, ver.package_dir)
+        d = diff.diff_packages(history[i - 1].package_dir, ver.package_dir, check=False)
         out.append(Entry(ver.version, ver.tag, False, [r for r in d.resources if r.changed], d.package))
     return out
 
@@ -85,7 +85,8 @@ def changelog(history: list[Version]) -> str:
                 cells = ("; ".join(f"{f}: {diff.show(a)} -> {diff.show(b)}" for f, a, b in row.cells)
                          if row.kind == "changed" else "")
                 lines.append(f"  - {row.kind} {', '.join(row.key)}" + (f": {cells}" if cells else ""))
-        if not entry.first and not entry.resources:
+        lines += [f"- package: {line}" for line in entry.package]  # the descriptor's own properties
+        if not entry.first and not entry.resources and not entry.package:
             lines.append("No change to the data.")
         sections.append("\n".join(lines) + "\n")
     return "# Changelog\n\n" + "\n".join(sections)
@@ -136,7 +137,7 @@ def write_ledger(repo: Path, tag: str) -> Path:
 
 
 def diff_is_change(old: Version, new: Version) -> bool:
-    d = diff.diff_packages(old.package_dir, new.package_dir)
+    d = diff.diff_packages(old.package_dir, new.package_dir, check=False)
     return bool(d.package or any(r.changed for r in d.resources))
 
 

@@ -1,0 +1,59 @@
+"""The build's one pipeline, in stage order, run once per build:
+
+    load and validate (scripts/validate.py)  →  derive (scripts/derive.py)
+        →  chart (scripts/charts.py), export (scripts/export.py), render (scripts/render.py)
+
+Every hook and macro asks `site()` for the derived package. The first call reads and validates the
+package; the derivation is built from the very tables the validator read, and nothing reads the
+package before it has passed. Invalid data raises `InvalidPackage` with the validator's own
+`FILE:LINE: FIELD: message` lines, never a traceback. The result is kept while no file of the package
+changes, so a rebuild under `mkdocs serve` after a CSV edit loads and validates again.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from scripts.derive import Site
+from scripts.paths import DESCRIPTOR
+from scripts.validate import Report, load_and_validate
+
+# Set ANNEX_PIPELINE_LOG to a file to have each load appended to it (how tests count loads per build).
+LOG = "ANNEX_PIPELINE_LOG"
+
+_cache: dict[Path, tuple[tuple, Site]] = {}
+
+
+class InvalidPackage(Exception):
+    def __init__(self, report: Report):
+        self.report = report
+        super().__init__("the data package is invalid:\n" + "\n".join(map(str, report.problems)))
+
+
+def fingerprint(folder: Path) -> tuple:
+    """Name, size and modification time of every file below `folder` (links not followed)."""
+    out = []
+    for root, dirs, files in os.walk(folder):
+        dirs.sort()
+        for name in sorted(files):
+            st = os.lstat(os.path.join(root, name))
+            out.append((os.path.relpath(os.path.join(root, name), folder), st.st_size, st.st_mtime_ns))
+    return tuple(out)
+
+
+def site(descriptor_path: Path = DESCRIPTOR) -> Site:
+    """The validated, derived package: loaded once, and again only when one of its files changes."""
+    descriptor_path = Path(descriptor_path).absolute()
+    stamp = fingerprint(descriptor_path.parent)
+    cached = _cache.get(descriptor_path)
+    if cached and cached[0] == stamp:
+        return cached[1]
+    report, package = load_and_validate(descriptor_path)
+    if os.environ.get(LOG):
+        with open(os.environ[LOG], "a", encoding="utf-8") as log:
+            log.write(f"load and validate {descriptor_path}\n")
+    if not report.valid:
+        raise InvalidPackage(report)
+    derived = Site.from_package(package.descriptor, package.tables)
+    _cache[descriptor_path] = (stamp, derived)
+    return derived
