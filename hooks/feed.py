@@ -2,7 +2,7 @@
 from pathlib import Path
 
 from scripts import pipeline
-from scripts.render import atom_feed
+from scripts.feeds import atom_feed
 
 
 def on_post_build(config, **kwargs):

@@ -3,7 +3,7 @@ navigation re-runs scripts found in the page content)."""
 from scripts import versions
 from scripts import pipeline
 from scripts.paths import PACKAGE_DIR, ROOT
-from scripts.render import dataset_jsonld
+from scripts.feeds import dataset_jsonld
 
 
 def on_page_context(context, page, config, nav, **kwargs):

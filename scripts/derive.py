@@ -5,6 +5,7 @@ currency conversion) carries the rate and method that produced it.
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -76,6 +77,11 @@ def label(value: str) -> str:
     """A readable label for an enum value without its own table."""
     return (ACTOR_LABELS.get(value) or THEME_LABELS.get(value) or STATUS_LABELS.get(value) or STRENGTH_LABELS.get(value)
             or value.replace("_", " ").capitalize())
+
+
+def long_date(iso: str) -> str:
+    """2016-03-03 → "3 March 2016"."""
+    return f"{dt.date.fromisoformat(iso):%-d %B %Y}"
 
 
 def format_number(value: float) -> str:

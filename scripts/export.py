@@ -16,6 +16,7 @@ import re
 import zipfile
 from pathlib import Path
 
+from scripts import citations
 from scripts.descriptor import PUBLISHED_FILES, REMOTE, checked, local_file
 
 # ZIP entries carry this timestamp (the annex's date), so archives never depend on the clock.
@@ -47,10 +48,10 @@ def read_typed(path: Path, schema: dict) -> list[dict]:
         return [{k: typed(v, fields.get(k, {})) for k, v in row.items()} for row in csv.DictReader(handle)]
 
 
-def citation_text(descriptor: dict) -> str:
-    # No site address: a frozen version's files must not depend on where the site is built.
-    return (f"Amiens annex open data, version {descriptor['version']}: {descriptor.get('title', '')}. "
-            f"Published at /data/v{descriptor['version']}/ of the project's site.")
+def download_names(version: str) -> dict[str, str]:
+    """The file names of a version's workbook and evidence pack (the pages and JSON-LD link to them)."""
+    return {"workbook": f"{BASENAME}-v{version}.xlsx", "pack": f"{BASENAME}-v{version}.zip",
+            "folder": f"{BASENAME}-v{version}"}
 
 
 def write_xlsx(target: Path, descriptor: dict, tables: dict[str, list[dict]], readme: list[tuple[str, str]]) -> None:
@@ -153,21 +154,22 @@ def export(package_dir: Path, out: Path, changelog: str,
               ("Source", source.get("title", "")), ("Source SHA-256", source.get("sha256", "")),
               ("Source licence", source.get("licence", "unknown")),
               ("Licence of this compilation", f"{licence.get('name', '')}: {licence.get('path', '')}"),
-              ("Citation", citation_text(descriptor)),
+              ("Citation", citations.version_text(descriptor)),
               ("Sheets", ", ".join(r["name"] for r in descriptor["resources"]))]
-    workbook = f"{BASENAME}-v{version}.xlsx"
+    names = download_names(version)
+    workbook = names["workbook"]
     out.mkdir(parents=True, exist_ok=True)
     write_xlsx(out / workbook, descriptor, tables, readme)
     files[workbook] = (out / workbook).read_bytes()
 
     pack = io.BytesIO()
-    folder = f"{BASENAME}-v{version}/"
+    folder = names["folder"] + "/"
     with zipfile.ZipFile(pack, "w", zipfile.ZIP_DEFLATED) as archive:
         inside = {k: v for k, v in files.items() if not k.endswith((".xlsx", ".json")) or k == "datapackage.json"}
         for name, data in sorted(inside.items()):
             add_to_zip(archive, folder + name, data)
         add_to_zip(archive, folder + "SHA256SUMS", sums(inside))
-    files[f"{BASENAME}-v{version}.zip"] = pack.getvalue()
+    files[names["pack"]] = pack.getvalue()
     files["SHA256SUMS"] = sums(files)
 
     for name, data in files.items():

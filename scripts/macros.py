@@ -5,7 +5,7 @@ and validated for this build.
 """
 from __future__ import annotations
 
-from scripts import pipeline, render, versions
+from scripts import citations, pipeline, render, versions
 from scripts.paths import PACKAGE_DIR, ROOT
 
 
@@ -81,10 +81,8 @@ def define_env(env) -> None:
 
     @env.macro
     def data_bibtex() -> str:
-        return render.e(render.bibtex(site, site_url, "dataset", site.descriptor["title"], "data/"))
+        return render.e(citations.bibtex(site, site_url, "dataset", site.descriptor["title"], "data/"))
 
     @env.macro
     def site_citation() -> str:
-        doc = site.document
-        return render.e(f"Amiens annex open data, version {site.version}: {doc['event']}, {doc['place']}, "
-                        f"{render.long_date(doc['date'])}, {doc['title']}. {site_url}")
+        return render.e(citations.dataset(site, site_url))

@@ -1,0 +1,24 @@
+"""Site addresses: where each record's page lives, and relative links between pages.
+
+Relative links keep the site working under any base path (GitHub Pages serves it under /repo/).
+"""
+from __future__ import annotations
+
+import posixpath
+
+
+def rel(from_url: str, to_url: str) -> str:
+    """Relative link between two site URLs ("" is home; "figures/x/"; fragments allowed)."""
+    path, _, fragment = to_url.partition("#")
+    base = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url) + "/"
+    out = posixpath.relpath(path or ".", base or ".")
+    is_dir = not path or path.endswith("/")
+    out = "./" if out == "." else out + ("/" if is_dir and not out.endswith("/") else "")
+    return out + (f"#{fragment}" if fragment else "")
+
+
+def figure_url(fid: str) -> str: return f"figures/{fid}/"
+def commitment_url(cid: str) -> str: return f"commitments/{cid}/"
+def term_url(tid: str) -> str: return f"glossary/{tid}/"
+def paragraph_url(pid: str) -> str: return f"annex/#para-{pid}"
+def event_url(eid: str) -> str: return f"timeline/#event-{eid}"
