@@ -51,6 +51,8 @@ serve: install
 	$(BIN)/mkdocs serve --strict --dev-addr $(call arg,HOST):$(call arg,PORT)
 
 test: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
 bench: install
@@ -69,6 +71,7 @@ release: $(PY_STAMP)
 # Maintainers only: re-resolve the pins after changing pyproject.toml or package.json.
 lock:
 	uv pip compile pyproject.toml requirements.in --extra test --generate-hashes --python-version 3.11 --no-header -o requirements.lock
+	sed -i '1i # Exact pins with hashes for every Python package. Regenerate with `make lock`; never edit by hand.' requirements.lock
 	npm install --package-lock-only --no-audit --no-fund
 
 clean:

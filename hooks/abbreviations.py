@@ -3,6 +3,7 @@
 They go to the abbr extension as its glossary: appending definitions to every page made
 Markdown re-scan each page once per term, which grew the build quadratically with the data.
 """
+
 from scripts import pipeline
 
 

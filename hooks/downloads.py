@@ -1,4 +1,5 @@
 """Publish the data: /data/latest/ and every released version, frozen, at /data/vX.Y.Z/."""
+
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError

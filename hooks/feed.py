@@ -1,4 +1,5 @@
 """An Atom feed of new follow-up evidence, at /feed.xml."""
+
 from pathlib import Path
 
 from scripts import pipeline

@@ -1,9 +1,9 @@
 """schema.org Dataset metadata in the head of the data page (in the head, since instant
 navigation re-runs scripts found in the page content)."""
-from scripts import versions
-from scripts import pipeline
-from scripts.paths import PACKAGE_DIR, ROOT
+
+from scripts import pipeline, versions
 from scripts.feeds import dataset_jsonld
+from scripts.paths import PACKAGE_DIR, ROOT
 
 
 def on_page_context(context, page, config, nav, **kwargs):

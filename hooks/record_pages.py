@@ -1,4 +1,5 @@
 """One page per figure, commitment and term, generated from the CSVs at every build."""
+
 from mkdocs.structure.files import File
 
 from scripts import pipeline

@@ -5,6 +5,7 @@ build with the validator's own messages (FILE:LINE: FIELD) when it is invalid.
 their own `on_config` and `on_files`; they get the result loaded here. `mkdocs serve` runs it again
 at every rebuild, and the pipeline reloads when a file of the package changed.
 """
+
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 

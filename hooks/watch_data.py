@@ -1,4 +1,5 @@
 """`mkdocs serve` rebuilds when a CSV, the descriptor or the build code changes."""
+
 from scripts.paths import PACKAGE_DIR, ROOT
 
 

@@ -4,6 +4,7 @@ The one piece of page-building kept in Python, because it is an algorithm (neste
 character spans), not a layout. Text is escaped with markupsafe and every mark is `Markup` built
 with `Markup.format`, which escapes its arguments: data cannot become markup by construction.
 """
+
 from __future__ import annotations
 
 import re
@@ -55,15 +56,28 @@ def paragraph_marks(site: Site, pid: str, page_url: str) -> list[Mark]:
         if spans:
             # The strength is printed beside the number, so it shows without hovering.
             strength = STRENGTH_LABELS.get(c["strength"], c["strength"])
-            ref = Markup('<a class="annex-ref annex-ref--{0}" href="{1}" aria-label="C{2} {3}: commitment {2}, {4}">'
-                         'C{2} <span class="annex-strength">{3}</span></a>').format(
-                c["strength"], rel(page_url, commitment_url(c["commitment_id"])), n, strength.lower(), c["summary"])
+            ref = Markup(
+                '<a class="annex-ref annex-ref--{0}" href="{1}" aria-label="C{2} {3}: commitment {2}, {4}">'
+                'C{2} <span class="annex-strength">{3}</span></a>'
+            ).format(
+                c["strength"], rel(page_url, commitment_url(c["commitment_id"])), n, strength.lower(), c["summary"]
+            )
             # A part's quote may start with the phrase that governs it ("will be used for … (ii)"):
             # only its own words, the last fragment, are marked.
-            marks.append(Mark(*spans[-1], Markup('<mark class="annex-commitment annex-commitment--{}" id="c-{}">').format(
-                c["strength"], c["commitment_id"]), Markup("</mark><sup>{}</sup>").format(ref), container=True))
-    for name, field, url, cls in (("figures", "as_stated", figure_url, "figure"),
-                                  ("events", "as_stated", None, "date")):
+            marks.append(
+                Mark(
+                    *spans[-1],
+                    Markup('<mark class="annex-commitment annex-commitment--{}" id="c-{}">').format(
+                        c["strength"], c["commitment_id"]
+                    ),
+                    Markup("</mark><sup>{}</sup>").format(ref),
+                    container=True,
+                )
+            )
+    for name, field, url, cls in (
+        ("figures", "as_stated", figure_url, "figure"),
+        ("events", "as_stated", None, "date"),
+    ):
         for r in site.in_paragraph(name, pid):
             span = site.quote_span(pid, r["quote"])
             at = find_phrase(squash(r["quote"]), squash(r[field])) if span else -1
@@ -72,12 +86,14 @@ def paragraph_marks(site: Site, pid: str, page_url: str) -> list[Mark]:
             start = span[0] + at
             if name == "figures":
                 open_ = Markup('<a class="annex-mark annex-mark--figure" href="{}" title="{}">').format(
-                    rel(page_url, url(r["figure_id"])), r["metric"])
+                    rel(page_url, url(r["figure_id"])), r["metric"]
+                )
                 close = Markup("</a>")
             else:
                 note = f" (note: {r['note']})" if r["note_type"] == "correction" else ""
-                open_ = Markup('<a class="annex-mark annex-mark--date" href="{}" title="{}"><time datetime="{}">').format(
-                    rel(page_url, event_url(r["event_id"])), r["description"] + note, r["date"])
+                open_ = Markup(
+                    '<a class="annex-mark annex-mark--date" href="{}" title="{}"><time datetime="{}">'
+                ).format(rel(page_url, event_url(r["event_id"])), r["description"] + note, r["date"])
                 close = Markup("</time></a>" + ('<sup class="annex-flag">corrected</sup>' if note else ""))
             marks.append(Mark(start, start + len(squash(r[field])), open_, close))
     for t in site.rows("terms"):
@@ -86,9 +102,17 @@ def paragraph_marks(site: Site, pid: str, page_url: str) -> list[Mark]:
         pos = find_phrase(text, t["term"])
         while pos >= 0:
             # The title sits on the link, which takes focus: material shows it on hover and focus.
-            marks.append(Mark(pos, pos + len(t["term"]), Markup(
-                '<a class="annex-mark annex-mark--term" href="{}" title="{}"><abbr>').format(
-                rel(page_url, term_url(t["term_id"])), title), Markup("</abbr></a>"), once=t["term_id"]))
+            marks.append(
+                Mark(
+                    pos,
+                    pos + len(t["term"]),
+                    Markup('<a class="annex-mark annex-mark--term" href="{}" title="{}"><abbr>').format(
+                        rel(page_url, term_url(t["term_id"])), title
+                    ),
+                    Markup("</abbr></a>"),
+                    once=t["term_id"],
+                )
+            )
             pos = find_phrase(text, t["term"], pos + 1)
     return marks
 
@@ -103,8 +127,8 @@ def _accept(marks: list[Mark]) -> list[Mark]:
         if m.container and any(k.container and _overlap(k, m) for k in kept):
             continue
         if not m.container and any(
-                (not k.container and _overlap(k, m)) or (k.container and _overlap(k, m) and not _inside(m, k))
-                for k in kept):
+            (not k.container and _overlap(k, m)) or (k.container and _overlap(k, m) and not _inside(m, k)) for k in kept
+        ):
             continue
         kept.append(m)
     return kept
@@ -113,7 +137,7 @@ def _accept(marks: list[Mark]) -> list[Mark]:
 def _emit(text: str, lo: int, hi: int, marks: list[Mark]) -> Markup:
     out, pos = [], lo
     for m in sorted((m for m in marks if lo <= m.start and m.end <= hi and not m.container), key=lambda m: m.start):
-        out += [escape(text[pos:m.start]), m.open, escape(text[m.start:m.end]), m.close]
+        out += [escape(text[pos : m.start]), m.open, escape(text[m.start : m.end]), m.close]
         pos = m.end
     return Markup("").join(out + [escape(text[pos:hi])])
 
@@ -152,7 +176,9 @@ def annex(site: Site, page_url: str) -> Markup:
     for p in site.paragraphs.values():
         pid = p["paragraph_id"]
         if pid == "title":
-            out.append(Markup('<div class="annex-title" id="para-title">{}</div>').format(paragraph_body(site, pid, page_url)))
+            out.append(
+                Markup('<div class="annex-title" id="para-title">{}</div>').format(paragraph_body(site, pid, page_url))
+            )
         elif p["paragraph_id"] == p["section"]:
             out.append(Markup("## {}. {} {{#para-{}}}").format(pid, md(p["heading"]), pid))
             intro = paragraph_body(site, pid, page_url, start=len(squash(p["heading"])) + 1)
@@ -160,8 +186,11 @@ def annex(site: Site, page_url: str) -> Markup:
                 out.append(Markup('<div class="annex-para">{}</div>').format(intro))
         else:
             out.append(Markup("### {} {{#para-{}}}").format(pid, pid))
-            out.append(Markup('<div class="annex-para" data-page="{}">{}</div>').format(
-                p["page"], paragraph_body(site, pid, page_url)))
+            out.append(
+                Markup('<div class="annex-para" data-page="{}">{}</div>').format(
+                    p["page"], paragraph_body(site, pid, page_url)
+                )
+            )
     return Markup("\n\n").join(out) + Markup("\n")
 
 
@@ -175,6 +204,7 @@ def quote_in_context(site: Site, pid: str, quote: str, page_url: str, phrase: st
     if bold:
         marks.append(Mark(*bold, Markup('<strong class="operative-phrase">'), Markup("</strong>")))
     body = render_marked(text, 0, len(text), _accept(marks))
-    return Markup('<blockquote class="record-quote" data-search-exclude><p>{}</p><p class="record-quote__source">'
-                  'Annex on migration, <a href="{}">paragraph {}</a></p></blockquote>').format(
-        body, rel(page_url, paragraph_url(pid)), pid)
+    return Markup(
+        '<blockquote class="record-quote" data-search-exclude><p>{}</p><p class="record-quote__source">'
+        'Annex on migration, <a href="{}">paragraph {}</a></p></blockquote>'
+    ).format(body, rel(page_url, paragraph_url(pid)), pid)

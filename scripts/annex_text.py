@@ -5,6 +5,7 @@ line, a page break shows as three or more newlines in a row, and the superscript
 on a line of its own. The rules below undo exactly those artefacts and nothing else, so the
 derivation can be reviewed and is proved (tests/test_annex_text.py) to drop no character.
 """
+
 from __future__ import annotations
 
 import re
@@ -103,8 +104,11 @@ def paragraphs(raw: str) -> list[Paragraph]:
     def close() -> None:
         if current is not None:
             text = "\n".join(squash(part) for part in current["parts"])
-            out.append(Paragraph(current["id"], len(out) + 1, current["section"],
-                                 squash(current["heading"]), text, current["page"]))
+            out.append(
+                Paragraph(
+                    current["id"], len(out) + 1, current["section"], squash(current["heading"]), text, current["page"]
+                )
+            )
 
     for page, line in source_lines(raw):
         section_start = SECTION_START.match(line)
@@ -119,8 +123,7 @@ def paragraphs(raw: str) -> list[Paragraph]:
             letter, rest = paragraph_start.groups()
             section = current["section"]
             heading = current["heading"]
-            current = {"id": section + letter, "section": section, "heading": heading,
-                       "page": page, "parts": [rest]}
+            current = {"id": section + letter, "section": section, "heading": heading, "page": page, "parts": [rest]}
             heading_open = False
         elif current is None:
             current = {"id": "title", "section": "", "heading": "", "page": page, "parts": [line]}
@@ -146,8 +149,15 @@ PARAGRAPH_FIELDS = ["document_id", "paragraph_id", "order", "section", "heading"
 def paragraph_rows(document_id: str, raw: str) -> list[dict[str, str]]:
     """paragraphs.csv as the derivation gives it; the validator compares the file with this."""
     return [
-        {"document_id": document_id, "paragraph_id": p.paragraph_id, "order": str(p.order),
-         "section": p.section, "heading": p.heading, "text": p.text, "page": str(p.page)}
+        {
+            "document_id": document_id,
+            "paragraph_id": p.paragraph_id,
+            "order": str(p.order),
+            "section": p.section,
+            "heading": p.heading,
+            "text": p.text,
+            "page": str(p.page),
+        }
         for p in paragraphs(raw)
     ]
 

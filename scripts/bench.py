@@ -11,6 +11,7 @@ Prints numbers and asserts nothing about them; the raw numbers go to bench-resul
 3. Lighthouse (mobile and desktop) on five pages of the real site, served on 127.0.0.1 by a
    small server that gzips text responses, as GitHub Pages does.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,18 +40,32 @@ BIN = Path(sys.executable).parent
 RESULTS = ROOT / "bench-results" / "bench.json"
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 CHROME = "/usr/bin/chromium"
-CHROME_FLAGS = ("--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run "
-                "--disable-background-networking --disable-component-update --disable-sync")
-PAGES = {"home": "", "annex": "annex/", "chart (timeline)": "timeline/", "data": "data/",
-         "record (figure)": "figures/uk-funding-calais-2016/"}
+CHROME_FLAGS = (
+    "--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run "
+    "--disable-background-networking --disable-component-update --disable-sync"
+)
+PAGES = {
+    "home": "",
+    "annex": "annex/",
+    "chart (timeline)": "timeline/",
+    "data": "data/",
+    "record (figure)": "figures/uk-funding-calais-2016/",
+}
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
-COMPRESSIBLE = ("text/", "application/javascript", "application/json", "application/xml",
-                "image/svg+xml", "application/atom+xml")
+COMPRESSIBLE = (
+    "text/",
+    "application/javascript",
+    "application/json",
+    "application/xml",
+    "image/svg+xml",
+    "application/atom+xml",
+)
 
 
 # -- building ---------------------------------------------------------------------------------
-def mkdocs_build(site_dir: Path, site_url: str, package_dir: Path | None = None,
-                 timeout: float | None = None) -> tuple[float | None, str]:
+def mkdocs_build(
+    site_dir: Path, site_url: str, package_dir: Path | None = None, timeout: float | None = None
+) -> tuple[float | None, str]:
     """Seconds for one `mkdocs build --strict` (None when it failed or ran out of time)."""
     env = {**os.environ, "SITE_URL": site_url, "NO_MKDOCS_2_WARNING": "1"}
     if package_dir:
@@ -59,8 +74,15 @@ def mkdocs_build(site_dir: Path, site_url: str, package_dir: Path | None = None,
         env.pop("ANNEX_DATAPACKAGE", None)
     start = time.perf_counter()
     try:
-        result = subprocess.run([str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(site_dir)],
-                                cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False)
+        result = subprocess.run(
+            [str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(site_dir)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
     except subprocess.TimeoutExpired:
         return None, f"gave up after {timeout:.0f} s"
     seconds = time.perf_counter() - start
@@ -104,8 +126,13 @@ def bench_real_site(work: Path, site_url: str) -> dict:
     first, _ = mkdocs_build(work / "edit-site", site_url, copy)
     set_note(copy / "datapackage.json", "Edited for the benchmark: one cell changed.")
     second, error2 = mkdocs_build(work / "edit-site", site_url, copy)
-    out = {"full_build_s": full, "first_build_of_copy_s": first, "rebuild_after_edit_s": second,
-           "pages": len(pages), "error": error or error2}
+    out = {
+        "full_build_s": full,
+        "first_build_of_copy_s": first,
+        "rebuild_after_edit_s": second,
+        "pages": len(pages),
+        "error": error or error2,
+    }
     if pages:
         out["largest_page"], out["largest_page_bytes"] = largest(pages, site)
     return out
@@ -116,17 +143,26 @@ def rendered_sizes(descriptor: Path) -> dict[str, int]:
     """The biggest generated pages' HTML, rendered directly (no MkDocs): known even when a build
     is too slow to finish."""
     site = Site.load(descriptor)
-    return {"annex": len(render.annex(site, "annex/")), "glossary": len(render.glossary(site, "glossary/")),
-            "timeline": len(render.timeline(site, "timeline/")),
-            "figures": len(render.figures_table(site, "figures/"))}
+    return {
+        "annex": len(render.annex(site, "annex/")),
+        "glossary": len(render.glossary(site, "glossary/")),
+        "timeline": len(render.timeline(site, "timeline/")),
+        "figures": len(render.figures_table(site, "figures/")),
+    }
 
 
 def render_in_child(descriptor: Path, timeout: float) -> tuple[dict | None, float | None, str]:
     """rendered_sizes() in a child process, so that it can be given up like a build."""
     start = time.perf_counter()
     try:
-        result = subprocess.run([sys.executable, "-m", "scripts.bench", "--rendered-sizes", str(descriptor)],
-                                cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False)
+        result = subprocess.run(
+            [sys.executable, "-m", "scripts.bench", "--rendered-sizes", str(descriptor)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
     except subprocess.TimeoutExpired:
         return None, None, f"gave up after {timeout:.0f} s"
     if result.returncode:
@@ -143,21 +179,29 @@ def projected(previous: dict | None, scale: int, key: str) -> float | None:
     return None
 
 
-def bench_scale(scale: int, work: Path, site_url: str, timeout: float, previous: dict | None,
-                always_try: bool = False) -> dict:
+def bench_scale(
+    scale: int, work: Path, site_url: str, timeout: float, previous: dict | None, always_try: bool = False
+) -> dict:
     from scripts.validate import validate
+
     package = work / f"synthetic-{scale}"
     descriptor = synthetic.generate(scale, package)
     start = time.perf_counter()
     report = validate(descriptor)
     validate_s = time.perf_counter() - start
     site = Site.load(descriptor)
-    out = {"scale": scale, "valid": report.valid, "rows": report.rows, "validate_s": validate_s,
-           "record_pages": sum(len(site.rows(t)) for t in ("figures", "commitments", "terms")),
-           "csv_bytes": sum(p.stat().st_size for p in (package / "data").glob("*.csv"))}
+    out = {
+        "scale": scale,
+        "valid": report.valid,
+        "rows": report.rows,
+        "validate_s": validate_s,
+        "record_pages": sum(len(site.rows(t)) for t in ("figures", "commitments", "terms")),
+        "csv_bytes": sum(p.stat().st_size for p in (package / "data").glob("*.csv")),
+    }
     for key, error_key, run in (
-            ("render_s", "render_error", lambda: render_in_child(descriptor, timeout)),
-            ("build_s", "build_error", lambda: (None, *mkdocs_build(work / f"site-{scale}", site_url, package, timeout)))):
+        ("render_s", "render_error", lambda: render_in_child(descriptor, timeout)),
+        ("build_s", "build_error", lambda: (None, *mkdocs_build(work / f"site-{scale}", site_url, package, timeout))),
+    ):
         bound = None if always_try else projected(previous, scale, key)
         if bound and bound > 2 * timeout:
             out[key], out[error_key] = None, f"not run: ≥ {bound:.0f} s projected"
@@ -178,6 +222,7 @@ def bench_scale(scale: int, work: Path, site_url: str, timeout: float, previous:
 # -- serving, gzipped -------------------------------------------------------------------------
 class GzipHandler(SimpleHTTPRequestHandler):
     """Static files; text, JavaScript, JSON and SVG gzipped when the client accepts it."""
+
     cache: dict[Path, bytes] = {}
     lock = threading.Lock()
 
@@ -189,8 +234,11 @@ class GzipHandler(SimpleHTTPRequestHandler):
         if path.is_dir() and self.path.split("?")[0].endswith("/"):
             path = path / "index.html"
         ctype = mimetypes.guess_type(str(path))[0] or ""
-        if (not path.is_file() or "gzip" not in self.headers.get("Accept-Encoding", "")
-                or not ctype.startswith(COMPRESSIBLE)):
+        if (
+            not path.is_file()
+            or "gzip" not in self.headers.get("Accept-Encoding", "")
+            or not ctype.startswith(COMPRESSIBLE)
+        ):
             return super().send_head()
         with self.lock:
             if path not in self.cache:
@@ -223,34 +271,63 @@ def free_port() -> int:
 
 # -- Lighthouse -------------------------------------------------------------------------------
 def lighthouse(url: str, desktop: bool, out: Path) -> dict:
-    cmd = [str(LIGHTHOUSE), url, "--output=json", f"--output-path={out}", "--quiet",
-           f"--chrome-flags={CHROME_FLAGS}"] + (["--preset=desktop"] if desktop else [])
-    result = subprocess.run(cmd, cwd=ROOT, env={**os.environ, "CHROME_PATH": CHROME},
-                            capture_output=True, text=True, timeout=300, check=False)
+    cmd = [
+        str(LIGHTHOUSE),
+        url,
+        "--output=json",
+        f"--output-path={out}",
+        "--quiet",
+        f"--chrome-flags={CHROME_FLAGS}",
+    ] + (["--preset=desktop"] if desktop else [])
+    result = subprocess.run(
+        cmd,
+        cwd=ROOT,
+        env={**os.environ, "CHROME_PATH": CHROME},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     if result.returncode or not out.exists():
         return {"error": (result.stderr.strip().splitlines() or ["lighthouse failed"])[-1][:300]}
     data = json.loads(out.read_text(encoding="utf-8"))
     audits = data["audits"]
-    scores = {c: round(100 * data["categories"][c]["score"]) if data["categories"][c]["score"] is not None else None
-              for c in CATEGORIES}
+    scores = {
+        c: round(100 * data["categories"][c]["score"]) if data["categories"][c]["score"] is not None else None
+        for c in CATEGORIES
+    }
     failing = {}
     for c in CATEGORIES:
         refs = data["categories"][c]["auditRefs"]
-        misses = [(r["weight"], r["id"]) for r in refs
-                  if audits[r["id"]].get("score") is not None and audits[r["id"]]["score"] < 0.9
-                  and audits[r["id"]].get("scoreDisplayMode") not in ("informative", "notApplicable", "manual")]
-        failing[c] = [f"{i} ({audits[i].get('displayValue') or audits[i]['score']})"
-                      for _, i in sorted(misses, reverse=True)]
-    return {"scores": scores,
-            "lcp_ms": audits["largest-contentful-paint"]["numericValue"],
-            "tbt_ms": audits["total-blocking-time"]["numericValue"],
-            "cls": audits["cumulative-layout-shift"]["numericValue"],
-            "fcp_ms": audits["first-contentful-paint"]["numericValue"],
-            "transfer_bytes": audits.get("total-byte-weight", {}).get("numericValue"),
-            "lcp_element": next((i.get("selector") for i in (audits.get("lcp-breakdown-insight", {}).get("details") or {})
-                                 .get("items", []) if i.get("type") == "node"), None),
-            "benchmark_index": data.get("environment", {}).get("benchmarkIndex"),
-            "failing": failing, "lighthouse": data.get("lighthouseVersion")}
+        misses = [
+            (r["weight"], r["id"])
+            for r in refs
+            if audits[r["id"]].get("score") is not None
+            and audits[r["id"]]["score"] < 0.9
+            and audits[r["id"]].get("scoreDisplayMode") not in ("informative", "notApplicable", "manual")
+        ]
+        failing[c] = [
+            f"{i} ({audits[i].get('displayValue') or audits[i]['score']})" for _, i in sorted(misses, reverse=True)
+        ]
+    return {
+        "scores": scores,
+        "lcp_ms": audits["largest-contentful-paint"]["numericValue"],
+        "tbt_ms": audits["total-blocking-time"]["numericValue"],
+        "cls": audits["cumulative-layout-shift"]["numericValue"],
+        "fcp_ms": audits["first-contentful-paint"]["numericValue"],
+        "transfer_bytes": audits.get("total-byte-weight", {}).get("numericValue"),
+        "lcp_element": next(
+            (
+                i.get("selector")
+                for i in (audits.get("lcp-breakdown-insight", {}).get("details") or {}).get("items", [])
+                if i.get("type") == "node"
+            ),
+            None,
+        ),
+        "benchmark_index": data.get("environment", {}).get("benchmarkIndex"),
+        "failing": failing,
+        "lighthouse": data.get("lighthouseVersion"),
+    }
 
 
 def bench_lighthouse(site: Path, port: int, work: Path) -> dict:
@@ -259,12 +336,17 @@ def bench_lighthouse(site: Path, port: int, work: Path) -> dict:
     try:
         for name, path in PAGES.items():
             for form in ("mobile", "desktop"):
-                results[f"{name}|{form}"] = lighthouse(f"http://127.0.0.1:{port}/{path}", form == "desktop",
-                                                       work / f"lh-{form}-{path.strip('/').replace('/', '_') or 'home'}.json")
+                results[f"{name}|{form}"] = lighthouse(
+                    f"http://127.0.0.1:{port}/{path}",
+                    form == "desktop",
+                    work / f"lh-{form}-{path.strip('/').replace('/', '_') or 'home'}.json",
+                )
                 r = results[f"{name}|{form}"]
-                print(f"  lighthouse {form:7} {name:17} "
-                      + (" ".join(f"{c[:4]} {r['scores'][c]}" for c in CATEGORIES) if "scores" in r else r["error"]),
-                      flush=True)
+                print(
+                    f"  lighthouse {form:7} {name:17} "
+                    + (" ".join(f"{c[:4]} {r['scores'][c]}" for c in CATEGORIES) if "scores" in r else r["error"]),
+                    flush=True,
+                )
     finally:
         server.shutdown()
     return results
@@ -281,29 +363,43 @@ def kb(n: int | None) -> str:
 
 def print_tables(results: dict) -> None:
     real = results.get("real_site", {})
-    print(f"\n{results['cpus']} CPUs; load average {results['load_average_at_start'][0]:.1f} at the start, "
-          f"{results['load_average_at_end'][0]:.1f} at the end (other work on the machine slows every number)")
+    print(
+        f"\n{results['cpus']} CPUs; load average {results['load_average_at_start'][0]:.1f} at the start, "
+        f"{results['load_average_at_end'][0]:.1f} at the end (other work on the machine slows every number)"
+    )
     print("\nBuild of the real site")
-    print(f"  full build (mkdocs build --strict)   {seconds(real.get('full_build_s'), real.get('error'))}"
-          f"   {real.get('pages', 0)} pages, largest {real.get('largest_page', '—')} {kb(real.get('largest_page_bytes'))}")
-    print(f"  rebuild after one CSV edit           {seconds(real.get('rebuild_after_edit_s'))}"
-          f"   (first build of the copy {seconds(real.get('first_build_of_copy_s'))})")
+    print(
+        f"  full build (mkdocs build --strict)   {seconds(real.get('full_build_s'), real.get('error'))}"
+        f"   {real.get('pages', 0)} pages, largest {real.get('largest_page', '—')} {kb(real.get('largest_page_bytes'))}"
+    )
+    print(
+        f"  rebuild after one CSV edit           {seconds(real.get('rebuild_after_edit_s'))}"
+        f"   (first build of the copy {seconds(real.get('first_build_of_copy_s'))})"
+    )
     if results.get("scales"):
         print("\nSynthetic packages (N documents, each a copy of the annex with its records)")
-        print(f"  {'scale':>5} {'rows':>7} {'CSV':>9} {'validate':>9} {'render*':>26} {'build':>30} {'pages':>6} "
-              f"{'largest page':>30}  {'annex HTML*':>11}")
+        print(
+            f"  {'scale':>5} {'rows':>7} {'CSV':>9} {'validate':>9} {'render*':>26} {'build':>30} {'pages':>6} "
+            f"{'largest page':>30}  {'annex HTML*':>11}"
+        )
         for s in results["scales"]:
             page = f"{s['largest_page']} {kb(s['largest_page_bytes'])}" if s.get("largest_page") else "—"
             annex = kb(s.get("rendered_bytes", {}).get("annex"))
-            print(f"  {s['scale']:>4}× {s['rows']:>7,} {kb(s['csv_bytes']):>9} {s['validate_s']:>7.1f} s "
-                  f"{seconds(s['render_s'], s['render_error']):>26} {seconds(s['build_s'], s['build_error']):>30} "
-                  f"{s.get('pages', '—'):>6} {page:>30}  {annex:>11}")
-        print("  * rendered by scripts/render.py alone (annex, glossary, timeline, figures), outside MkDocs,"
-              " in a child process")
+            print(
+                f"  {s['scale']:>4}× {s['rows']:>7,} {kb(s['csv_bytes']):>9} {s['validate_s']:>7.1f} s "
+                f"{seconds(s['render_s'], s['render_error']):>26} {seconds(s['build_s'], s['build_error']):>30} "
+                f"{s.get('pages', '—'):>6} {page:>30}  {annex:>11}"
+            )
+        print(
+            "  * rendered by scripts/render.py alone (annex, glossary, timeline, figures), outside MkDocs,"
+            " in a child process"
+        )
         built = [s for s in results["scales"] if s["build_s"]]
         for a, b in zip(built, built[1:]):
-            print(f"  {a['scale']}× → {b['scale']}×: {b['rows'] / a['rows']:.1f}× the rows, "
-                  f"{b['build_s'] / a['build_s']:.1f}× the build time")
+            print(
+                f"  {a['scale']}× → {b['scale']}×: {b['rows'] / a['rows']:.1f}× the rows, "
+                f"{b['build_s'] / a['build_s']:.1f}× the build time"
+            )
     if results.get("lighthouse"):
         print("\nLighthouse (gzip, 127.0.0.1)     perf  a11y  best   seo     LCP     TBT    CLS   LCP element")
         for key, r in results["lighthouse"].items():
@@ -312,14 +408,25 @@ def print_tables(results: dict) -> None:
                 print(f"  {form:7} {name:17} {r['error']}")
                 continue
             sc = r["scores"]
-            print(f"  {form:7} {name:17} {sc['performance']:>5} {sc['accessibility']:>5} {sc['best-practices']:>5} "
-                  f"{sc['seo']:>5} {r['lcp_ms']:>6.0f}ms {r['tbt_ms']:>5.0f}ms {r['cls']:>6.3f}   {r['lcp_element'] or ''}")
-        misses = [(k, c, r) for k, r in results["lighthouse"].items() if "scores" in r and k.endswith("|mobile")
-                  for c in CATEGORIES if (r["scores"][c] or 0) < 95]
+            print(
+                f"  {form:7} {name:17} {sc['performance']:>5} {sc['accessibility']:>5} {sc['best-practices']:>5} "
+                f"{sc['seo']:>5} {r['lcp_ms']:>6.0f}ms {r['tbt_ms']:>5.0f}ms {r['cls']:>6.3f}   "
+                f"{r['lcp_element'] or ''}"
+            )
+        misses = [
+            (k, c, r)
+            for k, r in results["lighthouse"].items()
+            if "scores" in r and k.endswith("|mobile")
+            for c in CATEGORIES
+            if (r["scores"][c] or 0) < 95
+        ]
         if misses:
             print("\nMobile scores under 95, and the audits that fail:")
             for key, c, r in misses:
-                print(f"  {key.split('|')[0]}, {c} {r['scores'][c]}: {', '.join(r['failing'][c][:6]) or '(no single audit under 0.9)'}")
+                print(
+                    f"  {key.split('|')[0]}, {c} {r['scores'][c]}: "
+                    f"{', '.join(r['failing'][c][:6]) or '(no single audit under 0.9)'}"
+                )
         else:
             print("\nEvery mobile score is 95 or more.")
 
@@ -338,8 +445,12 @@ def main(argv: list[str] | None = None) -> int:
     skip = set(filter(None, args.skip.split(",")))
     port = free_port()
     site_url = f"http://127.0.0.1:{port}/"
-    results: dict = {"python": sys.version.split()[0], "cpus": os.cpu_count(),
-                     "started": time.strftime("%Y-%m-%dT%H:%M:%S"), "load_average_at_start": os.getloadavg()}
+    results: dict = {
+        "python": sys.version.split()[0],
+        "cpus": os.cpu_count(),
+        "started": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "load_average_at_start": os.getloadavg(),
+    }
     with tempfile.TemporaryDirectory(prefix="annex-bench-") as tmp:
         work = Path(tmp)
         if "real" not in skip or "lighthouse" not in skip:
@@ -347,13 +458,15 @@ def main(argv: list[str] | None = None) -> int:
             results["real_site"] = bench_real_site(work, site_url)
         if "scales" not in skip:
             from scripts.validate import validate
+
             validate()  # imports Frictionless, so that the first scale's time is validation alone
             results["scales"] = []
             for scale in (int(s) for s in args.scales.split(",")):
                 print(f"synthetic {scale}×…", flush=True)
                 previous = results["scales"][-1] if results["scales"] else None
-                results["scales"].append(bench_scale(scale, work, site_url, args.build_timeout, previous,
-                                                     args.always_try))
+                results["scales"].append(
+                    bench_scale(scale, work, site_url, args.build_timeout, previous, args.always_try)
+                )
         if "lighthouse" not in skip and results["real_site"].get("full_build_s"):
             print("lighthouse…", flush=True)
             results["lighthouse"] = bench_lighthouse(work / "site", port, work)

@@ -3,6 +3,7 @@
 Charts are returned as specs (traces, layout, config) for scripts/render.py to embed as JSON;
 docs/assets/javascripts/site.js draws them with the site's own copy of plotly.js.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,8 +13,15 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from scripts.derive import (ACTOR_LABELS, STATUS_LABELS, STATUS_SHORT, STRENGTH_LABELS, STRENGTHS, Site,
-                            format_money, format_number)
+from scripts.derive import (
+    ACTOR_LABELS,
+    STATUS_SHORT,
+    STRENGTH_LABELS,
+    STRENGTHS,
+    Site,
+    format_money,
+    format_number,
+)
 
 # Okabe-Ito: distinguishable with the common forms of colour blindness, readable on light and dark.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]
@@ -22,9 +30,18 @@ CONFIG = {
     "displaylogo": False,
     "showSendToCloud": False,  # plotly.js would otherwise offer to upload the chart
     "responsive": True,
-    "modeBarButtonsToRemove": ["select2d", "lasso2d", "zoom2d", "pan2d", "zoomIn2d",
-                               "zoomOut2d", "autoScale2d", "toggleSpikelines",
-                               "hoverClosestCartesian", "hoverCompareCartesian"],
+    "modeBarButtonsToRemove": [
+        "select2d",
+        "lasso2d",
+        "zoom2d",
+        "pan2d",
+        "zoomIn2d",
+        "zoomOut2d",
+        "autoScale2d",
+        "toggleSpikelines",
+        "hoverClosestCartesian",
+        "hoverCompareCartesian",
+    ],
 }
 
 
@@ -40,9 +57,15 @@ class Chart:
     def spec(self) -> str:
         """The chart as JSON, with `<` escaped so no cell can close the surrounding script tag."""
         config = {**CONFIG, "toImageButtonOptions": {"filename": f"amiens-annex-{self.chart_id}"}}
-        payload = pio.to_json({"data": self.figure.to_plotly_json()["data"],
-                               "layout": self.figure.to_plotly_json()["layout"],
-                               "config": config}, pretty=False, validate=False)
+        payload = pio.to_json(
+            {
+                "data": self.figure.to_plotly_json()["data"],
+                "layout": self.figure.to_plotly_json()["layout"],
+                "config": config,
+            },
+            pretty=False,
+            validate=False,
+        )
         return payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
@@ -52,9 +75,15 @@ def t(text: str) -> str:
 
 
 def base_layout(fig: go.Figure, **kw) -> go.Figure:
-    defaults = dict(template="none", font={"family": FONT, "size": 14}, height=360,
-                    margin={"l": 60, "r": 20, "t": 20, "b": 60}, paper_bgcolor="rgba(0,0,0,0)",
-                    plot_bgcolor="rgba(0,0,0,0)", legend={"orientation": "h", "y": -0.25})
+    defaults = dict(
+        template="none",
+        font={"family": FONT, "size": 14},
+        height=360,
+        margin={"l": 60, "r": 20, "t": 20, "b": 60},
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+        legend={"orientation": "h", "y": -0.25},
+    )
     fig.update_layout(**{**defaults, **kw})
     return fig
 
@@ -86,26 +115,61 @@ def funding(site: Site) -> Chart:
         derived_gbp.append(gbp if is_derived else None)
         texts.append(t(f["as_stated"]))  # the derived pound value is in the legend, summary and table
         when = f["period_as_stated"] or f["period"] or "period not stated"
-        rows.append([f["metric"], f["as_stated"], f["unit"], format_number(item["value"]), when,
-                     format_money(gbp, "GBP") + (" (derived)" if is_derived else " (as stated)"),
-                     f"{conv.method} (source: {conv.source})" if conv and is_derived else "—"])
+        rows.append(
+            [
+                f["metric"],
+                f["as_stated"],
+                f["unit"],
+                format_number(item["value"]),
+                when,
+                format_money(gbp, "GBP") + (" (derived)" if is_derived else " (as stated)"),
+                f"{conv.method} (source: {conv.source})" if conv and is_derived else "—",
+            ]
+        )
         parts.append(f"{f['as_stated']} ({f['metric']}, {when})")
     fig = go.Figure()
-    fig.add_bar(name="Stated in pounds", y=names, x=stated, orientation="h", marker_color=PALETTE[0],
-                text=[t if s is not None else "" for t, s in zip(texts, stated)], textposition="auto")
-    fig.add_bar(name="Stated in euros, shown in pounds (derived)", y=names, x=derived_gbp,
-                orientation="h", marker={"color": PALETTE[1], "pattern": {"shape": "/"}},
-                text=[t if d is not None else "" for t, d in zip(texts, derived_gbp)], textposition="auto")
-    base_layout(fig, barmode="overlay", xaxis={"title": {"text": "Pounds sterling (GBP)"}, "tickprefix": "£"},
-                yaxis={"automargin": True}, margin={"l": 20, "r": 20, "t": 20, "b": 60})
+    fig.add_bar(
+        name="Stated in pounds",
+        y=names,
+        x=stated,
+        orientation="h",
+        marker_color=PALETTE[0],
+        text=[t if s is not None else "" for t, s in zip(texts, stated)],
+        textposition="auto",
+    )
+    fig.add_bar(
+        name="Stated in euros, shown in pounds (derived)",
+        y=names,
+        x=derived_gbp,
+        orientation="h",
+        marker={"color": PALETTE[1], "pattern": {"shape": "/"}},
+        text=[t if d is not None else "" for t, d in zip(texts, derived_gbp)],
+        textposition="auto",
+    )
+    base_layout(
+        fig,
+        barmode="overlay",
+        xaxis={"title": {"text": "Pounds sterling (GBP)"}, "tickprefix": "£"},
+        yaxis={"automargin": True},
+        margin={"l": 20, "r": 20, "t": 20, "b": 60},
+    )
     conv_notes = [i["conversion"] for i in items if i["figure"]["unit"] == "EUR" and i["conversion"]]
     summary = f"The annex states {len(items)} UK amounts: {ordinal_list(parts)}."
     if conv_notes:
         c = conv_notes[0]
-        summary += (f" At the reference rate of {dt.date.fromisoformat(c.rate_date):%-d %B %Y} ({c.rate} pounds to the euro) the euro amount is "
-                    f"about {format_money(c.amount, 'GBP')}: a derived figure, not the annex's.")
-    return Chart("funding", "UK funding stated in the annex", summary, fig,
-                 ["Figure", "As stated", "Currency", "Value", "Period", "In pounds", "Method"], rows)
+        summary += (
+            f" At the reference rate of {dt.date.fromisoformat(c.rate_date):%-d %B %Y} ({c.rate} pounds to the euro)"
+            " the euro amount is "
+            f"about {format_money(c.amount, 'GBP')}: a derived figure, not the annex's."
+        )
+    return Chart(
+        "funding",
+        "UK funding stated in the annex",
+        summary,
+        fig,
+        ["Figure", "As stated", "Currency", "Value", "Period", "In pounds", "Method"],
+        rows,
+    )
 
 
 def networks(site: Site) -> Chart:
@@ -113,15 +177,38 @@ def networks(site: Site) -> Chart:
     years = [f["period"] for f in series]
     values = [float(f["value"]) for f in series]
     fig = go.Figure()
-    fig.add_bar(x=[t(y) for y in years], y=values, marker_color=PALETTE[0], text=[format_number(v) for v in values],
-                textposition="auto", name="Networks dismantled")
-    base_layout(fig, xaxis={"type": "category", "title": {"text": "Year"}},
-                yaxis={"title": {"text": "Networks dismantled"}, "rangemode": "tozero"}, showlegend=False)
-    summary = (f"{series[0]['metric']}: " + ordinal_list([f"{format_number(v)} in {y}" for y, v in zip(years, values)])
-               + (f", {values[-1] / values[0]:.1f} times as many in {years[-1]} as in {years[0]}." if len(values) > 1 and values[0] else "."))
+    fig.add_bar(
+        x=[t(y) for y in years],
+        y=values,
+        marker_color=PALETTE[0],
+        text=[format_number(v) for v in values],
+        textposition="auto",
+        name="Networks dismantled",
+    )
+    base_layout(
+        fig,
+        xaxis={"type": "category", "title": {"text": "Year"}},
+        yaxis={"title": {"text": "Networks dismantled"}, "rangemode": "tozero"},
+        showlegend=False,
+    )
+    summary = (
+        f"{series[0]['metric']}: "
+        + ordinal_list([f"{format_number(v)} in {y}" for y, v in zip(years, values)])
+        + (
+            f", {values[-1] / values[0]:.1f} times as many in {years[-1]} as in {years[0]}."
+            if len(values) > 1 and values[0]
+            else "."
+        )
+    )
     rows = [[f["period"], f["as_stated"], format_number(float(f["value"])), f["paragraph_id"]] for f in series]
-    return Chart("networks", "Criminal networks dismantled in Calais", summary, fig,
-                 ["Year", "As stated", "Networks", "Paragraph"], rows)
+    return Chart(
+        "networks",
+        "Criminal networks dismantled in Calais",
+        summary,
+        fig,
+        ["Year", "As stated", "Networks", "Paragraph"],
+        rows,
+    )
 
 
 def reception(site: Site) -> Chart:
@@ -131,19 +218,39 @@ def reception(site: Site) -> Chart:
     cap = [float(p["capacity"]["value"]) for p in pairs]
     occ = [float(p["occupancy"]["value"]) for p in pairs]
     fig = go.Figure()
-    fig.add_bar(name="Places (capacity)", x=labels, y=cap, marker_color=PALETTE[0],
-                text=[format_number(v) for v in cap], textposition="auto")
-    fig.add_bar(name="People hosted (occupancy)", x=labels, y=occ,
-                marker={"color": PALETTE[1], "pattern": {"shape": "."}},
-                text=[format_number(v) for v in occ], textposition="auto")
+    fig.add_bar(
+        name="Places (capacity)",
+        x=labels,
+        y=cap,
+        marker_color=PALETTE[0],
+        text=[format_number(v) for v in cap],
+        textposition="auto",
+    )
+    fig.add_bar(
+        name="People hosted (occupancy)",
+        x=labels,
+        y=occ,
+        marker={"color": PALETTE[1], "pattern": {"shape": "."}},
+        text=[format_number(v) for v in occ],
+        textposition="auto",
+    )
     base_layout(fig, barmode="group", yaxis={"title": {"text": "Places or people"}, "rangemode": "tozero"})
-    parts = [f"{n}: {format_number(o)} people in {format_number(c)} places ({o / c:.0%})"
-             for n, c, o in zip(names, cap, occ)]
+    parts = [
+        f"{n}: {format_number(o)} people in {format_number(c)} places ({o / c:.0%})" for n, c, o in zip(names, cap, occ)
+    ]
     summary = "Capacity against occupancy on the annex's date. " + "; ".join(parts) + "."
-    rows = [[n, p["capacity"]["as_stated"], p["occupancy"]["as_stated"], f"{o / c:.0%}", p["capacity"]["paragraph_id"]]
-            for n, p, c, o in zip(names, pairs, cap, occ)]
-    return Chart("reception", "Reception capacity against occupancy", summary, fig,
-                 ["Facility", "Capacity (as stated)", "Occupancy (as stated)", "Occupied", "Paragraph"], rows)
+    rows = [
+        [n, p["capacity"]["as_stated"], p["occupancy"]["as_stated"], f"{o / c:.0%}", p["capacity"]["paragraph_id"]]
+        for n, p, c, o in zip(names, pairs, cap, occ)
+    ]
+    return Chart(
+        "reception",
+        "Reception capacity against occupancy",
+        summary,
+        fig,
+        ["Facility", "Capacity (as stated)", "Occupancy (as stated)", "Occupied", "Paragraph"],
+        rows,
+    )
 
 
 def commitments(site: Site) -> Chart:
@@ -153,43 +260,89 @@ def commitments(site: Site) -> Chart:
     actors = [a for a in site.enum("commitments", "actor") if any(counts.get((s, a)) for s in strengths)]
     fig = go.Figure()
     for i, actor in enumerate(actors):
-        fig.add_bar(name=ACTOR_LABELS[actor], y=[STRENGTH_LABELS[s] for s in strengths], orientation="h",
-                    x=[counts.get((s, actor), 0) for s in strengths], marker_color=PALETTE[i % len(PALETTE)])
-    base_layout(fig, barmode="stack", xaxis={"title": {"text": "Commitments (each counted once)"}, "dtick": 1},
-                yaxis={"automargin": True, "autorange": "reversed"}, height=360)
-    rows = [[STRENGTH_LABELS[s]] + [str(counts.get((s, a), 0)) for a in actors]
-            + [str(sum(counts.get((s, a), 0) for a in actors))] for s in strengths]
-    return Chart("commitments", "How firmly is each commitment worded, and who is bound?",
-                 "The annex makes " + site.strength_sentence(), fig,
-                 ["Strength"] + [ACTOR_LABELS[a] for a in actors] + ["Total"], rows)
+        fig.add_bar(
+            name=ACTOR_LABELS[actor],
+            y=[STRENGTH_LABELS[s] for s in strengths],
+            orientation="h",
+            x=[counts.get((s, actor), 0) for s in strengths],
+            marker_color=PALETTE[i % len(PALETTE)],
+        )
+    base_layout(
+        fig,
+        barmode="stack",
+        xaxis={"title": {"text": "Commitments (each counted once)"}, "dtick": 1},
+        yaxis={"automargin": True, "autorange": "reversed"},
+        height=360,
+    )
+    rows = [
+        [STRENGTH_LABELS[s]]
+        + [str(counts.get((s, a), 0)) for a in actors]
+        + [str(sum(counts.get((s, a), 0) for a in actors))]
+        for s in strengths
+    ]
+    return Chart(
+        "commitments",
+        "How firmly is each commitment worded, and who is bound?",
+        "The annex makes " + site.strength_sentence(),
+        fig,
+        ["Strength"] + [ACTOR_LABELS[a] for a in actors] + ["Total"],
+        rows,
+    )
 
 
 def timeline(site: Site) -> Chart:
     events = site.events
     corrected = [e for e in events if e["note_type"] == "correction"]
     fig = go.Figure()
-    for i, (name, group, symbol) in enumerate([
+    for i, (name, group, symbol) in enumerate(
+        [
             ("Date as the annex states it", [e for e in events if e["note_type"] != "correction"], "circle"),
-            ("Date the annex gets wrong (see note)", corrected, "x")]):
+            ("Date the annex gets wrong (see note)", corrected, "x"),
+        ]
+    ):
         if not group:
             continue
         fig.add_scatter(
-            name=name, mode="markers+text", x=[e["date"] for e in group],
+            name=name,
+            mode="markers+text",
+            x=[e["date"] for e in group],
             y=[(idx % 3) + 1 for idx, _ in enumerate(group)],
-            text=[t(e["as_stated"]) for e in group], textposition="top center",
-            hovertext=[t(e["description"]) for e in group], hoverinfo="text+x",
-            marker={"size": 14, "symbol": symbol, "color": PALETTE[i * 5]})
-    base_layout(fig, yaxis={"visible": False, "range": [0, 4.5]},
-                xaxis={"type": "date", "title": {"text": "Date"}})
+            text=[t(e["as_stated"]) for e in group],
+            textposition="top center",
+            hovertext=[t(e["description"]) for e in group],
+            hoverinfo="text+x",
+            marker={"size": 14, "symbol": symbol, "color": PALETTE[i * 5]},
+        )
+    base_layout(fig, yaxis={"visible": False, "range": [0, 4.5]}, xaxis={"type": "date", "title": {"text": "Date"}})
     first, last = dt.date.fromisoformat(events[0]["date"]), dt.date.fromisoformat(events[-1]["date"])
-    summary = (f"{len(events)} dated events, from {first:%-d %B %Y} to {last:%-d %B %Y}"
-               + (f"; {len(corrected)} date in the annex is wrong: " + ", ".join(
-                   f"{e['description'].rstrip('.')} ({e['as_stated']})" for e in corrected) if corrected else "")
-               + ".")
-    rows = [[e["date"], e["as_stated"], e["description"], e["paragraph_id"],
-             (e["note_type"] + ": " + e["note"]) if e["note"] else ""] for e in events]
-    return Chart("timeline", "Timeline of the dates the annex names", summary, fig,
-                 ["Date", "As stated", "Event", "Paragraph", "Note"], rows)
+    summary = (
+        f"{len(events)} dated events, from {first:%-d %B %Y} to {last:%-d %B %Y}"
+        + (
+            f"; {len(corrected)} date in the annex is wrong: "
+            + ", ".join(f"{e['description'].rstrip('.')} ({e['as_stated']})" for e in corrected)
+            if corrected
+            else ""
+        )
+        + "."
+    )
+    rows = [
+        [
+            e["date"],
+            e["as_stated"],
+            e["description"],
+            e["paragraph_id"],
+            (e["note_type"] + ": " + e["note"]) if e["note"] else "",
+        ]
+        for e in events
+    ]
+    return Chart(
+        "timeline",
+        "Timeline of the dates the annex names",
+        summary,
+        fig,
+        ["Date", "As stated", "Event", "Paragraph", "Note"],
+        rows,
+    )
 
 
 def status(site: Site) -> Chart:
@@ -199,21 +352,40 @@ def status(site: Site) -> Chart:
     strengths = list(table)
     fig = go.Figure()
     for i, s in enumerate(statuses):
-        fig.add_bar(name=t(STATUS_SHORT[s].capitalize()), y=[STRENGTH_LABELS[k] for k in strengths], orientation="h",
-                    x=[table[k][s] for k in strengths], marker_color=PALETTE[i % len(PALETTE)])
-    base_layout(fig, barmode="stack", xaxis={"title": {"text": "Commitments (each counted once)"}, "dtick": 1},
-                yaxis={"automargin": True, "autorange": "reversed"}, height=420,
-                legend={"orientation": "h", "y": -0.3})
+        fig.add_bar(
+            name=t(STATUS_SHORT[s].capitalize()),
+            y=[STRENGTH_LABELS[k] for k in strengths],
+            orientation="h",
+            x=[table[k][s] for k in strengths],
+            marker_color=PALETTE[i % len(PALETTE)],
+        )
+    base_layout(
+        fig,
+        barmode="stack",
+        xaxis={"title": {"text": "Commitments (each counted once)"}, "dtick": 1},
+        yaxis={"automargin": True, "autorange": "reversed"},
+        height=420,
+        legend={"orientation": "h", "y": -0.3},
+    )
 
     def phrase(k: str) -> str:
         total = sum(table[k].values())
         return f"{total} {STRENGTHS[k][1 if total == 1 else 2]}: " + ordinal_list(
-            [f"{n} {STATUS_SHORT[s]}" for s, n in table[k].items() if n])
+            [f"{n} {STATUS_SHORT[s]}" for s, n in table[k].items() if n]
+        )
+
     summary = "On the evidence recorded so far: " + "; ".join(phrase(k) for k in strengths) + "."
-    rows = [[STRENGTH_LABELS[k]] + [str(table[k][s]) for s in statuses] + [str(sum(table[k].values()))]
-            for k in strengths]
-    return Chart("status", "What happened next, by how firmly each commitment was worded", summary, fig,
-                 ["Strength"] + [STATUS_SHORT[s].capitalize() for s in statuses] + ["Total"], rows)
+    rows = [
+        [STRENGTH_LABELS[k]] + [str(table[k][s]) for s in statuses] + [str(sum(table[k].values()))] for k in strengths
+    ]
+    return Chart(
+        "status",
+        "What happened next, by how firmly each commitment was worded",
+        summary,
+        fig,
+        ["Strength"] + [STATUS_SHORT[s].capitalize() for s in statuses] + ["Total"],
+        rows,
+    )
 
 
 def amounts(site: Site, commitment_id: str) -> Chart | None:
@@ -227,30 +399,54 @@ def amounts(site: Site, commitment_id: str) -> Chart | None:
     if len(shown) < 2:
         return None
     fig = go.Figure()
-    fig.add_bar(x=[float(a["amount_gbp"]) / 1e6 for a in shown],
-                y=[t(period_label(a["period"], short=True)) + "<br>" + t(a["kind"]) for a in shown], orientation="h",
-                marker_color=[PALETTE[0] if a["kind"] == "payment" else PALETTE[4] for a in shown],
-                # Each bar's label links to its source.
-                text=[f'<a href="{html.escape(a["source_url"])}">£{float(a["amount_gbp"]) / 1e6:,.4g}m</a>' for a in shown],
-                textposition="outside", cliponaxis=False, hoverinfo="text",
-                hovertext=[t(f"{a['as_stated']}: {a['what']}") for a in shown])
-    base_layout(fig, showlegend=False, height=120 + 44 * len(shown),
-                xaxis={"title": {"text": "£m, as each source states it"}, "rangemode": "tozero"},
-                yaxis={"automargin": True, "autorange": "reversed"}, margin={"l": 20, "r": 60, "t": 10, "b": 50})
+    fig.add_bar(
+        x=[float(a["amount_gbp"]) / 1e6 for a in shown],
+        y=[t(period_label(a["period"], short=True)) + "<br>" + t(a["kind"]) for a in shown],
+        orientation="h",
+        marker_color=[PALETTE[0] if a["kind"] == "payment" else PALETTE[4] for a in shown],
+        # Each bar's label links to its source.
+        text=[f'<a href="{html.escape(a["source_url"])}">£{float(a["amount_gbp"]) / 1e6:,.4g}m</a>' for a in shown],
+        textposition="outside",
+        cliponaxis=False,
+        hoverinfo="text",
+        hovertext=[t(f"{a['as_stated']}: {a['what']}") for a in shown],
+    )
+    base_layout(
+        fig,
+        showlegend=False,
+        height=120 + 44 * len(shown),
+        xaxis={"title": {"text": "£m, as each source states it"}, "rangemode": "tozero"},
+        yaxis={"automargin": True, "autorange": "reversed"},
+        margin={"l": 20, "r": 60, "t": 10, "b": 50},
+    )
     kinds = sorted({a["kind"] for a in shown})
     first, last = shown[0], shown[-1]
-    summary = (f"{len(shown)} amounts from later sources, from {first['as_stated']} ({first['kind']}, "
-               f"{period_label(first['period'])}) to {last['as_stated']} ({last['kind']}, {period_label(last['period'])}). "
-               f"They are {ordinal_list([k + 's' for k in kinds])}, each as its source states it: not payments shown "
-               "made, not a total, and not the annex's own figures.")
+    summary = (
+        f"{len(shown)} amounts from later sources, from {first['as_stated']} ({first['kind']}, "
+        f"{period_label(first['period'])}) to {last['as_stated']} ({last['kind']}, {period_label(last['period'])}). "
+        f"They are {ordinal_list([k + 's' for k in kinds])}, each as its source states it: not payments shown "
+        "made, not a total, and not the annex's own figures."
+    )
     # The list under the chart gives what each amount was for and its source, linked.
     table_rows = [[period_label(a["period"]), a["kind"], a["as_stated"]] for a in rows]
-    return Chart(f"amounts-{commitment_id}", "UK money over time, as later sources state it (context)", summary, fig,
-                 ["When", "Kind", "Amount (as stated)"], table_rows)
+    return Chart(
+        f"amounts-{commitment_id}",
+        "UK money over time, as later sources state it (context)",
+        summary,
+        fig,
+        ["When", "Kind", "Amount (as stated)"],
+        table_rows,
+    )
 
 
-CHARTS = {"funding": funding, "networks": networks, "reception": reception,
-          "commitments": commitments, "timeline": timeline, "status": status}
+CHARTS = {
+    "funding": funding,
+    "networks": networks,
+    "reception": reception,
+    "commitments": commitments,
+    "timeline": timeline,
+    "status": status,
+}
 
 
 def build(site: Site, chart_id: str) -> Chart:

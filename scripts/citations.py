@@ -1,5 +1,6 @@
 """How the data is cited, in one place: the record and site citations on the pages, the BibTeX
 entries, and the citation in a version's workbook."""
+
 from __future__ import annotations
 
 import re
@@ -18,8 +19,10 @@ def document_reference(site: Site) -> str:
 
 def record(site: Site, site_url: str, kind: str, record_id: str, pid: str, url: str) -> str:
     """A figure or commitment: the annex paragraph, the record, the version and its address."""
-    return (f"{document_reference(site)}: {site.document['title']}, paragraph {pid}. "
-            f"{kind} “{record_id}” in {DATASET}, version {site.version}. {site_url}{url}")
+    return (
+        f"{document_reference(site)}: {site.document['title']}, paragraph {pid}. "
+        f"{kind} “{record_id}” in {DATASET}, version {site.version}. {site_url}{url}"
+    )
 
 
 def dataset(site: Site, site_url: str) -> str:
@@ -28,19 +31,26 @@ def dataset(site: Site, site_url: str) -> str:
 
 def version_text(descriptor: dict) -> str:
     """For a version's own files: no site address, so frozen files never depend on where the site is built."""
-    return (f"{DATASET}, version {descriptor['version']}: {descriptor.get('title', '')}. "
-            f"Published at /data/v{descriptor['version']}/ of the project's site.")
+    return (
+        f"{DATASET}, version {descriptor['version']}: {descriptor.get('title', '')}. "
+        f"Published at /data/v{descriptor['version']}/ of the project's site."
+    )
 
 
 def bibtex(site: Site, site_url: str, key: str, title: str, url: str, pid: str = "") -> str:
     """A BibTeX @misc entry naming the version and, for a record, the annex paragraph."""
+
     def b(text: str) -> str:
         return BIBTEX_SPECIAL.sub(r"\\\1", squash(text))
+
     doc = site.document
     where = f", paragraph {pid}" if pid else ""
     ident = re.sub(r"[^a-z0-9]+", "_", f"amiens_annex_{key}_v{site.version}".lower())
-    return (f"@misc{{{ident},\n  title = {{{{{b(title)}}}}},\n"
-            f"  author = {{{{{DATASET} contributors}}}},\n"
-            f"  year = {{{site.descriptor.get('created', '')[:4]}}},\n  version = {{{b(site.version)}}},\n"
-            f"  howpublished = {{\\url{{{site_url}{url}}}}},\n"
-            f"  note = {{{b(doc['event'])}, {b(doc['place'])}, {b(long_date(doc['date']))}: {b(doc['title'])}{b(where)}}}\n}}")
+    return (
+        f"@misc{{{ident},\n  title = {{{{{b(title)}}}}},\n"
+        f"  author = {{{{{DATASET} contributors}}}},\n"
+        f"  year = {{{site.descriptor.get('created', '')[:4]}}},\n  version = {{{b(site.version)}}},\n"
+        f"  howpublished = {{\\url{{{site_url}{url}}}}},\n"
+        f"  note = {{{b(doc['event'])}, {b(doc['place'])}, {b(long_date(doc['date']))}: "
+        f"{b(doc['title'])}{b(where)}}}\n}}"
+    )

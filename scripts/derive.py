@@ -3,6 +3,7 @@
 Nothing here is typed in: every number comes from the CSVs, and every derived number (a
 currency conversion) carries the rate and method that produced it.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,52 +16,97 @@ from scripts.annex_text import locate, squash
 from scripts.package import Row
 from scripts.paths import DESCRIPTOR
 
-ACTOR_LABELS = {"UK": "United Kingdom", "France": "France", "both": "UK and France", "EU": "European Union",
-                "none": "No party named"}
+ACTOR_LABELS = {
+    "UK": "United Kingdom",
+    "France": "France",
+    "both": "UK and France",
+    "EU": "European Union",
+    "none": "No party named",
+}
 # How firmly the annex words a commitment (datapackage/README.md, "Commitments"):
 # label, one, several, and what it means.
 STRENGTHS = {
-    "pledge": ("Pledge", "pledge by the UK and/or France", "pledges by the UK and/or France",
-               "The UK and/or France undertake to act themselves."),
-    "intention": ("Intention", "statement of intention", "statements of intention",
-                  "The UK and France state an intention."),
-    "support": ("Support", "statement of support", "statements of support",
-                "The UK and France back action by someone else (the EU)."),
-    "reaffirmation": ("Reaffirmation", "reaffirmation of a principle or an earlier commitment",
-                      "reaffirmations of a principle or an earlier commitment",
-                      "The UK and France restate an existing principle or an earlier commitment."),
-    "expectation": ("Expectation", "expectation that binds no named party", "expectations that bind no named party",
-                    "The annex says what must or should happen; no party takes it on."),
+    "pledge": (
+        "Pledge",
+        "pledge by the UK and/or France",
+        "pledges by the UK and/or France",
+        "The UK and/or France undertake to act themselves.",
+    ),
+    "intention": (
+        "Intention",
+        "statement of intention",
+        "statements of intention",
+        "The UK and France state an intention.",
+    ),
+    "support": (
+        "Support",
+        "statement of support",
+        "statements of support",
+        "The UK and France back action by someone else (the EU).",
+    ),
+    "reaffirmation": (
+        "Reaffirmation",
+        "reaffirmation of a principle or an earlier commitment",
+        "reaffirmations of a principle or an earlier commitment",
+        "The UK and France restate an existing principle or an earlier commitment.",
+    ),
+    "expectation": (
+        "Expectation",
+        "expectation that binds no named party",
+        "expectations that bind no named party",
+        "The annex says what must or should happen; no party takes it on.",
+    ),
 }
 STRENGTH_LABELS = {k: v[0] for k, v in STRENGTHS.items()}
 THEME_LABELS = {
-    "border_security": "Border security", "organised_crime": "Organised crime",
-    "reception": "Reception", "returns": "Returns", "asylum_dublin": "Asylum (Dublin III)",
-    "eu_external_borders": "EU external borders", "countries_of_origin": "Countries of origin",
+    "border_security": "Border security",
+    "organised_crime": "Organised crime",
+    "reception": "Reception",
+    "returns": "Returns",
+    "asylum_dublin": "Asylum (Dublin III)",
+    "eu_external_borders": "EU external borders",
+    "countries_of_origin": "Countries of origin",
     "multiple": "Several areas",
 }
 CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€"}
-STATUS_LABELS = {"delivered": "Delivered", "partly_delivered": "Partly delivered", "in_progress": "In progress",
-                 "not_delivered": "Not delivered", "lapsed": "Lapsed",
-                 "outcome_by_others": "Outcome reached by others; the parties' own part not shown",
-                 "context": "Context", "no_evidence_found": "We looked and found no evidence"}
+STATUS_LABELS = {
+    "delivered": "Delivered",
+    "partly_delivered": "Partly delivered",
+    "in_progress": "In progress",
+    "not_delivered": "Not delivered",
+    "lapsed": "Lapsed",
+    "outcome_by_others": "Outcome reached by others; the parties' own part not shown",
+    "context": "Context",
+    "no_evidence_found": "We looked and found no evidence",
+}
 # Short forms for charts and sentences.
-STATUS_SHORT = {"delivered": "delivered", "partly_delivered": "partly delivered", "in_progress": "in progress",
-                "not_delivered": "not delivered", "lapsed": "lapsed", "outcome_by_others": "reached by others",
-                "context": "context", "no_evidence_found": "no evidence found"}
+STATUS_SHORT = {
+    "delivered": "delivered",
+    "partly_delivered": "partly delivered",
+    "in_progress": "in progress",
+    "not_delivered": "not delivered",
+    "lapsed": "lapsed",
+    "outcome_by_others": "reached by others",
+    "context": "context",
+    "no_evidence_found": "no evidence found",
+}
 # One line each on the commitment pages (the scale and its rules: datapackage/README.md, "Follow-ups").
 STATUS_MEANINGS = {
     "delivered": "The evidence shows the parties bound by the commitment did what it says.",
-    "partly_delivered": "The parties did some of it, or a limit the annex states (such as a deadline) is not shown met.",
+    "partly_delivered": "The parties did some of it, or a limit the annex states (such as a deadline) "
+    "is not shown met.",
     "in_progress": "The parties' action was under way; the evidence does not show it complete.",
     "not_delivered": "The evidence shows it did not happen.",
     "lapsed": "The rules it concerns stopped applying to a party, so the commitment no longer applies.",
     "outcome_by_others": "What it backed or expected happened through someone else; what the UK and France "
-                         "themselves did is not shown.",
+    "themselves did is not shown.",
     "no_evidence_found": "We searched and found no solid evidence either way.",
 }
-SOURCE_KIND_LABELS = {"primary": "primary source", "primary_copy": "copy of a primary source",
-                      "secondary": "secondary source"}
+SOURCE_KIND_LABELS = {
+    "primary": "primary source",
+    "primary_copy": "copy of a primary source",
+    "secondary": "secondary source",
+}
 
 
 def enum(descriptor: dict, resource: str, name: str) -> list[str]:
@@ -75,8 +121,13 @@ def enum(descriptor: dict, resource: str, name: str) -> list[str]:
 
 def label(value: str) -> str:
     """A readable label for an enum value without its own table."""
-    return (ACTOR_LABELS.get(value) or THEME_LABELS.get(value) or STATUS_LABELS.get(value) or STRENGTH_LABELS.get(value)
-            or value.replace("_", " ").capitalize())
+    return (
+        ACTOR_LABELS.get(value)
+        or THEME_LABELS.get(value)
+        or STATUS_LABELS.get(value)
+        or STRENGTH_LABELS.get(value)
+        or value.replace("_", " ").capitalize()
+    )
 
 
 def long_date(iso: str) -> str:
@@ -97,6 +148,7 @@ def format_money(value: float, currency: str) -> str:
 @dataclass
 class Conversion:
     """A derived amount: never shown without its rate, date and source."""
+
     amount: float
     currency: str
     rate: float
@@ -112,19 +164,21 @@ class Site:
     lines: dict[tuple[str, str], int] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, descriptor_path: Path = DESCRIPTOR) -> "Site":
+    def load(cls, descriptor_path: Path = DESCRIPTOR) -> Site:
         """The validated package (scripts/pipeline.py): read and checked once, derived from what was read."""
         from scripts import pipeline  # the pipeline builds Sites: imported here to avoid a cycle
+
         return pipeline.site(descriptor_path)
 
     @classmethod
-    def from_package(cls, descriptor: dict, loaded: dict[str, list[Row]]) -> "Site":
+    def from_package(cls, descriptor: dict, loaded: dict[str, list[Row]]) -> Site:
         tables = {name: [row.values for row in rows] for name, rows in loaded.items()}
         site = cls(descriptor, tables)
         # Each record's CSV line, for "edit this data" links: keyed by (table, primary key from the schema).
         keys = {r["name"]: r["schema"]["primaryKey"][0] for r in descriptor["resources"]}
-        site.lines = {(name, row.values.get(keys.get(name, ""), "")): row.line
-                      for name, rows in loaded.items() for row in rows}
+        site.lines = {
+            (name, row.values.get(keys.get(name, ""), "")): row.line for name, rows in loaded.items() for row in rows
+        }
         return site
 
     def key(self, table: str) -> str:
@@ -211,7 +265,9 @@ class Site:
         """Top-level commitments per strength and current status: a pledge not kept is news; an
         expectation of others is context."""
         counts = Counter((c["strength"], self.status(c["commitment_id"])[0]) for c in self.top_level)
-        return {strength: {s: counts[(strength, s)] for s in self.status_counts()} for strength in self.strength_counts()}
+        return {
+            strength: {s: counts[(strength, s)] for s in self.status_counts()} for strength in self.strength_counts()
+        }
 
     def enum(self, resource: str, name: str) -> list[str]:
         return enum(self.descriptor, resource, name)
@@ -227,8 +283,10 @@ class Site:
                 value, how = amount / r, f"divided by {rate['rate']}"
             else:
                 continue
-            method = (f"{format_money(amount, currency)} {how}, the {rate['base_currency']}/"
-                      f"{rate['quote_currency']} reference rate of {rate['date']}")
+            method = (
+                f"{format_money(amount, currency)} {how}, the {rate['base_currency']}/"
+                f"{rate['quote_currency']} reference rate of {rate['date']}"
+            )
             return Conversion(value, to, r, rate["date"], rate["source"], method)
         return None
 
@@ -239,8 +297,13 @@ class Site:
             if f["unit"] not in CURRENCY_SYMBOLS:
                 continue
             other = "EUR" if f["unit"] == "GBP" else "GBP"
-            out.append({"figure": f, "value": float(f["value"]),
-                        "conversion": self.convert(float(f["value"]), f["unit"], other)})
+            out.append(
+                {
+                    "figure": f,
+                    "value": float(f["value"]),
+                    "conversion": self.convert(float(f["value"]), f["unit"], other),
+                }
+            )
         return out
 
     @cached_property
@@ -260,13 +323,18 @@ class Site:
         return {s: counts[s] for s in self.enum("commitments", "strength") if counts[s]}
 
     def strength_sentence(self) -> str:
-        """"14 commitments, each counted once: 7 pledges …": the count the site gives wherever it counts."""
+        """ "14 commitments, each counted once: 7 pledges …": the count the site gives wherever it counts."""
         counts = self.strength_counts()
         parts = len(self.rows("commitments")) - len(self.top_level)
         listed = [f"{n} {STRENGTHS[s][1 if n == 1 else 2]}" for s, n in counts.items()]
-        return (f"{len(self.top_level)} commitments, each counted once ({parts} more rows record their parts, "
-                f"such as the uses of a sum or the items of a list): " + ", ".join(listed[:-1])
-                + (" and " if len(listed) > 1 else "") + listed[-1] + ".")
+        return (
+            f"{len(self.top_level)} commitments, each counted once ({parts} more rows record their parts, "
+            f"such as the uses of a sum or the items of a list): "
+            + ", ".join(listed[:-1])
+            + (" and " if len(listed) > 1 else "")
+            + listed[-1]
+            + "."
+        )
 
     def paired_capacity(self) -> list[dict]:
         """Subjects with both a capacity and an occupancy figure: places against people hosted."""
@@ -278,8 +346,9 @@ class Site:
 
     def series(self, subject: str) -> list[dict[str, str]]:
         """Figures of one subject with a period, in period order (networks per year)."""
-        return sorted((f for f in self.rows("figures") if f["subject"] == subject and f["period"]),
-                      key=lambda f: f["period"])
+        return sorted(
+            (f for f in self.rows("figures") if f["subject"] == subject and f["period"]), key=lambda f: f["period"]
+        )
 
     def quote_spans(self, paragraph_id: str, quote: str) -> list[tuple[int, int]] | None:
         """Where each fragment of a quote stands in its squashed paragraph (see annex_text.locate)."""

@@ -13,6 +13,7 @@ like the CSVs. Before anything reads a file the descriptor names, `check()` prov
 
 The validator, the exporter, the diff and the site's loader all read files through `local_file`.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -47,8 +48,9 @@ class UnsafePackage(ValueError):
 
 def invisible(text: str) -> list[str]:
     """The characters of `text` that must not be in data, as U+XXXX names (line feed allowed)."""
-    return [f"U+{ord(c):04X}" for c in dict.fromkeys(text)
-            if c != "\n" and unicodedata.category(c) in INVISIBLE_CATEGORIES]
+    return [
+        f"U+{ord(c):04X}" for c in dict.fromkeys(text) if c != "\n" and unicodedata.category(c) in INVISIBLE_CATEGORIES
+    ]
 
 
 def visible(text: str) -> str:
@@ -65,11 +67,15 @@ def local_file(base: Path, rel: object) -> Path:
     if not isinstance(rel, str) or not rel:
         raise UnsafePath("must be a relative path inside the package, as text")
     if "\\" in rel or rel.startswith("/") or PurePosixPath(rel).is_absolute() or ":" in rel:
-        raise UnsafePath(f"{visible(rel)!r} must be a relative path inside the package (no /, \\ or drive at the start)")
+        raise UnsafePath(
+            f"{visible(rel)!r} must be a relative path inside the package (no /, \\ or drive at the start)"
+        )
     parts = rel.split("/")
     if len(parts) > 4 or not all(PATH_PART.fullmatch(p) for p in parts):
-        raise UnsafePath(f"{visible(rel)!r} must be at most four names of letters, digits, '.', '_' and '-', "
-                         "none starting with '.' (no '..')")
+        raise UnsafePath(
+            f"{visible(rel)!r} must be at most four names of letters, digits, '.', '_' and '-', "
+            "none starting with '.' (no '..')"
+        )
     base = Path(base)
     here = base
     try:
@@ -79,7 +85,9 @@ def local_file(base: Path, rel: object) -> Path:
             here = here / part
             mode = os.lstat(here).st_mode
             if stat.S_ISLNK(mode):
-                raise UnsafePath(f"{rel!r} goes through a symbolic link ({part}): the package must hold the file itself")
+                raise UnsafePath(
+                    f"{rel!r} goes through a symbolic link ({part}): the package must hold the file itself"
+                )
     except FileNotFoundError:
         raise UnsafePath(f"{rel!r} does not exist in the package") from None
     except OSError as exc:
@@ -166,6 +174,7 @@ def pointer(at: tuple) -> str:
 @cache
 def _validator():
     from jsonschema import Draft202012Validator
+
     return Draft202012Validator(json.loads(SCHEMA_FILE.read_text(encoding="utf-8")))
 
 
@@ -215,7 +224,10 @@ def check(descriptor: dict, base: Path) -> Iterator[tuple[tuple, str]]:
     names: dict[str, int] = {}
     for i, resource in enumerate(descriptor["resources"]):
         if resource["name"] in names:
-            yield ("resources", i, "name"), f"{resource['name']!r} is also the name of resources[{names[resource['name']]}]"
+            yield (
+                ("resources", i, "name"),
+                f"{resource['name']!r} is also the name of resources[{names[resource['name']]}]",
+            )
         names.setdefault(resource["name"], i)
         if resource["path"] != f"data/{resource['name']}.csv":
             yield ("resources", i, "path"), f"must be data/{resource['name']}.csv, named after the resource"
@@ -228,11 +240,15 @@ def check(descriptor: dict, base: Path) -> Iterator[tuple[tuple, str]]:
         for j, field in enumerate(schema["fields"]):
             cons = field.get("constraints", {})
             if field["type"] in ("number", "integer") and not {"minimum", "maximum"} <= cons.keys():
-                yield (("resources", i, "schema", "fields", j, "constraints"),
-                       f"numeric field {field['name']!r} needs a minimum and a maximum")
+                yield (
+                    ("resources", i, "schema", "fields", j, "constraints"),
+                    f"numeric field {field['name']!r} needs a minimum and a maximum",
+                )
             if field["name"] in schema["primaryKey"] and field["type"] == "string" and "maxLength" not in cons:
-                yield (("resources", i, "schema", "fields", j, "constraints"),
-                       f"key field {field['name']!r} needs a maxLength (ids become file names)")
+                yield (
+                    ("resources", i, "schema", "fields", j, "constraints"),
+                    f"key field {field['name']!r} needs a maxLength (ids become file names)",
+                )
         for key in schema["primaryKey"]:
             if key not in fields:
                 yield ("resources", i, "schema", "primaryKey"), f"{key!r} is not a field of {resource['name']}"

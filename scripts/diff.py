@@ -7,6 +7,7 @@ or changed row passes the validator. The output is Markdown: CI appends it to th
 and it reads as plain text in a terminal. Old revisions are exported to a temporary folder
 with `git archive`; nothing here writes to the working tree.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,9 +36,9 @@ SCHEMA_KEYS = ("primaryKey", "foreignKeys", "missingValues")
 
 @dataclass
 class RowChange:
-    kind: str                     # "added", "removed" or "changed"
+    kind: str  # "added", "removed" or "changed"
     key: tuple[str, ...]
-    line: int | None              # the row's line in the new file (None when removed)
+    line: int | None  # the row's line in the new file (None when removed)
     cells: list[tuple[str, str | None, str | None]]  # (field, old, new); all fields unless changed
     problems: list[Problem] = field(default_factory=list)  # validator problems on the new row
 
@@ -45,7 +46,7 @@ class RowChange:
 @dataclass
 class ResourceDiff:
     name: str
-    status: str                   # "added", "removed" or "present"
+    status: str  # "added", "removed" or "present"
     schema: list[str] = field(default_factory=list)
     rows: list[RowChange] = field(default_factory=list)
 
@@ -56,14 +57,14 @@ class ResourceDiff:
 
 @dataclass
 class DataDiff:
-    package: list[str]            # changes to the descriptor's own properties (version, ...)
+    package: list[str]  # changes to the descriptor's own properties (version, ...)
     resources: list[ResourceDiff]
-    problems: list[Problem]       # every validator problem of the new package
+    problems: list[Problem]  # every validator problem of the new package
     other_problems: list[Problem]  # those not on an added or changed row
-    new_dir: Path | None = None   # to name files relative to the package
+    new_dir: Path | None = None  # to name files relative to the package
     old_label: str = "old"
     new_label: str = "new"
-    refused: bool = False         # the new descriptor failed scripts/descriptor.py: no file of it was read
+    refused: bool = False  # the new descriptor failed scripts/descriptor.py: no file of it was read
 
     @property
     def valid(self) -> bool:
@@ -85,8 +86,11 @@ def load(package_dir: Path, strict: bool = False) -> dict:
     if strict and any(True for _ in check(data, package_dir)):
         return {**data, "resources": None}  # None: refused, so not compared (rather than all "removed")
     resources = data.get("resources")
-    good = [r for r in resources if isinstance(r, dict) and isinstance(r.get("schema"), dict)] \
-        if isinstance(resources, list) else []
+    good = (
+        [r for r in resources if isinstance(r, dict) and isinstance(r.get("schema"), dict)]
+        if isinstance(resources, list)
+        else []
+    )
     return {**data, "resources": good}
 
 
@@ -107,8 +111,7 @@ def show(value) -> str:
 def schema_changes(old: dict, new: dict) -> list[str]:
     old_fields = {f.get("name"): f for f in old.get("fields", [])}
     new_fields = {f.get("name"): f for f in new.get("fields", [])}
-    out = [f"field {name} added ({f.get('type', 'any')})"
-           for name, f in new_fields.items() if name not in old_fields]
+    out = [f"field {name} added ({f.get('type', 'any')})" for name, f in new_fields.items() if name not in old_fields]
     out += [f"field {name} removed" for name in old_fields if name not in new_fields]
     for name in (n for n in new_fields if n in old_fields):
         for attr in SCHEMA_ATTRS:
@@ -139,23 +142,29 @@ def row_changes(old_rows: list[Row], new_rows: list[Row], key_fields: list[str])
             changes.append(RowChange("added", k, row.line, [(f, None, v) for f, v in row.values.items()]))
             continue
         names = list(row.values) + [f for f in old.values if f not in row.values]
-        cells = [(f, old.values.get(f), row.values.get(f)) for f in names
-                 if old.values.get(f) != row.values.get(f)]
+        cells = [(f, old.values.get(f), row.values.get(f)) for f in names if old.values.get(f) != row.values.get(f)]
         if cells:
             changes.append(RowChange("changed", k, row.line, cells))
-    changes += [RowChange("removed", key(r), None, [(f, v, None) for f, v in r.values.items()])
-                for r in old_rows if key(r) not in seen]
+    changes += [
+        RowChange("removed", key(r), None, [(f, v, None) for f, v in r.values.items()])
+        for r in old_rows
+        if key(r) not in seen
+    ]
     return changes
 
 
-def diff_packages(old_dir: Path, new_dir: Path, old_label: str = "old",
-                  new_label: str = "new", check: bool = True) -> DataDiff:
+def diff_packages(
+    old_dir: Path, new_dir: Path, old_label: str = "old", new_label: str = "new", check: bool = True
+) -> DataDiff:
     """Compare two package folders (each holding datapackage.json); with `check`, validate the new one
     (the changelog compares released versions, which were validated when they were built)."""
     old_dir, new_dir = Path(old_dir), Path(new_dir)
     old, new = load(old_dir), load(new_dir, strict=True)
-    package = [f"{k}: {show(old.get(k))} → {show(new.get(k))}"
-               for k in dict.fromkeys([*new, *old]) if k != "resources" and old.get(k) != new.get(k)]
+    package = [
+        f"{k}: {show(old.get(k))} → {show(new.get(k))}"
+        for k in dict.fromkeys([*new, *old])
+        if k != "resources" and old.get(k) != new.get(k)
+    ]
     descriptor = new_dir / "datapackage.json"
     problems = validate(descriptor).problems if check and descriptor.exists() else []
     # The validator names files as the reader would type them; resolve both sides to match.
@@ -176,16 +185,16 @@ def diff_packages(old_dir: Path, new_dir: Path, old_label: str = "old",
         schema = after.get("schema") or before.get("schema") or {}
         keys = schema.get("primaryKey") or [f.get("name") for f in schema.get("fields", [])]
         keys = [keys] if isinstance(keys, str) else keys
-        rows = row_changes(rows_of(old_dir, before) if before else [],
-                           rows_of(new_dir, after) if after else [], keys)
+        rows = row_changes(rows_of(old_dir, before) if before else [], rows_of(new_dir, after) if after else [], keys)
         if after.get("path"):  # without one, the validator reports the resource itself
             path = (new_dir / after["path"]).resolve()
             for change in rows:
                 if change.line is not None:
                     change.problems = by_place.get((path, change.line), [])
                     matched.update(change.problems)
-        resources.append(ResourceDiff(name, status, schema_changes(
-            before.get("schema", {}), after.get("schema", {})), rows))
+        resources.append(
+            ResourceDiff(name, status, schema_changes(before.get("schema", {}), after.get("schema", {})), rows)
+        )
     other = [p for p in problems if p not in matched]
     return DataDiff(package, resources, problems, other, new_dir, old_label, new_label, refused)
 
@@ -221,8 +230,7 @@ def render_row(change: RowChange) -> str:
     if change.kind == "changed":
         cells = [f"{cell(f)}: {cell(old)} → {cell(new)}" for f, old, new in change.cells]
     else:
-        cells = [f"{cell(f)}: {cell(old if change.kind == 'removed' else new)}"
-                 for f, old, new in change.cells]
+        cells = [f"{cell(f)}: {cell(old if change.kind == 'removed' else new)}" for f, old, new in change.cells]
     if change.kind == "removed":
         check = "—"
     elif change.problems:
@@ -234,22 +242,30 @@ def render_row(change: RowChange) -> str:
 
 def render_markdown(diff: DataDiff) -> str:
     changed = [r for r in diff.resources if r.changed]
-    counts = {kind: sum(1 for r in changed for c in r.rows if c.kind == kind)
-              for kind in ("added", "changed", "removed")}
+    counts = {
+        kind: sum(1 for r in changed for c in r.rows if c.kind == kind) for kind in ("added", "changed", "removed")
+    }
     flagged = sum(1 for r in changed for c in r.rows if c.problems)
     out = [f"## Data changes: {cell(diff.old_label)} → {cell(diff.new_label)}", ""]
     if diff.refused:
-        out.append("The new datapackage.json is refused (see the problems below), so no file it names was "
-                   "read and no row is compared.")
+        out.append(
+            "The new datapackage.json is refused (see the problems below), so no file it names was "
+            "read and no row is compared."
+        )
     elif not changed and not diff.package:
         out.append("No data changes.")
     else:
-        out.append(f"Rows: {counts['added']} added, {counts['changed']} changed, "
-                   f"{counts['removed']} removed, in {len(changed)} of {len(diff.resources)} resources.")
+        out.append(
+            f"Rows: {counts['added']} added, {counts['changed']} changed, "
+            f"{counts['removed']} removed, in {len(changed)} of {len(diff.resources)} resources."
+        )
     out.append("")
-    out.append("✅ The new package passes the validator." if diff.valid else
-               f"❌ The validator finds {len(diff.problems)} problem(s); "
-               f"{flagged} added or changed row(s) are flagged below.")
+    out.append(
+        "✅ The new package passes the validator."
+        if diff.valid
+        else f"❌ The validator finds {len(diff.problems)} problem(s); "
+        f"{flagged} added or changed row(s) are flagged below."
+    )
     if diff.package:
         out += ["", "### Package", ""] + [f"- {cell(line)}" for line in diff.package]
     for res in changed:
@@ -276,8 +292,7 @@ def git(repo: Path, *args: str) -> bytes:
 
 def resolve(repo: Path, rev: str) -> str:
     try:  # --end-of-options: a revision that looks like an option is still a revision
-        return git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options",
-                   f"{rev}^{{commit}}").decode().strip()
+        return git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}").decode().strip()
     except subprocess.CalledProcessError:
         raise BadRevision(f"{rev!r} is not a commit in {repo}") from None
 
@@ -314,8 +329,9 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="data-diff-") as tmp:
         old_dir = export(repo, base, Path(tmp) / "old")
         new_dir = export(repo, head, Path(tmp) / "new") if head else repo / PACKAGE_REL
-        diff = diff_packages(old_dir, new_dir, f"{args.base} ({base[:12]})",
-                             f"{args.head} ({head[:12]})" if head else "working tree")
+        diff = diff_packages(
+            old_dir, new_dir, f"{args.base} ({base[:12]})", f"{args.head} ({head[:12]})" if head else "working tree"
+        )
         sys.stdout.write(render_markdown(diff))
     return 0
 

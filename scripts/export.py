@@ -4,6 +4,7 @@ evidence pack and SHA256SUMS, with `bytes` and `hash` for every resource in the 
 Every output is deterministic (fixed order, fixed timestamps), so a version exported twice is
 byte-identical, and a released version's files can be frozen by their checksums.
 """
+
 from __future__ import annotations
 
 import csv
@@ -50,8 +51,11 @@ def read_typed(path: Path, schema: dict) -> list[dict]:
 
 def download_names(version: str) -> dict[str, str]:
     """The file names of a version's workbook and evidence pack (the pages and JSON-LD link to them)."""
-    return {"workbook": f"{BASENAME}-v{version}.xlsx", "pack": f"{BASENAME}-v{version}.zip",
-            "folder": f"{BASENAME}-v{version}"}
+    return {
+        "workbook": f"{BASENAME}-v{version}.xlsx",
+        "pack": f"{BASENAME}-v{version}.zip",
+        "folder": f"{BASENAME}-v{version}",
+    }
 
 
 def write_xlsx(target: Path, descriptor: dict, tables: dict[str, list[dict]], readme: list[tuple[str, str]]) -> None:
@@ -120,8 +124,7 @@ def sums(files: dict[str, bytes]) -> bytes:
     return "".join(f"{sha256(data)}  {name}\n" for name, data in sorted(files.items())).encode()
 
 
-def export(package_dir: Path, out: Path, changelog: str,
-           extra: dict[str, bytes] | None = None) -> dict[str, bytes]:
+def export(package_dir: Path, out: Path, changelog: str, extra: dict[str, bytes] | None = None) -> dict[str, bytes]:
     """Write one version's downloads into `out`; returns every file written, by relative path."""
     # Only what scripts/descriptor.py allows is read: files inside the package, reached through no link.
     descriptor = checked(package_dir)
@@ -149,13 +152,17 @@ def export(package_dir: Path, out: Path, changelog: str,
 
     licence = descriptor.get("licenses", [{}])[0]
     source = descriptor.get("sources", [{}])[0]
-    readme = [("Title", descriptor.get("title", "")), ("Version", version),
-              ("Description", descriptor.get("description", "")),
-              ("Source", source.get("title", "")), ("Source SHA-256", source.get("sha256", "")),
-              ("Source licence", source.get("licence", "unknown")),
-              ("Licence of this compilation", f"{licence.get('name', '')}: {licence.get('path', '')}"),
-              ("Citation", citations.version_text(descriptor)),
-              ("Sheets", ", ".join(r["name"] for r in descriptor["resources"]))]
+    readme = [
+        ("Title", descriptor.get("title", "")),
+        ("Version", version),
+        ("Description", descriptor.get("description", "")),
+        ("Source", source.get("title", "")),
+        ("Source SHA-256", source.get("sha256", "")),
+        ("Source licence", source.get("licence", "unknown")),
+        ("Licence of this compilation", f"{licence.get('name', '')}: {licence.get('path', '')}"),
+        ("Citation", citations.version_text(descriptor)),
+        ("Sheets", ", ".join(r["name"] for r in descriptor["resources"])),
+    ]
     names = download_names(version)
     workbook = names["workbook"]
     out.mkdir(parents=True, exist_ok=True)
@@ -176,4 +183,3 @@ def export(package_dir: Path, out: Path, changelog: str,
         (out / name).parent.mkdir(parents=True, exist_ok=True)
         (out / name).write_bytes(data)
     return files
-

@@ -2,6 +2,7 @@
 
 Relative links keep the site working under any base path (GitHub Pages serves it under /repo/).
 """
+
 from __future__ import annotations
 
 import posixpath
@@ -17,8 +18,21 @@ def rel(from_url: str, to_url: str) -> str:
     return out + (f"#{fragment}" if fragment else "")
 
 
-def figure_url(fid: str) -> str: return f"figures/{fid}/"
-def commitment_url(cid: str) -> str: return f"commitments/{cid}/"
-def term_url(tid: str) -> str: return f"glossary/{tid}/"
-def paragraph_url(pid: str) -> str: return f"annex/#para-{pid}"
-def event_url(eid: str) -> str: return f"timeline/#event-{eid}"
+def figure_url(fid: str) -> str:
+    return f"figures/{fid}/"
+
+
+def commitment_url(cid: str) -> str:
+    return f"commitments/{cid}/"
+
+
+def term_url(tid: str) -> str:
+    return f"glossary/{tid}/"
+
+
+def paragraph_url(pid: str) -> str:
+    return f"annex/#para-{pid}"
+
+
+def event_url(eid: str) -> str:
+    return f"timeline/#event-{eid}"

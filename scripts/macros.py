@@ -3,6 +3,7 @@
 Macros return HTML built by scripts/render.py from the package that scripts/pipeline.py loaded
 and validated for this build.
 """
+
 from __future__ import annotations
 
 from scripts import citations, pipeline, render, versions

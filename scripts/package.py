@@ -1,4 +1,5 @@
 """Read the data package: descriptor and CSVs, exactly as written (strings, CSV line numbers)."""
+
 from __future__ import annotations
 
 import csv
@@ -12,6 +13,7 @@ from scripts.paths import DESCRIPTOR
 @dataclass
 class Row:
     """One CSV record: its values as text, and the line of the file it starts on."""
+
     line: int
     values: dict[str, str] = field(default_factory=dict)
     extra_cells: int = 0
@@ -29,8 +31,15 @@ def resource_path(descriptor_path: Path, resource: dict) -> Path:
     return local_file(descriptor_path.parent, resource.get("path"))
 
 
+# The csv module's field limit is global, and Frictionless raises it when it is imported: set it
+# here, above the file size limit, so reading never depends on what ran before. The validator has
+# its own, explicit limit on a cell's length.
+FIELD_LIMIT = 10_000_000
+
+
 def read_csv(path: Path) -> list[Row]:
     """Rows with their physical line numbers (a quoted cell may span lines)."""
+    csv.field_size_limit(FIELD_LIMIT)
     rows: list[Row] = []
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle)
@@ -39,7 +48,7 @@ def read_csv(path: Path) -> list[Row]:
         try:
             for cells in reader:
                 values = dict(zip(header, cells))
-                for name in header[len(cells):]:
+                for name in header[len(cells) :]:
                     values[name] = None  # a short row: the cell is missing, not empty
                 rows.append(Row(line, values, max(0, len(cells) - len(header))))
                 line = reader.line_num + 1

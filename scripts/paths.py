@@ -1,4 +1,5 @@
 """Where things live. Every stage takes its inputs from here, so a step can't read a stray copy."""
+
 import os
 from pathlib import Path
 

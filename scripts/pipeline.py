@@ -9,6 +9,7 @@ package before it has passed. Invalid data raises `InvalidPackage` with the vali
 `FILE:LINE: FIELD: message` lines, never a traceback. The result is kept while no file of the package
 changes, so a rebuild under `mkdocs serve` after a CSV edit loads and validates again.
 """
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """Read numbers and dates the way the annex writes them ("£63m", "more than 1300", "3rd March 2016")."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -7,21 +8,85 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "thirty": 30, "forty": 40,
-    "fifty": 50, "hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "hundred": 100,
+    "thousand": 1000,
+    "million": 1_000_000,
+    "billion": 1_000_000_000,
 }
-ORDINAL_WORDS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
-                 "ninth", "tenth", "once", "twice", "dozen", "half", "double", "triple"]
+ORDINAL_WORDS = [
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "once",
+    "twice",
+    "dozen",
+    "half",
+    "double",
+    "triple",
+]
 CURRENCIES = {"£": "GBP", "€": "EUR", "$": "USD"}
-MULTIPLIERS = {"m": 1_000_000, "million": 1_000_000, "bn": 1_000_000_000, "billion": 1_000_000_000,
-               "k": 1_000, "thousand": 1_000}
-QUALIFIERS = {"more than": "more_than", "over": "more_than", "at least": "at_least",
-              "about": "approximately", "around": "approximately", "approximately": "approximately",
-              "nearly": "approximately", "almost": "approximately", "up to": "up_to"}
-MONTHS = {m: i for i, m in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
-     "october", "november", "december"], start=1)}
+MULTIPLIERS = {
+    "m": 1_000_000,
+    "million": 1_000_000,
+    "bn": 1_000_000_000,
+    "billion": 1_000_000_000,
+    "k": 1_000,
+    "thousand": 1_000,
+}
+QUALIFIERS = {
+    "more than": "more_than",
+    "over": "more_than",
+    "at least": "at_least",
+    "about": "approximately",
+    "around": "approximately",
+    "approximately": "approximately",
+    "nearly": "approximately",
+    "almost": "approximately",
+    "up to": "up_to",
+}
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        start=1,
+    )
+}
 
 _WORDS = "|".join(NUMBER_WORDS)
 AS_STATED = re.compile(
@@ -31,8 +96,7 @@ AS_STATED = re.compile(
     re.IGNORECASE,
 )
 # Every number written in the text: digit runs (63 in "£63m", 3 in "3rd") and number words.
-NUMBER_TOKEN = re.compile(
-    rf"(?<![\w.,])\d+(?:[.,]\d+)*|\b(?:{_WORDS}|{'|'.join(ORDINAL_WORDS)})\b", re.IGNORECASE)
+NUMBER_TOKEN = re.compile(rf"(?<![\w.,])\d+(?:[.,]\d+)*|\b(?:{_WORDS}|{'|'.join(ORDINAL_WORDS)})\b", re.IGNORECASE)
 DATE = re.compile(r"^(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?P<month>[A-Za-z]+)\s+(?P<year>\d{4})$")
 
 

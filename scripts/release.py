@@ -7,6 +7,7 @@ version's downloads in datapackage/releases/vX.Y.Z.sha256, commits "Release data
 annotated tag vX.Y.Z. It pushes nothing: look at the commit, then push the branch and the tag.
 With --dry-run it runs the checks and prints what it would do, changing nothing.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,8 +26,11 @@ SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
 DESCRIPTOR_REL = "datapackage/datapackage.json"
 # The top-level "version" of the descriptor and the first `version =` of pyproject.toml
 # ([project]). Edited in place, so the rest of each file keeps its formatting byte for byte.
-VERSION_LINES = {DESCRIPTOR_REL: r'^(  "version": ")[^"]*(",?)$', "pyproject.toml": r'^(version = ")[^"]*(")$',
-                 "CITATION.cff": r'^(version: ")[^"]*(")$'}
+VERSION_LINES = {
+    DESCRIPTOR_REL: r'^(  "version": ")[^"]*(",?)$',
+    "pyproject.toml": r'^(version = ")[^"]*(")$',
+    "CITATION.cff": r'^(version: ")[^"]*(")$',
+}
 
 
 class ReleaseError(Exception):
@@ -34,8 +38,7 @@ class ReleaseError(Exception):
 
 
 def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True,
-                          text=True).stdout.strip()
+    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True).stdout.strip()
 
 
 def parse(version: str) -> tuple[int, ...]:
@@ -47,11 +50,20 @@ def parse(version: str) -> tuple[int, ...]:
 
 def with_version(repo: Path, rel: str, version: str) -> str:
     """The file's text with its version set; checked by parsing the result back."""
-    text, count = re.subn(VERSION_LINES[rel], lambda m: m[1] + version + m[2],
-                          (repo / rel).read_text(encoding="utf-8"), count=1, flags=re.M)
-    found = (json.loads(text).get("version") if rel.endswith(".json")
-             else re.search(r'^version: "([^"]*)"$', text, re.M)[1] if rel.endswith(".cff")
-             else tomllib.loads(text).get("project", {}).get("version"))
+    text, count = re.subn(
+        VERSION_LINES[rel],
+        lambda m: m[1] + version + m[2],
+        (repo / rel).read_text(encoding="utf-8"),
+        count=1,
+        flags=re.M,
+    )
+    found = (
+        json.loads(text).get("version")
+        if rel.endswith(".json")
+        else re.search(r'^version: "([^"]*)"$', text, re.M)[1]
+        if rel.endswith(".cff")
+        else tomllib.loads(text).get("project", {}).get("version")
+    )
     if count != 1 or found != version:
         raise ReleaseError(f"cannot find the version to change in {rel}")
     return text
@@ -84,10 +96,12 @@ def check(repo: Path, version: str) -> tuple[str, str, dict[str, str]]:
 def release(repo: Path, version: str, dry_run: bool = False) -> str:
     branch, current, texts = check(repo, version)
     tag, message = f"v{version}", f"Release data v{version}"
-    plan = [f"set version {current} → {version} in {', '.join(texts)}",
-            f"record the checksums of its downloads in {versions.LEDGER}/{tag}.sha256",
-            f"commit {message!r} on branch {branch}",
-            f"create the annotated tag {tag}"]
+    plan = [
+        f"set version {current} → {version} in {', '.join(texts)}",
+        f"record the checksums of its downloads in {versions.LEDGER}/{tag}.sha256",
+        f"commit {message!r} on branch {branch}",
+        f"create the annotated tag {tag}",
+    ]
     if dry_run:
         return "Dry run: the checks pass. A release would:\n" + "\n".join(f"- {step}" for step in plan)
     for rel, text in texts.items():
@@ -97,8 +111,11 @@ def release(repo: Path, version: str, dry_run: bool = False) -> str:
     git(repo, "add", "--", ledger)
     git(repo, "commit", "--quiet", "-m", message, "--", *texts, ledger)  # only these files
     git(repo, "tag", "--annotate", tag, "-m", f"Data release {tag}")
-    return "Done:\n" + "\n".join(f"- {step}" for step in plan) + \
-        f"\nNothing was pushed. Check the commit, then: git push origin {branch} {tag}"
+    return (
+        "Done:\n"
+        + "\n".join(f"- {step}" for step in plan)
+        + f"\nNothing was pushed. Check the commit, then: git push origin {branch} {tag}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

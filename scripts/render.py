@@ -7,6 +7,7 @@ record pages are generated with `render_macros: false` for the same reason. Temp
 their line breaks and indentation removed, so HTML comes out on one line and Markdown never reads
 data inside an HTML block as Markdown; Markdown lines (headings) are written with explicit "\\n".
 """
+
 from __future__ import annotations
 
 import html
@@ -15,14 +16,25 @@ import re
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from scripts import charts as charts_mod
 from scripts import citations, export
 from scripts.annex_markup import annex, md, quote_in_context  # noqa: F401 (annex: a macro's page)
 from scripts.annex_text import squash
-from scripts.derive import (ACTOR_LABELS, SOURCE_KIND_LABELS, STATUS_LABELS, STATUS_MEANINGS, STRENGTH_LABELS,
-                            STRENGTHS, THEME_LABELS, Site, format_number, label, long_date)
+from scripts.derive import (
+    ACTOR_LABELS,
+    SOURCE_KIND_LABELS,
+    STATUS_LABELS,
+    STATUS_MEANINGS,
+    STRENGTH_LABELS,
+    STRENGTHS,
+    THEME_LABELS,
+    Site,
+    format_number,
+    label,
+    long_date,
+)
 from scripts.links import commitment_url, event_url, figure_url, paragraph_url, rel, term_url
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -37,22 +49,40 @@ class OneLineLoader(FileSystemLoader):
 
 
 def html_attrs(attrs: dict) -> Markup:
-    """ {"data-sortable": True, "id": "x"} → ' data-sortable id="x"' (True: a bare attribute)."""
-    return Markup("").join(Markup(" {}").format(k) if v is True else Markup(' {}="{}"').format(k, v)
-                           for k, v in attrs.items() if v is not None and v is not False)
+    """{"data-sortable": True, "id": "x"} → ' data-sortable id="x"' (True: a bare attribute)."""
+    return Markup("").join(
+        Markup(" {}").format(k) if v is True else Markup(' {}="{}"').format(k, v)
+        for k, v in attrs.items()
+        if v is not None and v is not False
+    )
 
 
-ENV = Environment(loader=OneLineLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
-                  keep_trailing_newline=False)
+ENV = Environment(
+    loader=OneLineLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined, keep_trailing_newline=False
+)
 ENV.filters["attrs"] = html_attrs
 ENV.globals.update(
-    rel=rel, figure_url=figure_url, commitment_url=commitment_url, term_url=term_url, paragraph_url=paragraph_url,
-    event_url=event_url, long_date=long_date, format_number=format_number, label=label, md=md, squash=squash,
+    rel=rel,
+    figure_url=figure_url,
+    commitment_url=commitment_url,
+    term_url=term_url,
+    paragraph_url=paragraph_url,
+    event_url=event_url,
+    long_date=long_date,
+    format_number=format_number,
+    label=label,
+    md=md,
+    squash=squash,
     code=lambda text: Markup("<code>{}</code>").format(text),
     heading_id=lambda ident: Markup("{{#{}}}").format(ident),  # an attr-list id on a Markdown heading
     anchor=lambda version: re.sub(r"[^0-9a-z]+", "-", version.lower()),  # an attr-list id takes no spaces or quotes
-    labels={"actor": ACTOR_LABELS, "theme": THEME_LABELS, "status": STATUS_LABELS, "strength": STRENGTH_LABELS,
-            "source_kind": SOURCE_KIND_LABELS},
+    labels={
+        "actor": ACTOR_LABELS,
+        "theme": THEME_LABELS,
+        "status": STATUS_LABELS,
+        "strength": STRENGTH_LABELS,
+        "source_kind": SOURCE_KIND_LABELS,
+    },
     meanings=STATUS_MEANINGS,
 )
 
@@ -77,13 +107,21 @@ def one_line(fragment: str) -> str:
 
 def front_matter(title: str, description: str) -> str:
     # JSON strings are valid YAML; the theme prints titles unescaped, so they are escaped here.
-    return ("---\n" f"title: {json.dumps(e(title))}\n" f"description: {json.dumps(e(description))}\n"
-            "render_macros: false\n" "search:\n  boost: 2\n" "---\n\n")
+    return (
+        "---\n"
+        f"title: {json.dumps(e(title))}\n"
+        f"description: {json.dumps(e(description))}\n"
+        "render_macros: false\n"
+        "search:\n  boost: 2\n"
+        "---\n\n"
+    )
 
 
 def citations_for(site: Site, site_url: str, kind: str, record_id: str, title: str, pid: str, url: str) -> dict:
-    return {"plain": citations.record(site, site_url, kind, record_id, pid, url),
-            "bib": citations.bibtex(site, site_url, record_id, f"{kind}: {title}", url, pid)}
+    return {
+        "plain": citations.record(site, site_url, kind, record_id, pid, url),
+        "bib": citations.bibtex(site, site_url, record_id, f"{kind}: {title}", url, pid),
+    }
 
 
 # -- record pages -------------------------------------------------------------------------------
@@ -91,11 +129,21 @@ def figure_page(site: Site, fid: str, site_url: str, repo_url: str = "") -> str:
     f = site.figures[fid]
     url = figure_url(fid)
     title = f"{f['as_stated']}: {f['metric']}"
-    body = render("figure_page.html", f=f, url=url, related=site.commitments_for_figure(fid),
-                  quote=quote_in_context(site, f["paragraph_id"], f["quote"], url), repo_url=repo_url,
-                  line=site.lines.get(("figures", fid)),
-                  **citations_for(site, site_url, "Figure", fid, title, f["paragraph_id"], url))
-    return front_matter(title, f"{f['metric']}: {f['as_stated']} (annex paragraph {f['paragraph_id']})") + one_line(body) + "\n"
+    body = render(
+        "figure_page.html",
+        f=f,
+        url=url,
+        related=site.commitments_for_figure(fid),
+        quote=quote_in_context(site, f["paragraph_id"], f["quote"], url),
+        repo_url=repo_url,
+        line=site.lines.get(("figures", fid)),
+        **citations_for(site, site_url, "Figure", fid, title, f["paragraph_id"], url),
+    )
+    return (
+        front_matter(title, f"{f['metric']}: {f['as_stated']} (annex paragraph {f['paragraph_id']})")
+        + one_line(body)
+        + "\n"
+    )
 
 
 def commitment_page(site: Site, cid: str, site_url: str, repo_url: str = "") -> str:
@@ -105,20 +153,37 @@ def commitment_page(site: Site, cid: str, site_url: str, repo_url: str = "") -> 
     strength, _, _, meaning = STRENGTHS.get(c["strength"], (c["strength"], "", "", ""))
     parent = site.commitments.get(c["part_of"]) if c["part_of"] else None
     title = f"Commitment {numbers[cid]}: {strength.lower()}" + (
-        f", part of C{numbers[parent['commitment_id']]}" if parent else "")
+        f", part of C{numbers[parent['commitment_id']]}" if parent else ""
+    )
     status, latest = site.status(cid)
     amounts = sorted(site.amounts(cid), key=lambda a: a["period"])
     built = charts_mod.amounts(site, cid) if amounts else None
     body = render(
-        "commitment_page.html", c=c, url=url, numbers=numbers, title=title, parent=parent, parts=site.parts(cid),
+        "commitment_page.html",
+        c=c,
+        url=url,
+        numbers=numbers,
+        title=title,
+        parent=parent,
+        parts=site.parts(cid),
         strong_strength=Markup('<strong class="strength strength--{}">{}</strong>').format(c["strength"], strength),
-        meaning=meaning, figs=site.figures_for_commitment(c),
+        meaning=meaning,
+        figs=site.figures_for_commitment(c),
         quote=quote_in_context(site, c["paragraph_id"], c["quote"], url, c["operative_phrase"]),
-        status=status, latest=latest, trail=site.followups(cid),
-        amounts=amounts, amounts_chart=chart_html(built) if built else "",
-        repo_url=repo_url, line=site.lines.get(("commitments", cid)),
-        **citations_for(site, site_url, "Commitment", cid, c["summary"], c["paragraph_id"], url))
-    return front_matter(f"Commitment {numbers[cid]} ({strength.lower()}): {c['summary']}", c["summary"]) + one_line(body) + "\n"
+        status=status,
+        latest=latest,
+        trail=site.followups(cid),
+        amounts=amounts,
+        amounts_chart=chart_html(built) if built else "",
+        repo_url=repo_url,
+        line=site.lines.get(("commitments", cid)),
+        **citations_for(site, site_url, "Commitment", cid, c["summary"], c["paragraph_id"], url),
+    )
+    return (
+        front_matter(f"Commitment {numbers[cid]} ({strength.lower()}): {c['summary']}", c["summary"])
+        + one_line(body)
+        + "\n"
+    )
 
 
 def term_page(site: Site, tid: str, site_url: str, repo_url: str = "") -> str:
@@ -127,17 +192,27 @@ def term_page(site: Site, tid: str, site_url: str, repo_url: str = "") -> str:
     return front_matter(t["term"], t["definition"]) + one_line(body) + "\n"
 
 
-RECORD_PAGES = {"figures": (figure_url, figure_page), "commitments": (commitment_url, commitment_page),
-                "terms": (term_url, term_page)}
+RECORD_PAGES = {
+    "figures": (figure_url, figure_page),
+    "commitments": (commitment_url, commitment_page),
+    "terms": (term_url, term_page),
+}
 
 
 # -- index pages --------------------------------------------------------------------------------
 def figures_table(site: Site, page_url: str) -> Markup:
-    rows = [[link(rel(page_url, figure_url(f["figure_id"])), f["as_stated"]), f["metric"],
-             Markup('<span data-sort-value="{}">{}</span>').format(f["value"], format_number(float(f["value"]))),
-             f["unit"], label(f["qualifier"]), f["period_as_stated"] or f["period"],
-             link(rel(page_url, paragraph_url(f["paragraph_id"])), f["paragraph_id"])]
-            for f in site.rows("figures")]
+    rows = [
+        [
+            link(rel(page_url, figure_url(f["figure_id"])), f["as_stated"]),
+            f["metric"],
+            Markup('<span data-sort-value="{}">{}</span>').format(f["value"], format_number(float(f["value"]))),
+            f["unit"],
+            label(f["qualifier"]),
+            f["period_as_stated"] or f["period"],
+            link(rel(page_url, paragraph_url(f["paragraph_id"])), f["paragraph_id"]),
+        ]
+        for f in site.rows("figures")
+    ]
     return render("figures_table.html", rows=rows)
 
 
@@ -150,20 +225,36 @@ def commitments_table(site: Site, page_url: str) -> Markup:
     numbers = site.commitment_numbers
     for c in site.rows("commitments"):
         status = site.status(c["commitment_id"])[0]
-        part = (Markup('<span class="part-of">Part of C{}.</span> ').format(numbers[c["part_of"]])
-                if c["part_of"] in numbers else Markup(""))
-        rows.append([link(rel(page_url, commitment_url(c["commitment_id"])), f"C{numbers[c['commitment_id']]}"),
-                     part + c["summary"], STRENGTH_LABELS.get(c["strength"], c["strength"]),
-                     ACTOR_LABELS.get(c["actor"], c["actor"]), THEME_LABELS.get(c["theme"], c["theme"]),
-                     status_badge(status), link(rel(page_url, paragraph_url(c["paragraph_id"])), c["paragraph_id"])])
-        row_attrs.append({"data-strength": c["strength"], "data-actor": c["actor"], "data-theme": c["theme"],
-                          "data-status": status})
-    filters = json.dumps({"strength": {v: STRENGTH_LABELS.get(v, v) for v in site.enum("commitments", "strength")},
-                          "actor": {v: ACTOR_LABELS.get(v, v) for v in site.enum("commitments", "actor")},
-                          "theme": {v: THEME_LABELS.get(v, v) for v in site.enum("commitments", "theme")},
-                          "status": {v: STATUS_LABELS.get(v, v) for v in site.status_counts()}})
-    return render("commitments_table.html", rows=rows, row_attrs=row_attrs, filters=filters,
-                  top_level=len(site.top_level))
+        part = (
+            Markup('<span class="part-of">Part of C{}.</span> ').format(numbers[c["part_of"]])
+            if c["part_of"] in numbers
+            else Markup("")
+        )
+        rows.append(
+            [
+                link(rel(page_url, commitment_url(c["commitment_id"])), f"C{numbers[c['commitment_id']]}"),
+                part + c["summary"],
+                STRENGTH_LABELS.get(c["strength"], c["strength"]),
+                ACTOR_LABELS.get(c["actor"], c["actor"]),
+                THEME_LABELS.get(c["theme"], c["theme"]),
+                status_badge(status),
+                link(rel(page_url, paragraph_url(c["paragraph_id"])), c["paragraph_id"]),
+            ]
+        )
+        row_attrs.append(
+            {"data-strength": c["strength"], "data-actor": c["actor"], "data-theme": c["theme"], "data-status": status}
+        )
+    filters = json.dumps(
+        {
+            "strength": {v: STRENGTH_LABELS.get(v, v) for v in site.enum("commitments", "strength")},
+            "actor": {v: ACTOR_LABELS.get(v, v) for v in site.enum("commitments", "actor")},
+            "theme": {v: THEME_LABELS.get(v, v) for v in site.enum("commitments", "theme")},
+            "status": {v: STATUS_LABELS.get(v, v) for v in site.status_counts()},
+        }
+    )
+    return render(
+        "commitments_table.html", rows=rows, row_attrs=row_attrs, filters=filters, top_level=len(site.top_level)
+    )
 
 
 def glossary(site: Site, page_url: str) -> Markup:
@@ -175,8 +266,11 @@ def timeline(site: Site, page_url: str) -> Markup:
 
 
 def key_figures(site: Site, page_url: str) -> Markup:
-    figures = [f for f in site.rows("figures")
-               if f["status"] != "current" and f["measure"] != "personnel" or f["measure"] == "funding"]
+    figures = [
+        f
+        for f in site.rows("figures")
+        if f["status"] != "current" and f["measure"] != "personnel" or f["measure"] == "funding"
+    ]
     return render("key_figures.html", figures=figures, page_url=page_url)
 
 
@@ -203,32 +297,66 @@ def data_dictionary(site: Site) -> Markup:
         for f in r["schema"]["fields"]:
             cons = f.get("constraints", {})
             text = "; ".join(f"{k}: {', '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in cons.items())
-            rows.append([Markup("<code>{}</code>").format(f["name"]),
-                         f["type"] + (f" ({f['format']})" if f.get("format") else ""),
-                         "yes" if cons.get("required") else "no", text, f.get("description", "")])
+            rows.append(
+                [
+                    Markup("<code>{}</code>").format(f["name"]),
+                    f["type"] + (f" ({f['format']})" if f.get("format") else ""),
+                    "yes" if cons.get("required") else "no",
+                    text,
+                    f.get("description", ""),
+                ]
+            )
         keys = f"Primary key: {', '.join(r['schema'].get('primaryKey', []))}."
         for fk in r["schema"].get("foreignKeys", []):
             keys += f" Foreign key: {', '.join(fk['fields'])} → {fk['reference']['resource']}."
-        resources.append({"name": r["name"], "title": r.get("title", ""), "description": r.get("description", ""),
-                          "key_text": keys, "rows": rows})
+        resources.append(
+            {
+                "name": r["name"],
+                "title": r.get("title", ""),
+                "description": r.get("description", ""),
+                "key_text": keys,
+                "rows": rows,
+            }
+        )
     return render("data_dictionary.html", resources=resources)
 
 
 def downloads(site: Site, page_url: str) -> Markup:
     def get(path: str, text: str) -> Markup:
         return Markup('<a href="{}" download>{}</a>').format(rel(page_url, "data/latest/" + path), text)
+
     v = site.version
     names = export.download_names(v)
-    rows = [[r.get("title", r["name"]),
-             get(r["path"], "CSV") + " · " + get(r["path"].rsplit(".", 1)[0] + ".json", "JSON"),
-             str(len(site.rows(r["name"]))), r.get("description", "")] for r in site.descriptor["resources"]]
-    rows += [["Workbook", get(names["workbook"], names["workbook"]), "",
-              "Every table as a sheet, with a README sheet: source, licence, version, citation."],
-             ["Evidence pack", get(names["pack"], names["pack"]), "",
-              "The CSVs, datapackage.json, the source text, README, licence, CITATION.cff, changelog and SHA256SUMS."],
-             ["Descriptor", get("datapackage.json", "datapackage.json"), "",
-              "The Frictionless data package descriptor: schemas, sources, licence, bytes and hash of every file."],
-             ["Checksums", get("SHA256SUMS", "SHA256SUMS"), "", "SHA-256 of every download, for sha256sum -c."]]
+    rows = [
+        [
+            r.get("title", r["name"]),
+            get(r["path"], "CSV") + " · " + get(r["path"].rsplit(".", 1)[0] + ".json", "JSON"),
+            str(len(site.rows(r["name"]))),
+            r.get("description", ""),
+        ]
+        for r in site.descriptor["resources"]
+    ]
+    rows += [
+        [
+            "Workbook",
+            get(names["workbook"], names["workbook"]),
+            "",
+            "Every table as a sheet, with a README sheet: source, licence, version, citation.",
+        ],
+        [
+            "Evidence pack",
+            get(names["pack"], names["pack"]),
+            "",
+            "The CSVs, datapackage.json, the source text, README, licence, CITATION.cff, changelog and SHA256SUMS.",
+        ],
+        [
+            "Descriptor",
+            get("datapackage.json", "datapackage.json"),
+            "",
+            "The Frictionless data package descriptor: schemas, sources, licence, bytes and hash of every file.",
+        ],
+        ["Checksums", get("SHA256SUMS", "SHA256SUMS"), "", "SHA-256 of every download, for sha256sum -c."],
+    ]
     return render("downloads.html", rows=rows, version=v)
 
 
@@ -238,6 +366,9 @@ def changelog(entries) -> Markup:
 
 
 def versions_table(entries, page_url: str) -> Markup:
-    rows = [[x.version, Markup('<a href="{}">/data/{}/</a>').format(rel(page_url, f"data/{x.tag}/"), x.tag)]
-            for x in entries if x.tag]
+    rows = [
+        [x.version, Markup('<a href="{}">/data/{}/</a>').format(rel(page_url, f"data/{x.tag}/"), x.tag)]
+        for x in entries
+        if x.tag
+    ]
     return render("versions_table.html", rows=rows)

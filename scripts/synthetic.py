@@ -22,6 +22,7 @@ validate.MAX_FILE_BYTES (5 MB) and be rejected. The site assumes one document (s
 Site.document, paragraphs by id), so it shows the copies as further records of the one annex:
 right for measuring what a bigger package costs, not for reading.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,7 +43,10 @@ RECORD_TABLES = ("figures", "commitments", "events", "terms", "followups")
 def id_fields(descriptor: dict) -> set[str]:
     """Fields that identify a record (and so refer to one elsewhere): every primary key field
     except document_id and paragraph_id, which are the document's own."""
-    return {f for r in descriptor["resources"] for f in r["schema"].get("primaryKey", [])} - {"document_id", "paragraph_id"}
+    return {f for r in descriptor["resources"] for f in r["schema"].get("primaryKey", [])} - {
+        "document_id",
+        "paragraph_id",
+    }
 
 
 def copy_row(row: dict[str, str], ids: set[str], suffix: str, document_id: str | None) -> dict[str, str]:

@@ -4,6 +4,7 @@ Every problem names the CSV, its physical line and the field, as
 `datapackage/data/FILE.csv:LINE: FIELD: message`. Nothing here writes to the package.
 Run it with `make validate` or `python -m scripts.validate [datapackage.json]`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -12,11 +13,10 @@ import csv
 import datetime as dt
 import hashlib
 import io
-import json
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,9 +27,13 @@ from scripts.paths import DESCRIPTOR
 
 # Cells starting with these run as formulas when a CSV is opened in a spreadsheet.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-QUOTED = {"figures": ("as_stated", "period_as_stated"), "commitments": ("timeframe_as_stated", "operative_phrase"),
-          "events": ("as_stated",)}
+QUOTED = {
+    "figures": ("as_stated", "period_as_stated"),
+    "commitments": ("timeframe_as_stated", "operative_phrase"),
+    "events": ("as_stated",),
+}
 MAX_FILE_BYTES = 5_000_000
+MAX_CELL_CHARS = 100_000
 # What a number cell may look like. Python's float() also takes "1e309", "Infinity", "NaN" and
 # "1_0_2", and Frictionless let them through: pandas and R would not read them as numbers.
 WILL = re.compile(r"\bwill\b", re.IGNORECASE)
@@ -61,8 +65,7 @@ class Report:
         return not self.problems
 
     def summary(self) -> str:
-        return (f"valid: {self.resources} resources, {self.rows} rows, "
-                f"{self.checks} checks passed")
+        return f"valid: {self.resources} resources, {self.rows} rows, {self.checks} checks passed"
 
 
 def display(path: Path) -> str:
@@ -129,6 +132,7 @@ class Package:
 
     def read_table(self, name: str, path: Path, resource: dict) -> list[Row]:
         """Read a CSV strictly: UTF-8, no byte-order mark, the schema's header, not empty."""
+
         def unreadable(line: int, message: str) -> list[Row]:
             self.problem(path, line, "-", message)
             self.unreadable.add(name)
@@ -145,16 +149,22 @@ class Package:
         if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
             return unreadable(1, "file starts with a byte-order mark: save it as UTF-8 without BOM")
         if b"\x00" in data:  # checked before decoding, so a UTF-16 file is named as such on line 1
-            return unreadable(data[: data.index(b"\x00")].count(b"\n") + 1,
-                              "contains a NUL byte (UTF-16 text is full of them): save the file as UTF-8")
+            return unreadable(
+                data[: data.index(b"\x00")].count(b"\n") + 1,
+                "contains a NUL byte (UTF-16 text is full of them): save the file as UTF-8",
+            )
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            return unreadable(data[: exc.start].count(b"\n") + 1,
-                              f"not valid UTF-8 (byte 0x{data[exc.start]:02x}): save the file as UTF-8")
+            return unreadable(
+                data[: exc.start].count(b"\n") + 1,
+                f"not valid UTF-8 (byte 0x{data[exc.start]:02x}): save the file as UTF-8",
+            )
         if "\r" in text:
-            return unreadable(text[: text.index("\r")].count("\n") + 1,
-                              "contains a carriage return (Windows line ending?): save the file with LF line endings")
+            return unreadable(
+                text[: text.index("\r")].count("\n") + 1,
+                "contains a carriage return (Windows line ending?): save the file with LF line endings",
+            )
         try:
             rows = read_csv(path)
         except csv.Error as exc:
@@ -173,16 +183,30 @@ class Package:
             # Every row would now be read against the wrong columns: one message, not one per cell.
             self.unreadable.add(name)
         for row in rows:
+            for field, value in row.values.items():
+                if value is not None and len(value) > MAX_CELL_CHARS:
+                    self.problem(
+                        path,
+                        row.line,
+                        field or "-",
+                        f"cell is {len(value):,} characters; the limit is {MAX_CELL_CHARS:,}",
+                    )
+                    self.unreadable.add(name)
             width = len(row.values)
             # A quote never closed swallows the lines after it, up to the next quote: its cell holds a
             # line break and the row is misshapen, or the cell holds a line that starts like this row.
             misshapen = row.extra_cells or None in row.values.values()
             record_start = f"\n{next(iter(row.values.values()), None) or ''},"
-            runaway = next((f for f, v in row.values.items() if v and "\n" in v and (misshapen or record_start in v)),
-                           None)
+            runaway = next(
+                (f for f, v in row.values.items() if v and "\n" in v and (misshapen or record_start in v)), None
+            )
             if runaway:
-                self.problem(path, row.line, runaway, 'a quoted cell runs on over the lines after it: '
-                                                      'is a closing quote (") missing?')
+                self.problem(
+                    path,
+                    row.line,
+                    runaway,
+                    'a quoted cell runs on over the lines after it: is a closing quote (") missing?',
+                )
             elif row.extra_cells:
                 self.problem(path, row.line, "-", f"row has {width + row.extra_cells} cells; the header has {width}")
             elif len([v for v in row.values.values() if v is not None]) < len(header):
@@ -193,7 +217,8 @@ class Package:
 # -- Frictionless -------------------------------------------------------------------------------
 def frictionless_check(pkg: Package) -> None:
     """Schema types, constraints, keys and foreign keys, by Frictionless itself."""
-    from frictionless import Package as FPackage, system
+    from frictionless import Package as FPackage
+    from frictionless import system
 
     pkg.checks += 1
     with system.use_context(trusted=False):
@@ -236,8 +261,7 @@ def check_formulas(pkg: Package) -> None:
     pkg.checks += 1
     for name, row, field, value in text_cells(pkg):
         if value.startswith(FORMULA_PREFIXES):
-            pkg.problem(name, row.line, field,
-                        f"starts with {value[0]!r}, which a spreadsheet may run as a formula")
+            pkg.problem(name, row.line, field, f"starts with {value[0]!r}, which a spreadsheet may run as a formula")
 
 
 def check_invisible(pkg: Package) -> None:
@@ -245,8 +269,13 @@ def check_invisible(pkg: Package) -> None:
     pkg.checks += 1
     for name, row, field, value in text_cells(pkg):
         if bad := descriptor.invisible(value):
-            pkg.problem(name, row.line, field, f"contains invisible or control characters ({', '.join(bad[:5])}): "
-                                               "remove them (a reviewer cannot see them, and bidi controls reorder text)")
+            pkg.problem(
+                name,
+                row.line,
+                field,
+                f"contains invisible or control characters ({', '.join(bad[:5])}): "
+                "remove them (a reviewer cannot see them, and bidi controls reorder text)",
+            )
 
 
 def check_plain_numbers(pkg: Package) -> None:
@@ -259,9 +288,13 @@ def check_plain_numbers(pkg: Package) -> None:
                 raw = row[field["name"]]
                 if raw and not pattern.fullmatch(raw) and lenient_number(raw):
                     # Values no parser reads as a number are Frictionless's type errors: one message each.
-                    pkg.problem(resource["name"], row.line, field["name"],
-                                f"{visible(raw)!r} is not a plain decimal {field['type']}: write digits only, "
-                                "with an optional '.' and decimals (no exponent, '_', 'Infinity' or 'NaN')")
+                    pkg.problem(
+                        resource["name"],
+                        row.line,
+                        field["name"],
+                        f"{visible(raw)!r} is not a plain decimal {field['type']}: write digits only, "
+                        "with an optional '.' and decimals (no exponent, '_', 'Infinity' or 'NaN')",
+                    )
 
 
 def lenient_number(raw: str) -> bool:
@@ -275,7 +308,7 @@ def lenient_number(raw: str) -> bool:
 def build_date() -> dt.date:
     """Today (UTC), or SOURCE_DATE_EPOCH's date for a reproducible build: no evidence can be newer."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    stamp = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch.isdigit() else dt.datetime.now(dt.timezone.utc)
+    stamp = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch.isdigit() else dt.datetime.now(dt.UTC)
     return stamp.date()
 
 
@@ -292,8 +325,9 @@ def source_texts(pkg: Package) -> dict[str, str]:
             continue
         digest = hashlib.sha256(data).hexdigest()
         if digest != row["sha256"]:
-            pkg.problem("documents", row.line, "sha256",
-                        f"{rel} has SHA-256 {digest}, not the recorded {row['sha256']}")
+            pkg.problem(
+                "documents", row.line, "sha256", f"{rel} has SHA-256 {digest}, not the recorded {row['sha256']}"
+            )
             continue
         try:
             texts[row["document_id"]] = data.decode("utf-8")
@@ -317,13 +351,18 @@ def check_paragraphs(pkg: Package, texts: dict[str, str]) -> dict[tuple[str, str
         if row["document_id"] not in texts:
             continue
         if expected is None:
-            pkg.problem("paragraphs", row.line, "paragraph_id",
-                        f"paragraph {key[1]!r} is not in the source of {key[0]}")
+            pkg.problem(
+                "paragraphs", row.line, "paragraph_id", f"paragraph {key[1]!r} is not in the source of {key[0]}"
+            )
             continue
         for field in annex_text.PARAGRAPH_FIELDS[2:]:
             if row[field] != expected[field]:
-                pkg.problem("paragraphs", row.line, field,
-                            f"differs from the text derived from the source: expected {expected[field][:80]!r}")
+                pkg.problem(
+                    "paragraphs",
+                    row.line,
+                    field,
+                    f"differs from the text derived from the source: expected {expected[field][:80]!r}",
+                )
     last = pkg.table("paragraphs")[-1].line + 1 if pkg.table("paragraphs") else 2
     for key in derived.keys() - seen:
         pkg.problem("paragraphs", last, "paragraph_id", f"paragraph {key[1]!r} of {key[0]} is missing")
@@ -346,9 +385,13 @@ def check_quotes(pkg: Package, paras: dict[tuple[str, str], str]) -> dict[tuple[
             text = paras[key]
             where = annex_text.locate(text, row["quote"]) if row["quote"] else None
             if where is None:
-                pkg.problem(name, row.line, "quote",
-                            f"is not in paragraph {key[1]} of the annex (whitespace aside, it must be verbatim; "
-                            "words may be left out only with ' … ')")
+                pkg.problem(
+                    name,
+                    row.line,
+                    "quote",
+                    f"is not in paragraph {key[1]} of the annex (whitespace aside, it must be verbatim; "
+                    "words may be left out only with ' … ')",
+                )
                 continue
             for field in QUOTED[name]:
                 if not row[field]:
@@ -383,17 +426,30 @@ def check_figures(pkg: Package) -> None:
         except ValueError:
             continue  # Frictionless reports the type error
         if not close(value, parsed.value):
-            pkg.problem("figures", row.line, "value",
-                        f"{row['value']} disagrees with {row['as_stated']!r}, which means {number(parsed.value)}")
+            pkg.problem(
+                "figures",
+                row.line,
+                "value",
+                f"{row['value']} disagrees with {row['as_stated']!r}, which means {number(parsed.value)}",
+            )
         if row["qualifier"] and row["qualifier"] != parsed.qualifier:
-            pkg.problem("figures", row.line, "qualifier",
-                        f"{row['qualifier']!r} disagrees with {row['as_stated']!r}, which means {parsed.qualifier!r}")
+            pkg.problem(
+                "figures",
+                row.line,
+                "qualifier",
+                f"{row['qualifier']!r} disagrees with {row['as_stated']!r}, which means {parsed.qualifier!r}",
+            )
         if parsed.currency and row["unit"] != parsed.currency:
-            pkg.problem("figures", row.line, "unit",
-                        f"{row['unit']!r} disagrees with {row['as_stated']!r}, which is in {parsed.currency}")
+            pkg.problem(
+                "figures",
+                row.line,
+                "unit",
+                f"{row['unit']!r} disagrees with {row['as_stated']!r}, which is in {parsed.currency}",
+            )
         if not parsed.currency and row["unit"] in currencies:
-            pkg.problem("figures", row.line, "unit",
-                        f"{row['unit']!r} is a currency but {row['as_stated']!r} names none")
+            pkg.problem(
+                "figures", row.line, "unit", f"{row['unit']!r} is a currency but {row['as_stated']!r} names none"
+            )
 
 
 def check_events(pkg: Package) -> None:
@@ -412,8 +468,12 @@ def check_events(pkg: Package) -> None:
         elif stated is None:
             pkg.problem("events", row.line, "as_stated", f"{row['as_stated']!r} is not a date")
         elif row["date"] != stated.isoformat():
-            pkg.problem("events", row.line, "date",
-                        f"{row['date']} disagrees with {row['as_stated']!r}, which means {stated.isoformat()}")
+            pkg.problem(
+                "events",
+                row.line,
+                "date",
+                f"{row['date']} disagrees with {row['as_stated']!r}, which means {stated.isoformat()}",
+            )
         if row["note_type"] and not (row["note"] and row["note_source"]) and row["note_type"] != "ambiguity":
             pkg.problem("events", row.line, "note_source", "a correction or context note needs its source")
         if row["note_type"] and not row["note"]:
@@ -431,8 +491,7 @@ def check_references(pkg: Package, paras: dict[tuple[str, str], str]) -> None:
     for row in pkg.table("terms"):
         text = paras.get((row["document_id"], row["paragraph_id"]))
         if text is not None and row["term"] and quantities.find_phrase(text, row["term"]) < 0:
-            pkg.problem("terms", row.line, "term",
-                        f"{row['term']!r} does not occur in paragraph {row['paragraph_id']}")
+            pkg.problem("terms", row.line, "term", f"{row['term']!r} does not occur in paragraph {row['paragraph_id']}")
 
 
 def check_commitments(pkg: Package, phrases_path: Path) -> None:
@@ -456,25 +515,45 @@ def check_commitments(pkg: Package, phrases_path: Path) -> None:
         phrase = annex_text.squash(row["operative_phrase"])
         expected = table.get(phrase)
         if phrase and expected is None:
-            pkg.problem("commitments", row.line, "operative_phrase",
-                        f"{phrase!r} is not in {phrases_path.name}: add it there, with its strength and the reason")
+            pkg.problem(
+                "commitments",
+                row.line,
+                "operative_phrase",
+                f"{phrase!r} is not in {phrases_path.name}: add it there, with its strength and the reason",
+            )
         elif expected and row["strength"] and row["strength"] != expected:
-            pkg.problem("commitments", row.line, "strength",
-                        f"{row['strength']!r} contradicts {phrases_path.name}, where {phrase!r} is {expected!r}")
+            pkg.problem(
+                "commitments",
+                row.line,
+                "strength",
+                f"{row['strength']!r} contradicts {phrases_path.name}, where {phrase!r} is {expected!r}",
+            )
         if (row["actor"] == "none") != (row["strength"] == "expectation") and row["actor"] and row["strength"]:
-            pkg.problem("commitments", row.line, "actor",
-                        "is 'none' exactly when the strength is 'expectation' (the annex binds no one)"
-                        if row["actor"] == "none" else
-                        f"an expectation binds no one: the actor must be 'none', not {row['actor']!r}")
+            pkg.problem(
+                "commitments",
+                row.line,
+                "actor",
+                "is 'none' exactly when the strength is 'expectation' (the annex binds no one)"
+                if row["actor"] == "none"
+                else f"an expectation binds no one: the actor must be 'none', not {row['actor']!r}",
+            )
         if WILL.search(row["summary"]) and not WILL.search(phrase):
-            pkg.problem("commitments", row.line, "summary",
-                        f"says 'will' but the annex's operative phrase is {phrase!r}: keep the annex's modality")
+            pkg.problem(
+                "commitments",
+                row.line,
+                "summary",
+                f"says 'will' but the annex's operative phrase is {phrase!r}: keep the annex's modality",
+            )
         parent = rows.get(row["part_of"]) if row["part_of"] else None
         if row["part_of"] and parent is None:
             pkg.problem("commitments", row.line, "part_of", f"{row['part_of']!r} is not a commitment_id")
         elif parent is not None and (parent is row or parent["part_of"]):
-            pkg.problem("commitments", row.line, "part_of",
-                        f"{row['part_of']!r} must be a top-level commitment (parts are one level deep)")
+            pkg.problem(
+                "commitments",
+                row.line,
+                "part_of",
+                f"{row['part_of']!r} must be a top-level commitment (parts are one level deep)",
+            )
         elif parent is not None and parent["document_id"] != row["document_id"]:
             pkg.problem("commitments", row.line, "part_of", f"{row['part_of']!r} belongs to another document")
 
@@ -506,21 +585,36 @@ def check_followups(pkg: Package) -> None:
         commitment = commitments.get(row["commitment_id"])
         after = doc_dates.get(commitment["document_id"] if commitment else row["document_id"], "")
         if row["date"] and after and row["date"] <= after:
-            pkg.problem("followups", row.line, "date",
-                        f"{row['date']} is not after the annex's date, {after}: follow-ups record what happened next")
+            pkg.problem(
+                "followups",
+                row.line,
+                "date",
+                f"{row['date']} is not after the annex's date, {after}: follow-ups record what happened next",
+            )
         if row["date"] > today:
-            pkg.problem("followups", row.line, "date",
-                        f"{row['date']} is after today ({today}): evidence cannot come from the future")
+            pkg.problem(
+                "followups",
+                row.line,
+                "date",
+                f"{row['date']} is after today ({today}): evidence cannot come from the future",
+            )
         if commitment and row["document_id"] != commitment["document_id"]:
-            pkg.problem("followups", row.line, "document_id", f"commitment {row['commitment_id']!r} belongs to "
-                                                              f"{commitment['document_id']!r}, not {row['document_id']!r}")
+            pkg.problem(
+                "followups",
+                row.line,
+                "document_id",
+                f"commitment {row['commitment_id']!r} belongs to "
+                f"{commitment['document_id']!r}, not {row['document_id']!r}",
+            )
         status, actor = row["status"], row["actor"]
         if (status == "no_evidence_found") != (actor == "none"):
             pkg.problem("followups", row.line, "actor", "is 'none' exactly when the status is 'no_evidence_found'")
         if status == "no_evidence_found":
             for field in ("source_url", "source_kind"):
                 if row[field]:
-                    pkg.problem("followups", row.line, field, "must be empty: a search that found nothing cites no source")
+                    pkg.problem(
+                        "followups", row.line, field, "must be empty: a search that found nothing cites no source"
+                    )
         else:
             for field in ("source_url", "source_kind"):
                 if not row[field].strip():
@@ -530,27 +624,43 @@ def check_followups(pkg: Package) -> None:
             continue
         bound = BOUND.get(commitment["actor"], set())
         if status in CREDITING and bound and actor not in bound:
-            pkg.problem("followups", row.line, "status",
-                        f"{status!r} credits {commitment['actor']!r}'s commitment with what {actor!r} did: "
-                        "use 'outcome_by_others' or 'context'")
+            pkg.problem(
+                "followups",
+                row.line,
+                "status",
+                f"{status!r} credits {commitment['actor']!r}'s commitment with what {actor!r} did: "
+                "use 'outcome_by_others' or 'context'",
+            )
         if status == "outcome_by_others" and actor in bound:
-            pkg.problem("followups", row.line, "status",
-                        f"{actor!r} is bound by this commitment: its own action is not an outcome by others")
+            pkg.problem(
+                "followups",
+                row.line,
+                "status",
+                f"{actor!r} is bound by this commitment: its own action is not an outcome by others",
+            )
         if status != "context":
             assessed.add(row["commitment_id"])
     last = pkg.table("followups")[-1].line + 1 if pkg.table("followups") else 2
     for cid, commitment in commitments.items():
         if cid not in assessed:
-            pkg.problem("followups", last, "commitment_id",
-                        f"commitment {cid!r} has no follow-up that sets its status: add what you found, or a "
-                        "'no_evidence_found' row naming what you searched")
+            pkg.problem(
+                "followups",
+                last,
+                "commitment_id",
+                f"commitment {cid!r} has no follow-up that sets its status: add what you found, or a "
+                "'no_evidence_found' row naming what you searched",
+            )
 
 
 def check_confidence(pkg: Package, name: str, row: Row) -> None:
     """`confirmed` means two agreeing sources or one primary source: a secondary one needs its second."""
     if row["source_kind"] == "secondary" and row["confidence"] == "confirmed" and "http" not in row["note"]:
-        pkg.problem(name, row.line, "confidence",
-                    "one secondary source is 'likely': name the second, agreeing source's address in the note")
+        pkg.problem(
+            name,
+            row.line,
+            "confidence",
+            "one secondary source is 'likely': name the second, agreeing source's address in the note",
+        )
 
 
 def check_amounts(pkg: Package) -> None:
@@ -567,8 +677,9 @@ def check_amounts(pkg: Package) -> None:
         check_confidence(pkg, "amounts", row)
 
 
-def check_numbers(pkg: Package, paras: dict[tuple[str, str], str],
-                  spans: dict[tuple[str, str], list], allowlist: Path) -> None:
+def check_numbers(
+    pkg: Package, paras: dict[tuple[str, str], str], spans: dict[tuple[str, str], list], allowlist: Path
+) -> None:
     """Every number the annex writes is a figure, a date, a timeframe or an allowlisted word."""
     pkg.checks += 1
     covered = {key: list(v) for key, v in spans.items()}
@@ -579,21 +690,30 @@ def check_numbers(pkg: Package, paras: dict[tuple[str, str], str],
             ctx = text.find(annex_text.squash(row["context"])) if text else -1
             pos = quantities.find_phrase(row["context"], row["number"]) if ctx >= 0 else -1
             if pos < 0:
-                pkg.problem(allowlist, row.line, "context",
-                            f"{row['number']!r} in {row['context']!r} is not in paragraph {row['paragraph_id']}")
+                pkg.problem(
+                    allowlist,
+                    row.line,
+                    "context",
+                    f"{row['number']!r} in {row['context']!r} is not in paragraph {row['paragraph_id']}",
+                )
             elif not row["reason"].strip():
                 pkg.problem(allowlist, row.line, "reason", "every allowlisted number needs a reason")
             else:
                 covered.setdefault((doc_id, row["paragraph_id"]), []).append(
-                    (ctx + pos, ctx + pos + len(row["number"])))
+                    (ctx + pos, ctx + pos + len(row["number"]))
+                )
     para_lines = {(r["document_id"], r["paragraph_id"]): r.line for r in pkg.table("paragraphs")}
     for key, text in paras.items():
         for start, end, token in quantities.number_tokens(text):
             if not any(a <= start and end <= b for a, b in covered.get(key, [])):
-                context = text[max(0, start - 30): end + 30]
-                pkg.problem("paragraphs", para_lines.get(key, 1), "text",
-                            f"the number {token!r} in paragraph {key[1]} (…{context}…) is in no figure, "
-                            "event or timeframe: add a record, or allowlist it with a reason")
+                context = text[max(0, start - 30) : end + 30]
+                pkg.problem(
+                    "paragraphs",
+                    para_lines.get(key, 1),
+                    "text",
+                    f"the number {token!r} in paragraph {key[1]} (…{context}…) is in no figure, "
+                    "event or timeframe: add a record, or allowlist it with a reason",
+                )
 
 
 def validate(descriptor_path: Path = DESCRIPTOR, allowlist: Path | None = None) -> Report:

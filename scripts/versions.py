@@ -4,6 +4,7 @@ changelog lists each version's row-level changes, computed from the data itself.
 A release also commits `datapackage/releases/vX.Y.Z.sha256` (the SHA256SUMS of its downloads):
 every build re-exports each tag and fails if a single byte of a released version would change.
 """
+
 from __future__ import annotations
 
 import re
@@ -31,8 +32,9 @@ class Version:
 def release_tags(repo: Path) -> list[str]:
     """vX.Y.Z tags in version order; none outside a git checkout."""
     try:
-        out = subprocess.run(["git", "-C", str(repo), "tag", "--list", "v*"], check=True,
-                             capture_output=True, text=True).stdout.split()
+        out = subprocess.run(
+            ["git", "-C", str(repo), "tag", "--list", "v*"], check=True, capture_output=True, text=True
+        ).stdout.split()
     except (OSError, subprocess.CalledProcessError):
         return []
     tags = [t for t in out if SEMVER_TAG.match(t)]
@@ -45,13 +47,18 @@ def checkout(repo: Path, tag: str, dest: Path) -> Version:
         citation = diff.git(repo, "show", f"{tag}:CITATION.cff")
     except subprocess.CalledProcessError:
         citation = b""
-    return Version(load_descriptor(package_dir / "datapackage.json")["version"], package_dir,
-                   {"CITATION.cff": citation} if citation else {}, tag)
+    return Version(
+        load_descriptor(package_dir / "datapackage.json")["version"],
+        package_dir,
+        {"CITATION.cff": citation} if citation else {},
+        tag,
+    )
 
 
 @dataclass
 class Entry:
     """One version in the changelog: per resource, its rows added, removed and changed."""
+
     version: str
     tag: str | None
     first: bool
@@ -79,11 +86,16 @@ def changelog(history: list[Version]) -> str:
             lines.append("First published version.")
         for res in entry.resources:
             counts = {k: sum(1 for r in res.rows if r.kind == k) for k in ("added", "removed", "changed")}
-            lines.append(f"- {res.name}: {counts['added']} added, {counts['removed']} removed, "
-                         f"{counts['changed']} changed" + (f"; schema: {'; '.join(res.schema)}" if res.schema else ""))
+            lines.append(
+                f"- {res.name}: {counts['added']} added, {counts['removed']} removed, "
+                f"{counts['changed']} changed" + (f"; schema: {'; '.join(res.schema)}" if res.schema else "")
+            )
             for row in res.rows:
-                cells = ("; ".join(f"{f}: {diff.show(a)} -> {diff.show(b)}" for f, a, b in row.cells)
-                         if row.kind == "changed" else "")
+                cells = (
+                    "; ".join(f"{f}: {diff.show(a)} -> {diff.show(b)}" for f, a, b in row.cells)
+                    if row.kind == "changed"
+                    else ""
+                )
                 lines.append(f"  - {row.kind} {', '.join(row.key)}" + (f": {cells}" if cells else ""))
         lines += [f"- package: {line}" for line in entry.package]  # the descriptor's own properties
         if not entry.first and not entry.resources and not entry.package:
@@ -103,8 +115,12 @@ def history(repo: Path, package_dir: Path, tmp: Path) -> tuple[list[Version], Ve
     """Released versions, then the whole history including the working tree when it differs."""
     released = [checkout(repo, tag, tmp / tag) for tag in release_tags(repo)]
     citation = local_file(repo, "CITATION.cff").read_bytes() if (repo / "CITATION.cff").exists() else b""
-    current = Version(load_descriptor(package_dir / "datapackage.json")["version"], package_dir,
-                      {"CITATION.cff": citation} if citation else {}, None)
+    current = Version(
+        load_descriptor(package_dir / "datapackage.json")["version"],
+        package_dir,
+        {"CITATION.cff": citation} if citation else {},
+        None,
+    )
     unreleased = not released or diff_is_change(released[-1], current)
     return released, current if unreleased else None
 
@@ -156,8 +172,12 @@ def check_frozen(repo: Path, tag: str, files: dict[str, bytes]) -> None:
 def last_data_change(repo: Path, package_dir: Path, fallback: str) -> str:
     """The date of the last commit that touched the data: stable from build to build."""
     try:
-        out = subprocess.run(["git", "-C", str(repo), "log", "-1", "--format=%cs", "--", str(package_dir)],
-                             capture_output=True, text=True, check=True).stdout.strip()
+        out = subprocess.run(
+            ["git", "-C", str(repo), "log", "-1", "--format=%cs", "--", str(package_dir)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         out = ""
     return out or fallback

@@ -1,4 +1,5 @@
 """Shared fixtures: the real package, mutable copies of it, and (later) the built site."""
+
 from __future__ import annotations
 
 import csv
@@ -54,6 +55,7 @@ def write_table(path: Path, header: list[str], rows: list[list[str]]) -> None:
 def csv_line_of(path: Path, index: int) -> int:
     """The physical line on which record `index` (0-based, after the header) starts."""
     from scripts.package import read_csv
+
     return read_csv(path)[index].line
 
 
@@ -68,21 +70,58 @@ def set_cell(descriptor: Path, table: str, key: str, field: str, value: str) -> 
     return csv_line_of(path, index)
 
 
+def assert_rejected(
+    descriptor: Path, file: str, line: int | None, field: str, words: str = "", only: bool = False
+) -> list[str]:
+    """The validator rejects the package with `FILE:LINE: FIELD: …words…`; returns every problem line.
+
+    `file` is a table name ("figures" for data/figures.csv) or a path's tail ("datapackage.json",
+    "checks/operative-phrases.csv"); `line` None matches any line; with `only`, nothing else is
+    reported (a file that cannot be read must not drag the other files into its report). Runs in
+    process: the command line's exit code and format have tests of their own (test_validate.py)."""
+    from scripts.validate import validate
+
+    if "/" not in file and not file.endswith((".json", ".csv")):
+        file = f"data/{file}.csv"
+    report = validate(descriptor)
+    lines = [str(p) for p in report.problems]
+    assert not report.valid, "the package was accepted"
+    hits = [
+        str(p)
+        for p in report.problems
+        if p.path.endswith(file) and (line is None or p.line == line) and p.field == field and words in p.message
+    ]
+    assert hits, f"expected {file}:{line or 'LINE'}: {field}: …{words}…; got:\n" + "\n".join(lines)[:3000]
+    if only:
+        assert all(p.path.endswith(file) and p.line == line for p in report.problems), "\n".join(lines)[:3000]
+    return "\n".join(lines)
+
+
 __all__ = ["ROOT", "read_table", "write_table", "set_cell", "csv_line_of", "tree_digest"]
 
 
 # -- the built site ---------------------------------------------------------------------------
+import json
 import os
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 BIN = Path(sys.executable).parent
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def free_port() -> int:
@@ -95,8 +134,14 @@ def build_site(site_dir: Path, site_url: str, package_dir: Path | None = None) -
     env = {**os.environ, "SITE_URL": site_url, "NO_MKDOCS_2_WARNING": "1"}
     if package_dir:
         env["ANNEX_DATAPACKAGE"] = str(package_dir)
-    return subprocess.run([str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(site_dir)],
-                          cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(site_dir)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
@@ -110,31 +155,60 @@ def serve(folder: Path, port: int) -> ThreadingHTTPServer:
     return server
 
 
+# The real site is built once per run, and served once, by the process that runs the session (with
+# pytest-xdist, the controller): every worker gets the same folder and address through SHARED_SITE.
+SHARED_SITE = "ANNEX_TEST_SITE"
+_server: ThreadingHTTPServer | None = None
+
+
+def pytest_configure(config):
+    global _server
+    if hasattr(config, "workerinput") or os.environ.get(SHARED_SITE):
+        return  # a worker, or a run inside a run: the site is already there
+    port = free_port()
+    target = Path(tempfile.mkdtemp(prefix="annex-site-"))
+    result = build_site(target, f"http://127.0.0.1:{port}/")
+    if result.returncode == 0:
+        _server = serve(target, port)
+        os.environ[SHARED_SITE] = json.dumps({"port": port, "dir": str(target)})
+    else:
+        os.environ[SHARED_SITE] = json.dumps({"error": result.stderr[-3000:]})
+
+
+def pytest_unconfigure(config):
+    if _server is not None and not hasattr(config, "workerinput"):
+        _server.shutdown()
+        shutil.rmtree(_server.RequestHandlerClass.keywords["directory"], ignore_errors=True)
+        os.environ.pop(SHARED_SITE, None)
+
+
+def shared_site() -> dict:
+    site = json.loads(os.environ[SHARED_SITE])
+    assert "error" not in site, site.get("error")
+    return site
+
+
 @pytest.fixture(scope="session")
 def site_port() -> int:
-    return free_port()
+    return shared_site()["port"]
 
 
 @pytest.fixture(scope="session")
-def site_dir(site_port) -> Path:
-    """The real site, built once per run into site/ from the real package."""
-    target = ROOT / "site"
-    result = build_site(target, f"http://127.0.0.1:{site_port}/")
-    assert result.returncode == 0, result.stderr[-3000:]
-    return target
+def site_dir() -> Path:
+    """The real site, built once per run from the real package."""
+    return Path(shared_site()["dir"])
 
 
 @pytest.fixture(scope="session")
 def base_url(site_dir, site_port):
     """The built site served on 127.0.0.1, as a browser sees it."""
-    server = serve(site_dir, site_port)
-    yield f"http://127.0.0.1:{site_port}/"
-    server.shutdown()
+    return f"http://127.0.0.1:{site_port}/"
 
 
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         yield b

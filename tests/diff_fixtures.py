@@ -3,6 +3,7 @@
 Import the fixtures into a test module (`from diff_fixtures import two_packages`); pytest only
 finds fixtures defined in conftest.py or imported by name.
 """
+
 from __future__ import annotations
 
 import os
@@ -18,15 +19,19 @@ from scripts.paths import PACKAGE_DIR, ROOT
 # can't change what the tests see.
 GIT_ENV = {
     **os.environ,
-    "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
-    "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.invalid",
-    "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.invalid",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_AUTHOR_NAME": "Test",
+    "GIT_AUTHOR_EMAIL": "test@example.invalid",
+    "GIT_COMMITTER_NAME": "Test",
+    "GIT_COMMITTER_EMAIL": "test@example.invalid",
 }
 
 
 def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True,
-                          text=True, env=GIT_ENV).stdout.strip()
+    return subprocess.run(
+        ["git", "-C", str(repo), *args], check=True, capture_output=True, text=True, env=GIT_ENV
+    ).stdout.strip()
 
 
 @pytest.fixture
@@ -46,8 +51,12 @@ def two_packages(tmp_path: Path) -> tuple[Path, Path]:
 def clone(tmp_path: Path) -> Path:
     """A git clone of this repository's committed state (on a branch), for CLI tests."""
     target = tmp_path / "clone"
-    subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(target)],
-                   check=True, capture_output=True, env=GIT_ENV)
+    subprocess.run(
+        ["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(target)],
+        check=True,
+        capture_output=True,
+        env=GIT_ENV,
+    )
     git(target, "checkout", "--quiet", "-B", "test-branch")
     return target
 

@@ -2,6 +2,7 @@
 
 Everything here runs against the real built site served on 127.0.0.1 (conftest's fixtures).
 """
+
 from __future__ import annotations
 
 import gzip
@@ -18,6 +19,7 @@ from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlparse
 
 from conftest import reveal_charts
+
 from scripts.paths import ROOT
 
 NODE_MODULES = ROOT / "node_modules"
@@ -29,8 +31,7 @@ LINKINATOR = NODE_MODULES / ".bin" / "linkinator"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
-CHARTS_DRAWN = ("() => [...document.querySelectorAll('[data-chart]')]"
-                ".every(n => n.hasAttribute('data-drawn'))")
+CHARTS_DRAWN = "() => [...document.querySelectorAll('[data-chart]')].every(n => n.hasAttribute('data-drawn'))"
 
 
 def open_page(page, url: str, wait_until: str = "load"):
@@ -54,7 +55,8 @@ def run_axe(page, include: str | None = None, rules: list[str] | None = None) ->
              .then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
                  targets: v.nodes.map(n => n.target.join(' ')),
                  summary: (v.nodes[0] && v.nodes[0].failureSummary || '').replace(/\\s+/g, ' ')})))""",
-        [run_only, include])
+        [run_only, include],
+    )
 
 
 def describe_violations(where: str, violations: list[dict]) -> list[str]:
@@ -86,6 +88,7 @@ def chart_pages(site_dir: Path, pages: list[str]) -> list[str]:
 @dataclass(frozen=True)
 class KnownError:
     """A vnu error that is accepted on purpose: exact message and the exact markup it is about."""
+
     name: str
     why: str
     message: re.Pattern
@@ -108,11 +111,17 @@ KNOWN_HTML_ERRORS = [
     KnownError(
         name="material-toggle-autocomplete",
         why="material base.html: autocomplete=off on its #__drawer/#__search toggles (Firefox state restore)",
-        message=re.compile(re.escape("Attribute “autocomplete” is only allowed when the input type is “color”, "
-                                     "“date”, “datetime-local”, “email”, “hidden”, “month”, “number”, “password”, "
-                                     "“range”, “search”, “tel”, “text”, “time”, “url”, or “week”.")),
-        extract=re.compile(r'<input class="md-toggle" data-md-toggle="(drawer|search)" type="checkbox" '
-                           r'id="__(?:drawer|search)" autocomplete="off">'),
+        message=re.compile(
+            re.escape(
+                "Attribute “autocomplete” is only allowed when the input type is “color”, "
+                "“date”, “datetime-local”, “email”, “hidden”, “month”, “number”, “password”, "
+                "“range”, “search”, “tel”, “text”, “time”, “url”, or “week”."
+            )
+        ),
+        extract=re.compile(
+            r'<input class="md-toggle" data-md-toggle="(drawer|search)" type="checkbox" '
+            r'id="__(?:drawer|search)" autocomplete="off">'
+        ),
     ),
 ]
 
@@ -122,8 +131,13 @@ def run_vnu(target: Path) -> list[dict]:
     java = shutil.which("java")
     assert java, "java is needed for the Nu HTML Checker (Debian: default-jre-headless)"
     assert VNU_JAR.exists(), f"{VNU_JAR} missing: run `make install`"
-    result = subprocess.run([java, "-jar", str(VNU_JAR), "--skip-non-html", "--errors-only", "--format", "json",
-                             str(target)], capture_output=True, text=True, check=False, timeout=600)
+    result = subprocess.run(
+        [java, "-jar", str(VNU_JAR), "--skip-non-html", "--errors-only", "--format", "json", str(target)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
     # vnu writes its report to stderr and exits 1 when it found errors.
     report = json.loads(result.stderr or result.stdout)
     return [m for m in report["messages"] if m.get("type") in ("error", "non-document-error")]
@@ -131,9 +145,18 @@ def run_vnu(target: Path) -> list[dict]:
 
 # -- links ------------------------------------------------------------------------------------
 class _LinkParser(HTMLParser):
-    URL_ATTRS = {"a": ("href",), "area": ("href",), "link": ("href",), "script": ("src",), "img": ("src",),
-                 "iframe": ("src",), "source": ("src",), "video": ("src", "poster"), "audio": ("src",),
-                 "form": ("action",)}
+    URL_ATTRS = {
+        "a": ("href",),
+        "area": ("href",),
+        "link": ("href",),
+        "script": ("src",),
+        "img": ("src",),
+        "iframe": ("src",),
+        "source": ("src",),
+        "video": ("src", "poster"),
+        "audio": ("src",),
+        "form": ("action",),
+    }
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -221,6 +244,7 @@ def crawl_links(base_url: str, start_paths: list[str]) -> tuple[list[str], int, 
 def linkinator_command() -> tuple[list[str] | None, str]:
     """How to run linkinator here, or None and why not (it needs a newer Node.js than installed)."""
     import os
+
     exe = os.environ.get("LINKINATOR") or str(LINKINATOR)
     if not Path(exe).exists():
         return None, f"{exe} missing: run `make install`"
@@ -236,8 +260,10 @@ def linkinator_command() -> tuple[list[str] | None, str]:
     have = subprocess.run([node, "--version"], capture_output=True, text=True).stdout.strip().lstrip("v")
     m = re.fullmatch(r">=\s*(\d+)", wanted.strip())
     if m and int(have.split(".")[0]) < int(m.group(1)):
-        return None, (f"linkinator at {exe} needs Node.js {wanted} and this machine has {have}; pin linkinator "
-                      "7.6.1 (Node >= 20) in package.json or set LINKINATOR to a working copy")
+        return None, (
+            f"linkinator at {exe} needs Node.js {wanted} and this machine has {have}; pin linkinator "
+            "7.6.1 (Node >= 20) in package.json or set LINKINATOR to a working copy"
+        )
     return [exe], ""
 
 
@@ -246,9 +272,24 @@ def run_linkinator(command: list[str], base_url: str) -> tuple[list[dict], list[
 
     Returns (all links reported, broken ones)."""
     own = re.escape(base_url)
-    result = subprocess.run(command + [base_url, "--recurse", "--check-fragments", "--skip", f"^(?!{own})",
-                                       "--format", "json", "--timeout", "30000"],
-                            capture_output=True, text=True, check=False, timeout=600)
+    result = subprocess.run(
+        command
+        + [
+            base_url,
+            "--recurse",
+            "--check-fragments",
+            "--skip",
+            f"^(?!{own})",
+            "--format",
+            "json",
+            "--timeout",
+            "30000",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
     try:
         report = json.loads(result.stdout)
     except json.JSONDecodeError:
@@ -272,38 +313,87 @@ def gzip_size(body: bytes) -> int:
     return _GZIP_SIZES[key]
 
 
-def page_weight(browser, url: str, viewport: dict = DESKTOP) -> tuple[int, dict[str, int]]:
-    """Gzip-9 bytes of every distinct URL the page requests until the network is idle and all its
-    charts are drawn (HTML, CSS, JS, fonts, images, plotly.js, JSON such as the search index).
+@dataclass
+class Visit:
+    """Everything the page-level checks need from one visit of one page."""
 
-    A fresh browser context per page, so nothing comes from an earlier page's cache; a URL fetched
-    twice (material fetches sitemap.xml twice) counts once."""
-    context = browser.new_context(viewport=viewport)
-    own = urlparse(url).netloc
+    path: str
+    status: int
+    headings: int
+    scheme_shown: str
+    violations: list[str]
+    problems: list[str]
+    hosts: set[str]
+    sizes: dict[str, int]
+
+    @property
+    def weight(self) -> int:
+        return sum(self.sizes.values())
+
+
+def visit(browser, base_url: str, path: str, scheme: str, viewport: dict = DESKTOP) -> Visit:
+    """Open one page as a reader would (a fresh context: nothing from an earlier page's cache), scroll
+    every chart into view, and take at once what every page-level check needs: axe-core's
+    violations, console and page errors, the hosts requested, and the gzip-9 size of every file."""
+    context = browser.new_context(viewport=viewport, color_scheme=scheme)
+    page = context.new_page()
+    problems: list[str] = []
+    hosts: set[str] = set()
     responses: dict[str, object] = {}
+    page.on(
+        "console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning") else None
+    )
+    page.on("pageerror", lambda err: problems.append(f"page error: {err}"))
+    inflight: set = set()
+    context.on(
+        "request", lambda r: (inflight.add(r), hosts.add(urlparse(r.url).netloc) if r.url.startswith("http") else None)
+    )
+    context.on("requestfinished", lambda r: inflight.discard(r))
+    context.on("requestfailed", lambda r: inflight.discard(r))
+    context.on("response", lambda r: responses.setdefault(r.url, r))
+    url = base_url + path
     try:
-        page = context.new_page()
-        context.on("response", lambda r: responses.setdefault(r.url, r))
-        page.goto(url, wait_until="networkidle")
+        response = page.goto(url, wait_until="load")
         reveal_charts(page)  # a reader who scrolls to every chart: plotly.js is counted
         page.wait_for_function(CHARTS_DRAWN, timeout=20_000)
-        page.wait_for_load_state("networkidle")
-        # Headless Chromium fetches the favicon late or not at all; a browser always does.
-        icons = page.evaluate("[...document.querySelectorAll('link[rel~=icon]')].map(l => l.href)")
-        sizes = {}
-        for u, response in list(responses.items()):  # reading bodies lets late events in
-            if not u.startswith("http"):
-                continue  # data: and blob: URLs are inside something already counted
-            assert urlparse(u).netloc == own, f"{url} requested another host: {u}"
-            if 300 <= response.status < 400:
-                continue  # a redirect: its target is counted
-            assert response.status == 200, f"{url} requested {u}: HTTP {response.status}"
-            sizes[u] = gzip_size(response.body())
-        for u in icons:
-            if u not in sizes:
-                got = fetch(u)
-                assert got.status == 200, f"{url}: icon {u}: HTTP {got.status}"
-                sizes[u] = gzip_size(got.body)
+        # Network quiet, as "networkidle" means it but without its fixed half-second wait: nothing in
+        # flight for 150 ms, and the search index (fetched by every page after load) already asked for.
+        quiet, waited = 0, 0
+        while (quiet < 3 or not any("search_index.json" in u for u in responses)) and waited < 200:
+            page.wait_for_timeout(50)
+            quiet, waited = (quiet + 1 if not inflight else 0), waited + 1
+        sizes = _sizes(page, url, responses)
+        violations = describe_violations(f"{scheme} {viewport['width']}px /{path}", run_axe(page))
+        return Visit(
+            path,
+            response.status if response else 0,
+            page.locator("h1").count(),
+            page.evaluate("document.body.dataset.mdColorScheme"),
+            violations,
+            problems,
+            hosts,
+            sizes,
+        )
     finally:
         context.close()
-    return sum(sizes.values()), sizes
+
+
+def _sizes(page, url: str, responses: dict) -> dict[str, int]:
+    own = urlparse(url).netloc
+    # Headless Chromium fetches the favicon late or not at all; a browser always does.
+    icons = page.evaluate("[...document.querySelectorAll('link[rel~=icon]')].map(l => l.href)")
+    sizes = {}
+    for u, response in list(responses.items()):  # reading bodies lets late events in
+        if not u.startswith("http"):
+            continue  # data: and blob: URLs are inside something already counted
+        assert urlparse(u).netloc == own, f"{url} requested another host: {u}"
+        if 300 <= response.status < 400:
+            continue  # a redirect: its target is counted
+        assert response.status == 200, f"{url} requested {u}: HTTP {response.status}"
+        sizes[u] = gzip_size(response.body())
+    for u in icons:
+        if u not in sizes:
+            got = fetch(u)
+            assert got.status == 200, f"{url}: icon {u}: HTTP {got.status}"
+            sizes[u] = gzip_size(got.body)
+    return sizes

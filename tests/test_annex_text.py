@@ -1,4 +1,5 @@
 """The readable text is derived from the source by code, and the derivation drops nothing."""
+
 import re
 
 from scripts.annex_text import paragraphs, read_source

@@ -3,6 +3,7 @@
 Positive checks run on the real package and the real built site; each new rule is also broken on a
 copy of the package and must be refused with its file, line and field.
 """
+
 from __future__ import annotations
 
 import re
@@ -10,13 +11,12 @@ from collections import Counter
 from html import unescape
 
 import pytest
+from conftest import assert_rejected, set_cell
 
-from conftest import set_cell
 from scripts import annex_text
 from scripts.derive import STRENGTHS, Site
 from scripts.package import load_rows
 from scripts.paths import PACKAGE_DIR
-from scripts.validate import validate
 
 DATA = PACKAGE_DIR / "data"
 PHRASES = PACKAGE_DIR / "checks" / "operative-phrases.csv"
@@ -76,54 +76,74 @@ def test_the_audit_points_hold(commitments):
     assert "forthcoming Operational Committee" in rows["2c-trust-fund-projects-dialogue"]["summary"]
 
 
-@pytest.mark.parametrize("quote,found", [
-    ("will be used for … (ii) efforts to move people", True),
-    ("will be used for (i) priority security infrastructure", True),
-    ("(ii) efforts to move people … will be used for", False),  # fragments out of order
-    ("will be used for … ", False),  # an empty fragment
-    ("will be used for … (iv) more money", False),
-])
+@pytest.mark.parametrize(
+    "quote,found",
+    [
+        ("will be used for … (ii) efforts to move people", True),
+        ("will be used for (i) priority security infrastructure", True),
+        ("(ii) efforts to move people … will be used for", False),  # fragments out of order
+        ("will be used for … ", False),  # an empty fragment
+        ("will be used for … (iv) more money", False),
+    ],
+)
 def test_quote_fragments_are_verbatim_and_in_order(quote, found):
-    text = ("This reinforced financial commitment will be used for (i) priority security infrastructure; "
-            "(ii) efforts to move people from the camps")
+    text = (
+        "This reinforced financial commitment will be used for (i) priority security infrastructure; "
+        "(ii) efforts to move people from the camps"
+    )
     assert (annex_text.locate(text, quote) is not None) is found
 
 
 # -- each rule refuses what breaks it -----------------------------------------------------------
-def refused(descriptor, file: str, line: int, field: str, words: str) -> None:
-    problems = [str(p) for p in validate(descriptor).problems]
-    assert any(f"{file}:{line}: {field}: " in p and words in p for p in problems), "\n".join(problems)
-
-
-@pytest.mark.parametrize("key,field,value,reported,words", [
-    ("2d-support-border-coast-guard", "operative_phrase", "will adopt", "operative_phrase", "does not occur in the quote"),
-    ("2d-support-border-coast-guard", "strength", "pledge", "strength", "contradicts operative-phrases.csv"),
-    ("2c-trust-fund-projects-dialogue", "summary", "France and the UK will talk more closely about Trust Fund projects.",
-     "summary", "says 'will'"),
-    ("1d-i-security-infrastructure", "part_of", "1d-no-such-row", "part_of", "is not a commitment_id"),
-    ("1d-i-security-infrastructure", "part_of", "1d-ii-move-people-from-camps", "part_of", "top-level"),
-    ("1a-pursue-port-tunnel-security", "actor", "none", "actor", "expectation"),
-    ("2b-return-migrants-not-entitled", "actor", "both", "actor", "binds no one"),
-    ("2a-deploy-all-hotspots", "actor", "EU", "actor", "constraint"),
-    ("1d-ii-move-people-from-camps", "quote", "(ii) efforts to move people … will be used for", "quote",
-     "is not in paragraph 1d"),
-])
+@pytest.mark.parametrize(
+    "key,field,value,reported,words",
+    [
+        (
+            "2d-support-border-coast-guard",
+            "operative_phrase",
+            "will adopt",
+            "operative_phrase",
+            "does not occur in the quote",
+        ),
+        ("2d-support-border-coast-guard", "strength", "pledge", "strength", "contradicts operative-phrases.csv"),
+        (
+            "2c-trust-fund-projects-dialogue",
+            "summary",
+            "France and the UK will talk more closely about Trust Fund projects.",
+            "summary",
+            "says 'will'",
+        ),
+        ("1d-i-security-infrastructure", "part_of", "1d-no-such-row", "part_of", "is not a commitment_id"),
+        ("1d-i-security-infrastructure", "part_of", "1d-ii-move-people-from-camps", "part_of", "top-level"),
+        ("1a-pursue-port-tunnel-security", "actor", "none", "actor", "expectation"),
+        ("2b-return-migrants-not-entitled", "actor", "both", "actor", "binds no one"),
+        ("2a-deploy-all-hotspots", "actor", "EU", "actor", "constraint"),
+        (
+            "1d-ii-move-people-from-camps",
+            "quote",
+            "(ii) efforts to move people … will be used for",
+            "quote",
+            "is not in paragraph 1d",
+        ),
+    ],
+)
 def test_commitment_rules_refuse(package_copy, key, field, value, reported, words):
     line = set_cell(package_copy, "commitments", key, field, value)
-    refused(package_copy, "data/commitments.csv", line, reported, words)
+    assert_rejected(package_copy, "data/commitments.csv", line, reported, words)
 
 
 def test_unlisted_phrase_is_refused(package_copy):
-    line = set_cell(package_copy, "commitments", "2d-support-border-coast-guard", "operative_phrase",
-                    "support the rapid adoption")
-    refused(package_copy, "data/commitments.csv", line, "operative_phrase", "is not in operative-phrases.csv")
+    line = set_cell(
+        package_copy, "commitments", "2d-support-border-coast-guard", "operative_phrase", "support the rapid adoption"
+    )
+    assert_rejected(package_copy, "data/commitments.csv", line, "operative_phrase", "is not in operative-phrases.csv")
 
 
 def test_phrase_table_rows_are_checked(package_copy):
     path = package_copy.parent / "checks" / "operative-phrases.csv"
     path.write_text(path.read_text(encoding="utf-8") + "will think about,promise,\n", encoding="utf-8")
     line = len(path.read_text(encoding="utf-8").splitlines())
-    refused(package_copy, "checks/operative-phrases.csv", line, "strength", "is not one of")
+    assert_rejected(package_copy, "checks/operative-phrases.csv", line, "strength", "is not one of")
 
 
 # -- the real site ---------------------------------------------------------------------------
@@ -154,7 +174,9 @@ def test_counts_are_by_strength_everywhere(site_dir):
 
 def test_annex_marks_show_every_strength_without_hover(site_dir, commitments):
     html = page(site_dir, "annex")
-    labels = re.findall(r'<a class="annex-ref annex-ref--(\w+)"[^>]*>C\d+ <span class="annex-strength">(\w+)</span>', html)
+    labels = re.findall(
+        r'<a class="annex-ref annex-ref--(\w+)"[^>]*>C\d+ <span class="annex-strength">(\w+)</span>', html
+    )
     assert len(labels) == len(commitments)
     assert all(cls == word for cls, word in labels)
 

@@ -1,4 +1,5 @@
 """The data diff on copies of the real package: rows, cells, schema, provenance flags, escaping, CLI."""
+
 import json
 import re
 import subprocess
@@ -6,6 +7,7 @@ import sys
 
 from conftest import csv_line_of, read_table, set_cell, write_table
 from diff_fixtures import clone, git, two_packages  # noqa: F401 (pytest fixtures)
+
 from scripts.diff import diff_packages, render_markdown
 
 FIGURE = "uk-contribution-port-tunnel-security"  # value 63000000, as_stated "£63m"
@@ -93,8 +95,7 @@ def test_schema_changes_are_reported(two_packages):
     (new / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False), encoding="utf-8")
     diff = diff_packages(old, new)
     assert resource(diff, "figures").schema == ['field note: constraints null → {"maxLength": 500}']
-    assert any(line.startswith("field page: type \"integer\" → \"string\"")
-               for line in resource(diff, "paragraphs").schema)
+    assert any(line.startswith('field page: type "integer" → "string"') for line in resource(diff, "paragraphs").schema)
     assert resource(diff, "terms").schema == ["field source added (string)"]
     # The CSV lacks the new column: the header problem is not on a row, so it is listed apart.
     assert any(p.field == "source" and "column is missing" in p.message for p in diff.other_problems)
@@ -123,7 +124,7 @@ def test_markup_in_a_cell_is_escaped(two_packages):
     set_cell(new / "datapackage.json", "figures", "cao-centres", "note", evil)
     md = render_markdown(diff_packages(old, new))
     row = next(line for line in md.splitlines() if line.startswith("| cao-centres"))
-    assert "<img" not in md and "&lt;img src=x onerror=\"alert(1)\"&gt;" in row
+    assert "<img" not in md and '&lt;img src=x onerror="alert(1)"&gt;' in row
     assert r"\[click](https://evil.example)" in row and r"\*\*bold\*\*" in row and r"\`code\`" in row
     assert "next" in row  # the newline did not end the table row
     # Exactly the five pipes that delimit the four columns are unescaped.
@@ -133,8 +134,7 @@ def test_markup_in_a_cell_is_escaped(two_packages):
 def run_cli(repo, *args):
     # -P: import scripts from this checkout's installed package, not from the clone's own copy
     # (which may predate scripts/diff.py).
-    return subprocess.run([sys.executable, "-P", "-m", "scripts.diff", *args], cwd=repo,
-                          capture_output=True, text=True)
+    return subprocess.run([sys.executable, "-P", "-m", "scripts.diff", *args], cwd=repo, capture_output=True, text=True)
 
 
 def test_cli_on_a_git_clone(clone):

@@ -1,4 +1,5 @@
 """Downloads journalists can trust, checked with real clients against the site on 127.0.0.1."""
+
 import hashlib
 import io
 import json
@@ -13,10 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import BIN
+from diff_fixtures import GIT_ENV, clone, git  # noqa: F401 (pytest fixture)
 from openpyxl import load_workbook
 
-from conftest import BIN, build_site, free_port, serve
-from diff_fixtures import GIT_ENV, clone, git  # noqa: F401 (pytest fixture)
 from scripts.package import load_descriptor
 from scripts.paths import DESCRIPTOR, PACKAGE_DIR, ROOT
 
@@ -96,12 +97,14 @@ def test_workbook_holds_identical_values_and_no_formula(base_url, tmp_path):
 
 def test_hostile_text_stays_text_in_the_workbook(package_copy, tmp_path):
     from conftest import set_cell
+
     from scripts import export
+
     # The validator rejects such cells; the exporter must still never write a formula.
-    set_cell(package_copy, "figures", "cao-centres", "note", "=HYPERLINK(\"http://evil\")")
+    set_cell(package_copy, "figures", "cao-centres", "note", '=HYPERLINK("http://evil")')
     files = export.export(package_copy.parent, tmp_path / "out", "# Changelog\n")
     book = load_workbook(io.BytesIO(files[f"amiens-annex-v{VERSION}.xlsx"]))
-    cells = [c for row in book["figures"].iter_rows() for c in row if c.value == "=HYPERLINK(\"http://evil\")"]
+    cells = [c for row in book["figures"].iter_rows() for c in row if c.value == '=HYPERLINK("http://evil")']
     assert len(cells) == 1 and cells[0].data_type == "s"
 
 
@@ -110,8 +113,16 @@ def test_evidence_pack_checksums_verify(base_url, tmp_path):
     zipfile.ZipFile(io.BytesIO(data)).extractall(tmp_path)
     folder = tmp_path / f"amiens-annex-v{VERSION}"
     names = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
-    for needed in ("datapackage.json", "README.md", "LICENSE.md", "CITATION.cff", "CHANGELOG.md", "SHA256SUMS",
-                   "source/000_73c898e7f7e88842.txt", *[r["path"] for r in RESOURCES]):
+    for needed in (
+        "datapackage.json",
+        "README.md",
+        "LICENSE.md",
+        "CITATION.cff",
+        "CHANGELOG.md",
+        "SHA256SUMS",
+        "source/000_73c898e7f7e88842.txt",
+        *[r["path"] for r in RESOURCES],
+    ):
         assert needed in names, needed
     result = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=folder, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -119,8 +130,9 @@ def test_evidence_pack_checksums_verify(base_url, tmp_path):
 
 
 def test_version_folder_checksums_verify(site_dir):
-    result = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=site_dir / "data" / "latest",
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        ["sha256sum", "-c", "SHA256SUMS"], cwd=site_dir / "data" / "latest", capture_output=True, text=True
+    )
     assert result.returncode == 0 and "FAILED" not in result.stdout
 
 
@@ -174,13 +186,19 @@ def build_clone(repo: Path, out: Path) -> subprocess.CompletedProcess:
     """Build the clone's own site with the clone's own code (not this checkout's)."""
     env = {**GIT_ENV, "PYTHONPATH": str(repo), "NO_MKDOCS_2_WARNING": "1", "SITE_URL": "http://127.0.0.1:8000/"}
     env.pop("ANNEX_DATAPACKAGE", None)
-    return subprocess.run([str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(out)], cwd=repo,
-                          env=env, capture_output=True, text=True)
+    return subprocess.run(
+        [str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(out)],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
 
 
 def release(repo: Path, version: str) -> None:
-    result = subprocess.run([sys.executable, "-m", "scripts.release", version], cwd=repo, env=GIT_ENV,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "scripts.release", version], cwd=repo, env=GIT_ENV, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -199,9 +217,13 @@ def test_released_versions_stay_frozen(clone, tmp_path):
 
     # A correction, then a newer release.
     path = repo / "datapackage" / "data" / "figures.csv"
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        "Administered by the UK-France Migration Committee, according to the annex.",
-        "Administered by the UK-France Migration Committee, as the annex says."), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "Administered by the UK-France Migration Committee, according to the annex.",
+            "Administered by the UK-France Migration Committee, as the annex says.",
+        ),
+        encoding="utf-8",
+    )
     git(repo, "commit", "-qam", "Correct a note")
     major, minor, _ = VERSION.split(".")
     newer = f"{major}.{int(minor) + 1}.0"

@@ -1,12 +1,13 @@
 """What happened next: dated, sourced follow-ups, kept apart from the annex, on the real site."""
+
 import json
 import xml.etree.ElementTree as ET
 from datetime import date
 from html import escape, unescape
 
 import pytest
+from conftest import read_table, write_table
 
-from conftest import read_table, set_cell, write_table
 from scripts.derive import Site
 from scripts.package import load_rows
 from scripts.paths import PACKAGE_DIR
@@ -27,19 +28,37 @@ def add_followup(descriptor, **cells) -> int:
 
 
 def test_current_status_is_the_latest_row_and_history_stays(package_copy):
-    add_followup(package_copy, followup_id="later-evidence", commitment_id="1a-pursue-port-tunnel-security",
-                 date="2019-11-13", status="not_delivered", actor="both", source_kind="primary", note="",
-                 what_happened="A later review found the efforts stopped.")
-    add_followup(package_copy, followup_id="later-context", commitment_id="1a-pursue-port-tunnel-security",
-                 date="2020-01-01", status="context", actor="other", source_kind="primary", note="",
-                 what_happened="Background that moves no status.")
+    add_followup(
+        package_copy,
+        followup_id="later-evidence",
+        commitment_id="1a-pursue-port-tunnel-security",
+        date="2019-11-13",
+        status="not_delivered",
+        actor="both",
+        source_kind="primary",
+        note="",
+        what_happened="A later review found the efforts stopped.",
+    )
+    add_followup(
+        package_copy,
+        followup_id="later-context",
+        commitment_id="1a-pursue-port-tunnel-security",
+        date="2020-01-01",
+        status="context",
+        actor="other",
+        source_kind="primary",
+        note="",
+        what_happened="Background that moves no status.",
+    )
     assert validate(package_copy).valid, [str(p) for p in validate(package_copy).problems]
     site = Site.load(package_copy)
     status, latest = site.status("1a-pursue-port-tunnel-security")
     assert (status, latest["followup_id"]) == ("not_delivered", "later-evidence")  # context does not set it
     before = [f["followup_id"] for f in Site.load().followups("1a-pursue-port-tunnel-security")]
-    assert [f["followup_id"] for f in site.followups("1a-pursue-port-tunnel-security")] == \
-        before + ["later-evidence", "later-context"]
+    assert [f["followup_id"] for f in site.followups("1a-pursue-port-tunnel-security")] == before + [
+        "later-evidence",
+        "later-context",
+    ]
 
 
 def test_every_commitment_has_a_status_and_evidence_rows_follow_the_rules():
@@ -65,38 +84,49 @@ def test_every_commitment_has_a_status_and_evidence_rows_follow_the_rules():
     assert sum(site.status_counts().values()) == len(site.top_level)
 
 
-FOLLOWUP = {"commitment_id": "1a-pursue-port-tunnel-security", "status": "in_progress", "actor": "both",
-            "source_kind": "primary", "note": ""}
+FOLLOWUP = {
+    "commitment_id": "1a-pursue-port-tunnel-security",
+    "status": "in_progress",
+    "actor": "both",
+    "source_kind": "primary",
+    "note": "",
+}
 
 
-@pytest.mark.parametrize("cells,field,words", [
-    ({"date": "2016-03-03"}, "date", "not after the annex's date"),
-    ({"date": "2015-12-01"}, "date", "not after the annex's date"),
-    ({"date": "2099-06-01"}, "date", "after today"),
-    ({"source_url": ""}, "source_url", "must cite its source"),
-    ({"source_url": "ftp://insecure.example/"}, "source_url", "pattern"),
-    ({"source_kind": ""}, "source_kind", "must cite its source"),
-    ({"source_kind": "blog"}, "source_kind", "enum"),
-    ({"actor": "Germany"}, "actor", "enum"),
-    ({"commitment_id": "no-such-commitment"}, "commitment_id", "foreign-key"),
-    ({"status": "kept"}, "status", "enum"),
-    ({"status": "not_yet_assessed"}, "status", "enum"),
-    ({"confidence": "rumour"}, "confidence", "enum"),
-    ({"what_happened": "=1+2+3 and more"}, "what_happened", "formula"),
-    # The EU's outcome is not the UK and France's delivery; their own action is not someone else's.
-    ({"actor": "EU", "status": "delivered"}, "status", "credits"),
-    ({"actor": "other", "status": "in_progress"}, "status", "credits"),
-    ({"commitment_id": "1d-uk-funding-22m", "actor": "France", "status": "delivered"}, "status", "credits"),
-    ({"actor": "both", "status": "outcome_by_others"}, "status", "is bound"),
-    ({"actor": "none", "status": "in_progress"}, "actor", "no_evidence_found"),
-    ({"actor": "UK", "status": "no_evidence_found"}, "actor", "no_evidence_found"),
-    ({"actor": "none", "status": "no_evidence_found"}, "source_url", "must be empty"),
-    ({"source_kind": "secondary", "confidence": "confirmed"}, "confidence", "second, agreeing source"),
-])
+@pytest.mark.parametrize(
+    "cells,field,words",
+    [
+        ({"date": "2016-03-03"}, "date", "not after the annex's date"),
+        ({"date": "2015-12-01"}, "date", "not after the annex's date"),
+        ({"date": "2099-06-01"}, "date", "after today"),
+        ({"source_url": ""}, "source_url", "must cite its source"),
+        ({"source_url": "ftp://insecure.example/"}, "source_url", "pattern"),
+        ({"source_kind": ""}, "source_kind", "must cite its source"),
+        ({"source_kind": "blog"}, "source_kind", "enum"),
+        ({"actor": "Germany"}, "actor", "enum"),
+        ({"commitment_id": "no-such-commitment"}, "commitment_id", "foreign-key"),
+        ({"status": "kept"}, "status", "enum"),
+        ({"status": "not_yet_assessed"}, "status", "enum"),
+        ({"confidence": "rumour"}, "confidence", "enum"),
+        ({"what_happened": "=1+2+3 and more"}, "what_happened", "formula"),
+        # The EU's outcome is not the UK and France's delivery; their own action is not someone else's.
+        ({"actor": "EU", "status": "delivered"}, "status", "credits"),
+        ({"actor": "other", "status": "in_progress"}, "status", "credits"),
+        ({"commitment_id": "1d-uk-funding-22m", "actor": "France", "status": "delivered"}, "status", "credits"),
+        ({"actor": "both", "status": "outcome_by_others"}, "status", "is bound"),
+        ({"actor": "none", "status": "in_progress"}, "actor", "no_evidence_found"),
+        ({"actor": "UK", "status": "no_evidence_found"}, "actor", "no_evidence_found"),
+        ({"actor": "none", "status": "no_evidence_found"}, "source_url", "must be empty"),
+        ({"source_kind": "secondary", "confidence": "confirmed"}, "confidence", "second, agreeing source"),
+    ],
+)
 def test_bad_followups_are_rejected(package_copy, cells, field, words):
     line = add_followup(package_copy, followup_id="new-evidence", **{**FOLLOWUP, **cells})
-    hits = [p for p in validate(package_copy).problems
-            if p.path.endswith("data/followups.csv") and p.line == line and p.field == field]
+    hits = [
+        p
+        for p in validate(package_copy).problems
+        if p.path.endswith("data/followups.csv") and p.line == line and p.field == field
+    ]
     assert any(words in p.message for p in hits), [str(p) for p in validate(package_copy).problems]
 
 
@@ -104,10 +134,15 @@ def test_a_commitment_without_a_status_row_is_rejected(package_copy):
     path = package_copy.parent / "data" / "followups.csv"
     header, rows = read_table(path)
     i = header.index("commitment_id")
-    write_table(path, header, [r for r in rows if r[i] != "2c-trust-fund-projects-dialogue"
-                               or r[header.index("status")] == "context"])
+    write_table(
+        path,
+        header,
+        [r for r in rows if r[i] != "2c-trust-fund-projects-dialogue" or r[header.index("status")] == "context"],
+    )
     problems = [str(p) for p in validate(package_copy).problems]
-    assert any("'2c-trust-fund-projects-dialogue' has no follow-up that sets its status" in p for p in problems), problems
+    assert any("'2c-trust-fund-projects-dialogue' has no follow-up that sets its status" in p for p in problems), (
+        problems
+    )
 
 
 def test_commitment_pages_show_status_as_of_and_trail(site_dir):
@@ -184,17 +219,26 @@ def test_amounts_are_dated_sourced_and_charted_where_they_compare(site_dir):
             spec = json.loads(unescape(page.split(f'id="chart-amounts-{cid}" data-chart="')[1].split('"')[0]))
             labels = spec["data"][0]["text"]
             # Every bar's label links to its own source.
-            assert [f'href="{escape(a["source_url"])}"' in label for a, label in
-                    zip(sorted(rows, key=lambda a: a["period"]), labels)] == [True] * len(rows), cid
+            assert [
+                f'href="{escape(a["source_url"])}"' in label
+                for a, label in zip(sorted(rows, key=lambda a: a["period"]), labels)
+            ] == [True] * len(rows), cid
 
 
-@pytest.mark.parametrize("cells,field,words", [
-    ({"period": "2015"}, "period", "before the annex"),
-    ({"period": "2099-01"}, "period", "after today"),
-    ({"source_kind": "secondary", "confidence": "confirmed", "note": "one report"}, "confidence", "second, agreeing"),
-    ({"kind": "rumour"}, "kind", "enum"),
-    ({"amount": "1e6"}, "amount", "plain decimal"),
-])
+@pytest.mark.parametrize(
+    "cells,field,words",
+    [
+        ({"period": "2015"}, "period", "before the annex"),
+        ({"period": "2099-01"}, "period", "after today"),
+        (
+            {"source_kind": "secondary", "confidence": "confirmed", "note": "one report"},
+            "confidence",
+            "second, agreeing",
+        ),
+        ({"kind": "rumour"}, "kind", "enum"),
+        ({"amount": "1e6"}, "amount", "plain decimal"),
+    ],
+)
 def test_bad_amounts_are_rejected(package_copy, cells, field, words):
     path = package_copy.parent / "data" / "amounts.csv"
     header, rows = read_table(path)
@@ -203,6 +247,9 @@ def test_bad_amounts_are_rejected(package_copy, cells, field, words):
     rows.append([row[h] for h in header])
     write_table(path, header, rows)
     line = len(rows) + 1
-    hits = [p for p in validate(package_copy).problems
-            if p.path.endswith("data/amounts.csv") and p.line == line and p.field == field]
+    hits = [
+        p
+        for p in validate(package_copy).problems
+        if p.path.endswith("data/amounts.csv") and p.line == line and p.field == field
+    ]
     assert any(words in p.message for p in hits), [str(p) for p in validate(package_copy).problems]

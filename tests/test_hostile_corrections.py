@@ -5,6 +5,7 @@ and a line `data/FILE.csv:LINE: FIELD: message` naming the file, the line and th
 a problem with the file or the whole row); or, where it is legitimate text, it is built into a
 site on which it is inert: escaped, never run as HTML, Jinja or Markdown, page titles included.
 """
+
 from __future__ import annotations
 
 import csv
@@ -13,13 +14,11 @@ import io
 import json
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import assert_rejected, build_site, free_port, read_table, serve, set_cell, write_table
 
-from conftest import ROOT, build_site, free_port, read_table, serve, set_cell, write_table
 from scripts.package import read_csv
 from scripts.paths import PACKAGE_DIR
 from scripts.validate import validate
@@ -40,27 +39,6 @@ def line_of(descriptor: Path, table: str, key: str) -> int:
     return next(r.line for r in read_csv(path) if r.values[header[id_col]] == key)
 
 
-def run_validate(descriptor: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "scripts.validate", str(descriptor)], cwd=ROOT,
-                          capture_output=True, text=True, check=False)
-
-
-def assert_rejected(descriptor: Path, table: str, line: int, field: str, words: str = "",
-                    only: bool = False) -> str:
-    """The CLI exits 1 and prints `data/TABLE.csv:LINE: FIELD: …words…`; with `only`, nothing else
-    (a file that cannot be read must not drag the other files into its report)."""
-    result = run_validate(descriptor)
-    assert "Traceback" not in result.stderr, result.stderr
-    assert result.returncode == 1, result.stdout + result.stderr
-    lines = result.stdout.splitlines()
-    wanted = f"data/{table}.csv:{line}: {field}: "
-    assert any(wanted in out and words in out.split(wanted, 1)[1] for out in lines), \
-        f"expected {wanted}…{words}…; got:\n{result.stdout[:3000]}"
-    if only:
-        assert all(f"data/{table}.csv:{line}: " in out for out in lines), result.stdout[:3000]
-    return result.stdout
-
-
 # -- spreadsheet formulas, in every kind of free-text cell ------------------------------------
 FORMULAS = [
     ("figures", "cao-centres", "metric", "=1+1"),
@@ -68,9 +46,9 @@ FORMULAS = [
     ("commitments", "1d-uk-funding-22m", "summary", "+44 20 7946 0000 is the number to call about it"),
     ("events", "valletta-summit", "note", "@SUM(A1:A9) the summit met on 11-12 November"),
     ("events", "calais-temporary-centre-opened", "description", "\tA centre opens (pasted from a spreadsheet)"),
-    ("terms", "eurodac", "expansion", "=IMPORTXML(\"https://evil.example/\",\"//a\")"),
+    ("terms", "eurodac", "expansion", '=IMPORTXML("https://evil.example/","//a")'),
     ("terms", "sltd", "definition", "+cmd|' /C calc'!A0 Stolen and Lost Travel Documents"),
-    ("documents", DOCUMENT, "notes", "=HYPERLINK(\"https://evil.example/\",\"Click here\")"),
+    ("documents", DOCUMENT, "notes", '=HYPERLINK("https://evil.example/","Click here")'),
     ("exchange_rates", RATE, "use", "-2+3"),
     ("exchange_rates", RATE, "source", "@cmd"),
 ]
@@ -88,8 +66,7 @@ def first_non_ascii_line(text: str) -> int:
     return text[:at].count("\n") + 1
 
 
-@pytest.mark.parametrize("table,encoding", [("documents", "latin-1"), ("figures", "cp1252"),
-                                            ("terms", "cp1252")])
+@pytest.mark.parametrize("table,encoding", [("documents", "latin-1"), ("figures", "cp1252"), ("terms", "cp1252")])
 def test_file_saved_in_a_legacy_encoding(package_copy, table, encoding):
     path = data(package_copy, table)
     text = path.read_text(encoding="utf-8")
@@ -115,7 +92,7 @@ def test_nul_byte(package_copy):
     path = data(package_copy, "events")
     raw = path.read_bytes()
     third = raw.index(b"\n", raw.index(b"\n") + 1) + 1  # start of line 3
-    path.write_bytes(raw[:third + 20] + b"\x00" + raw[third + 20:])
+    path.write_bytes(raw[: third + 20] + b"\x00" + raw[third + 20 :])
     assert_rejected(package_copy, "events", 3, "-", "NUL byte", only=True)
 
 
@@ -152,12 +129,14 @@ def test_unclosed_quote_in_a_large_file(package_copy):
     path = data(package_copy, "commitments")
     header, rows = read_table(path)
     i = header.index("commitment_id")
-    extra = [[*r[:i], f"{r[i]}-copy-{n}", *r[i + 1:]] for n in range(60) for r in rows]
+    extra = [[*r[:i], f"{r[i]}-copy-{n}", *r[i + 1 :]] for n in range(60) for r in rows]
     write_table(path, header, rows + extra)
     assert path.stat().st_size > 200_000
     line = line_of(package_copy, "commitments", "1a-pursue-port-tunnel-security")  # its cells need no quotes
     lines = path.read_text(encoding="utf-8").split("\n")
-    lines[line - 1] = lines[line - 1].replace(",France and the United Kingdom will", ',"France and the United Kingdom will', 1)
+    lines[line - 1] = lines[line - 1].replace(
+        ",France and the United Kingdom will", ',"France and the United Kingdom will', 1
+    )
     path.write_text("\n".join(lines), encoding="utf-8")
     assert_rejected(package_copy, "commitments", line, "quote", "closing quote")
 
@@ -199,8 +178,11 @@ def test_line_break_pasted_into_an_id(package_copy):
 def test_duplicate_id_by_renaming_a_row(package_copy):
     line = set_cell(package_copy, "commitments", "2b-communication-actions", "commitment_id", "2b-iom-centre-niger")
     # The row renamed comes first: Frictionless reports the later one, the original.
-    original = [r.line for r in read_csv(data(package_copy, "commitments"))
-                if r.values["commitment_id"] == "2b-iom-centre-niger"]
+    original = [
+        r.line
+        for r in read_csv(data(package_copy, "commitments"))
+        if r.values["commitment_id"] == "2b-iom-centre-niger"
+    ]
     assert original[0] == line
     assert_rejected(package_copy, "commitments", original[1], "commitment_id", "unique-error")
 
@@ -218,8 +200,13 @@ def test_paragraph_id_that_does_not_exist(package_copy):
 
 
 def test_related_figure_that_does_not_exist(package_copy):
-    line = set_cell(package_copy, "commitments", "1b-strengthen-security-cooperation", "figure_ids",
-                    "networks-dismantled-2015 networks-dismantled-2013")
+    line = set_cell(
+        package_copy,
+        "commitments",
+        "1b-strengthen-security-cooperation",
+        "figure_ids",
+        "networks-dismantled-2015 networks-dismantled-2013",
+    )
     assert_rejected(package_copy, "commitments", line, "figure_ids", "'networks-dismantled-2013' does not exist")
 
 
@@ -227,16 +214,26 @@ def test_deleted_figure_breaks_its_commitment_and_leaves_numbers_unaccounted(pac
     path = data(package_copy, "figures")
     header, rows = read_table(path)
     write_table(path, header, [r for r in rows if r[1] != "migrants-expelled-2015"])
-    out = assert_rejected(package_copy, "commitments", line_of(package_copy, "commitments", "2b-return-migrants-not-entitled"),
-                          "figure_ids", "'migrants-expelled-2015' does not exist")
+    out = assert_rejected(
+        package_copy,
+        "commitments",
+        line_of(package_copy, "commitments", "2b-return-migrants-not-entitled"),
+        "figure_ids",
+        "'migrants-expelled-2015' does not exist",
+    )
     line_1b = line_of(package_copy, "paragraphs", "1b")
     assert f"data/paragraphs.csv:{line_1b}: text: the number '1700'" in out
 
 
 # -- impossible dates ----------------------------------------------------------------------------
-@pytest.mark.parametrize("table,key,value", [("events", "calais-temporary-centre-opened", "2015-13-01"),
-                                             ("exchange_rates", RATE, "2015-02-30"),
-                                             ("documents", DOCUMENT, "2015-02-30")])
+@pytest.mark.parametrize(
+    "table,key,value",
+    [
+        ("events", "calais-temporary-centre-opened", "2015-13-01"),
+        ("exchange_rates", RATE, "2015-02-30"),
+        ("documents", DOCUMENT, "2015-02-30"),
+    ],
+)
 def test_impossible_date(package_copy, table, key, value):
     line = set_cell(package_copy, table, key, "date", value)
     # Nothing else: an invalid document date must not make its "today" event look wrong too.
@@ -244,22 +241,28 @@ def test_impossible_date(package_copy, table, key, value):
 
 
 # -- numbers and quotes that disagree with the annex ---------------------------------------------
-@pytest.mark.parametrize("key,field,value,words", [
-    ("french-police-officers-deployed", "value", "1310", "which means 1300"),
-    ("migrants-expelled-2015", "value", "17000", "which means 1700"),
-    ("cao-additional-places", "qualifier", "exact", "'more_than'"),
-    ("uk-funding-calais-2016", "unit", "GBP", "in EUR"),
-])
+@pytest.mark.parametrize(
+    "key,field,value,words",
+    [
+        ("french-police-officers-deployed", "value", "1310", "which means 1300"),
+        ("migrants-expelled-2015", "value", "17000", "which means 1700"),
+        ("cao-additional-places", "qualifier", "exact", "'more_than'"),
+        ("uk-funding-calais-2016", "unit", "GBP", "in EUR"),
+    ],
+)
 def test_number_disagrees_with_its_quote(package_copy, key, field, value, words):
     line = set_cell(package_copy, "figures", key, field, value)
     assert_rejected(package_copy, "figures", line, field, words, only=True)
 
 
-@pytest.mark.parametrize("table,key,quote", [
-    ("figures", "calais-temporary-centre-occupancy", "hosts 1400 migrants"),       # a number changed
-    ("commitments", "2b-iom-centre-niger", "the UK will fund a centre in Niger"),  # words invented
-    ("figures", "cao-centres", "the UK has contributed £63m"),                     # another paragraph's
-])
+@pytest.mark.parametrize(
+    "table,key,quote",
+    [
+        ("figures", "calais-temporary-centre-occupancy", "hosts 1400 migrants"),  # a number changed
+        ("commitments", "2b-iom-centre-niger", "the UK will fund a centre in Niger"),  # words invented
+        ("figures", "cao-centres", "the UK has contributed £63m"),  # another paragraph's
+    ],
+)
 def test_quote_not_in_the_annex(package_copy, table, key, quote):
     line = set_cell(package_copy, table, key, "quote", quote)
     assert_rejected(package_copy, table, line, "quote", "is not in paragraph")
@@ -277,38 +280,48 @@ def test_figures_with_header_only(package_copy):
     header, _ = read_table(path)
     write_table(path, header, [])
     first = line_of(package_copy, "commitments", "1a-pursue-port-tunnel-security")
-    out = assert_rejected(package_copy, "commitments", first, "figure_ids",
-                          "'uk-contribution-port-tunnel-security' does not exist")
+    out = assert_rejected(
+        package_copy, "commitments", first, "figure_ids", "'uk-contribution-port-tunnel-security' does not exist"
+    )
     assert f"data/paragraphs.csv:{line_of(package_copy, 'paragraphs', '1a')}: text: the number '63'" in out
 
 
 def test_huge_file(package_copy):
     path = data(package_copy, "terms")
     header, rows = read_table(path)
-    write_table(path, header, rows + [[DOCUMENT, f"padding-{n}", "UK", "", "acronym", "title",
-                                       "x" * 100, "The annex", ""] for n in range(50_000)])
+    write_table(
+        path,
+        header,
+        rows
+        + [[DOCUMENT, f"padding-{n}", "UK", "", "acronym", "title", "x" * 100, "The annex", ""] for n in range(50_000)],
+    )
     assert path.stat().st_size > 6_000_000
     out = assert_rejected(package_copy, "terms", 1, "-", "the limit is 5,000,000", only=True)
     assert len(out) < 500  # no 6 MB of cell values echoed back
 
 
 def test_one_huge_cell(package_copy):
-    """A cell past the CSV reader's 128 KiB field limit, in a file under the size limit."""
+    """A cell past the validator's 100,000-character limit, in a file under the size limit: refused
+    the same way whatever the process imported before (the csv module's own limit is global)."""
     path = data(package_copy, "figures")
     header, rows = read_table(path)
     line = line_of(package_copy, "figures", rows[5][1])
     rows[5][header.index("note")] = "x" * 200_000
     write_table(path, header, rows)
-    assert_rejected(package_copy, "figures", line, "-", "field larger than field limit", only=True)
+    assert_rejected(package_copy, "figures", line, "note", "the limit is 100,000", only=True)
 
 
 # -- legitimate text that looks like code: built into a site, it must stay text ---------------
-HOSTILE = ('<script>alert(1)</script> <img src=x onerror=alert(2)> " onmouseover="alert(3) '
-           '<b>b-tag</b> <a href="https://a.evil.example/">a-tag</a> '
-           "**bold** _em_ `code` {{ 12345 + 54321 }} {% for x in range(3) %}loop{% endfor %} "
-           "[md](https://md.evil.example/) ![i](https://img.evil.example/i.png) {: onclick=\"x\" } &amp; | a | b |")
-PARAGRAPHS = ("A note of several paragraphs.\n\n# Injected heading\n\n**bolded** [jl](javascript:alert(4))"
-              "\n\n    indented code\n\n</div></p><div>closed early")
+HOSTILE = (
+    '<script>alert(1)</script> <img src=x onerror=alert(2)> " onmouseover="alert(3) '
+    '<b>b-tag</b> <a href="https://a.evil.example/">a-tag</a> '
+    "**bold** _em_ `code` {{ 12345 + 54321 }} {% for x in range(3) %}loop{% endfor %} "
+    '[md](https://md.evil.example/) ![i](https://img.evil.example/i.png) {: onclick="x" } &amp; | a | b |'
+)
+PARAGRAPHS = (
+    "A note of several paragraphs.\n\n# Injected heading\n\n**bolded** [jl](javascript:alert(4))"
+    "\n\n    indented code\n\n</div></p><div>closed early"
+)
 EVIL_URL = 'https://evil.example/"onmouseover="alert(5)'
 CELLS = [  # (table, key, field, value)
     ("figures", "cao-centres", "metric", "Centres " + HOSTILE),
@@ -327,10 +340,24 @@ CELLS = [  # (table, key, field, value)
     ("amounts", "uk-sandhurst-treaty-2018", "what", "Committed " + HOSTILE),
 ]
 # Evidence that something ran: a tag from the data, evaluated Jinja, Markdown turned into markup.
-RAN = ["<script>alert", "<img src=x", "<strong>bold", "<em>em</em>", "<code>code</code>", "66666",
-       "looplooploop", 'href="https://md.evil', 'src="https://img.evil', 'href="javascript:',
-       "Injected heading</h", "<strong>bolded", "<pre><code>indented", "<div>closed early",
-       "<script>alert(6)", "<b>b-tag"]
+RAN = [
+    "<script>alert",
+    "<img src=x",
+    "<strong>bold",
+    "<em>em</em>",
+    "<code>code</code>",
+    "66666",
+    "looplooploop",
+    'href="https://md.evil',
+    'src="https://img.evil',
+    'href="javascript:',
+    "Injected heading</h",
+    "<strong>bolded",
+    "<pre><code>indented",
+    "<div>closed early",
+    "<script>alert(6)",
+    "<b>b-tag",
+]
 # In a page, a bare quote from the data means it broke out of an attribute (feeds may hold quotes in text).
 BROKE_OUT = ['onmouseover="alert', 'onclick="x"', 'href="https://a.evil']
 
@@ -389,15 +416,26 @@ def test_nothing_in_the_data_runs_anywhere_on_the_site(hostile_site):
                 assert sign not in text, (path.relative_to(hostile_site), sign)
 
 
-@pytest.mark.parametrize("path,field", [
-    ("figures/cao-centres", "metric"), ("figures", "metric"), ("annex", "metric"),
-    ("commitments/2d-support-border-coast-guard", "summary"), ("commitments", "summary"), ("annex", "summary"),
-    ("annex", "description"), ("glossary", "expansion"), ("glossary/iom", "expansion"),
-    ("glossary/iom", "reference"), ("about", "event"), ("data", "event"),
-    ("commitments/2d-support-border-coast-guard", "event"),
-    ("commitments/2d-support-border-coast-guard", "what_happened"),
-    ("commitments/1a-pursue-port-tunnel-security", "what"),
-])
+@pytest.mark.parametrize(
+    "path,field",
+    [
+        ("figures/cao-centres", "metric"),
+        ("figures", "metric"),
+        ("annex", "metric"),
+        ("commitments/2d-support-border-coast-guard", "summary"),
+        ("commitments", "summary"),
+        ("annex", "summary"),
+        ("annex", "description"),
+        ("glossary", "expansion"),
+        ("glossary/iom", "expansion"),
+        ("glossary/iom", "reference"),
+        ("about", "event"),
+        ("data", "event"),
+        ("commitments/2d-support-border-coast-guard", "event"),
+        ("commitments/2d-support-border-coast-guard", "what_happened"),
+        ("commitments/1a-pursue-port-tunnel-security", "what"),
+    ],
+)
 def test_text_is_shown_escaped(hostile_site, path, field):
     value = next(v for _, _, f, v in CELLS if f == field)
     assert e(value) in page(hostile_site, path)
@@ -425,7 +463,9 @@ def test_several_paragraphs_stay_inside_their_element(hostile_site):
 
 def test_urls_from_the_data_cannot_leave_their_attribute(hostile_site):
     assert f'href="{e(EVIL_URL)}"' in page(hostile_site, "glossary/iom")
-    assert 'href="https://evil.example/&quot;&gt;&lt;script&gt;alert(6)&lt;/script&gt;"' in page(hostile_site, "timeline")
+    assert 'href="https://evil.example/&quot;&gt;&lt;script&gt;alert(6)&lt;/script&gt;"' in page(
+        hostile_site, "timeline"
+    )
 
 
 def test_markdown_headings_disarm_the_text(hostile_site):

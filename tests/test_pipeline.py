@@ -1,9 +1,11 @@
 """One pipeline per build: the package is read and validated once, before anything uses it."""
+
 import csv
 import os
 import time
 
 from conftest import build_site
+
 from scripts import pipeline
 
 
@@ -23,7 +25,7 @@ def test_a_missing_column_fails_the_build_with_one_message(tmp_path, package_cop
     rows = list(csv.reader(path.open(encoding="utf-8")))
     i = rows[0].index("expansion")
     with path.open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle, lineterminator="\n").writerows([r[:i] + r[i + 1:] for r in rows])
+        csv.writer(handle, lineterminator="\n").writerows([r[:i] + r[i + 1 :] for r in rows])
     result = build_site(tmp_path / "site", "http://127.0.0.1:1/", package_copy.parent)
     assert result.returncode != 0 and "Traceback" not in result.stderr
     problems = [line for line in result.stderr.splitlines() if "data/terms.csv:" in line]

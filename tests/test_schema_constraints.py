@@ -1,10 +1,11 @@
 """Every constraint of every Table Schema rejects a value that breaks it: generated from the
 descriptor, so a constraint added to the schema is tested without a new line here."""
+
 import json
 
 import pytest
-
 from conftest import read_table, write_table
+
 from scripts.paths import DESCRIPTOR
 from scripts.validate import validate
 
@@ -34,13 +35,21 @@ def breaking_values(field: dict) -> list[tuple[str, str]]:
     return out
 
 
-CASES = [(r["name"], f["name"], rule, value)
-         for r in DESCRIPTORS["resources"] for f in r["schema"]["fields"] for rule, value in breaking_values(f)]
+CASES = [
+    (r["name"], f["name"], rule, value)
+    for r in DESCRIPTORS["resources"]
+    for f in r["schema"]["fields"]
+    for rule, value in breaking_values(f)
+]
 
 
 def test_every_constrained_field_is_covered():
-    constrained = {(r["name"], f["name"]) for r in DESCRIPTORS["resources"]
-                   for f in r["schema"]["fields"] if f.get("constraints") or f["type"] != "string"}
+    constrained = {
+        (r["name"], f["name"])
+        for r in DESCRIPTORS["resources"]
+        for f in r["schema"]["fields"]
+        if f.get("constraints") or f["type"] != "string"
+    }
     assert constrained <= {(t, f) for t, f, _, _ in CASES}
 
 
@@ -52,7 +61,9 @@ def test_constraint_rejects(package_copy, table, field, rule, value):
     rows[-1][header.index(field)] = value
     write_table(path, header, rows)
     from scripts.package import read_csv
+
     line = read_csv(path)[-1].line
     problems = [p for p in validate(package_copy).problems if p.path.endswith(resource["path"])]
-    assert any(p.line == line and field in p.field.split(", ") for p in problems), \
+    assert any(p.line == line and field in p.field.split(", ") for p in problems), (
         f"{resource['path']}:{line}: {field} ({rule}={value!r}) not rejected; got {[str(p) for p in problems]}"
+    )

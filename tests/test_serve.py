@@ -1,10 +1,12 @@
 """`mkdocs serve` alone regenerates the site from the CSVs: editing a CSV updates the page."""
+
 import os
 import subprocess
 import time
 import urllib.request
 
 from conftest import BIN, free_port, set_cell
+
 from scripts.paths import ROOT
 
 
@@ -27,10 +29,19 @@ def wait_for(url: str, words: str, seconds: float) -> bool:
 
 def test_editing_a_csv_while_serving_updates_the_page(package_copy):
     port = free_port()
-    env = {**os.environ, "ANNEX_DATAPACKAGE": str(package_copy.parent), "NO_MKDOCS_2_WARNING": "1",
-           "SITE_URL": f"http://127.0.0.1:{port}/"}
-    server = subprocess.Popen([str(BIN / "mkdocs"), "serve", "--strict", "--dev-addr", f"127.0.0.1:{port}"],
-                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "ANNEX_DATAPACKAGE": str(package_copy.parent),
+        "NO_MKDOCS_2_WARNING": "1",
+        "SITE_URL": f"http://127.0.0.1:{port}/",
+    }
+    server = subprocess.Popen(
+        [str(BIN / "mkdocs"), "serve", "--strict", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         url = f"http://127.0.0.1:{port}/figures/cao-centres/"
         assert wait_for(url, "reception and guidance centres", 120), "mkdocs serve did not start"

@@ -1,12 +1,13 @@
 """The real built site: every record has its page, tables match their CSVs, builds are repeatable."""
+
 import json
 import re
 from html import unescape
 from html.parser import HTMLParser
 
 import pytest
-
 from conftest import build_site, set_cell, site_pages
+
 from scripts.package import load_rows
 from scripts.paths import DESCRIPTOR, PACKAGE_DIR
 
@@ -47,9 +48,14 @@ def table_rows(page: str) -> dict[str, int]:
     return parser.rows
 
 
-@pytest.mark.parametrize("table,key,folder", [("figures", "figure_id", "figures"),
-                                              ("commitments", "commitment_id", "commitments"),
-                                              ("terms", "term_id", "glossary")])
+@pytest.mark.parametrize(
+    "table,key,folder",
+    [
+        ("figures", "figure_id", "figures"),
+        ("commitments", "commitment_id", "commitments"),
+        ("terms", "term_id", "glossary"),
+    ],
+)
 def test_every_record_has_its_page(site_dir, table, key, folder):
     for row in load_rows(DATA / f"{table}.csv"):
         page = site_dir / folder / row[key] / "index.html"
@@ -116,6 +122,7 @@ def test_charts_are_embedded_with_fixed_ids_and_tables(site_dir):
 
 def test_plotly_is_served_locally(site_dir):
     import plotly.offline
+
     bundle = (site_dir / "assets/javascripts/plotly-basic.min.js").read_text(encoding="utf-8")
     assert f"v{plotly.offline.get_plotlyjs_version()}" in bundle[:300]
 
@@ -158,8 +165,13 @@ def test_data_text_is_rendered_as_text(tmp_path, package_copy):
     result = build_site(site, "http://127.0.0.1:8000/", package_copy.parent)
     assert result.returncode == 0, result.stderr[-2000:]
     escaped = "&lt;script&gt;alert(1)&lt;/script&gt; **bold** {{ config.site_name }} {% raw %} [x](http://evil)"
-    for page in ("commitments/2d-support-border-coast-guard", "glossary/iom", "figures/cao-centres",
-                 "commitments", "glossary"):
+    for page in (
+        "commitments/2d-support-border-coast-guard",
+        "glossary/iom",
+        "figures/cao-centres",
+        "commitments",
+        "glossary",
+    ):
         text = (site / page / "index.html").read_text(encoding="utf-8")
         assert escaped in text, page
         assert "<script>alert(1)" not in text and "<strong>bold</strong>" not in text
@@ -167,10 +179,14 @@ def test_data_text_is_rendered_as_text(tmp_path, package_copy):
 
 def test_record_pages_link_to_their_csv_row(site_dir):
     from scripts.package import read_csv
-    for table, key, folder in (("figures", "figure_id", "figures"), ("commitments", "commitment_id", "commitments"),
-                               ("terms", "term_id", "glossary")):
+
+    for table, key, folder in (
+        ("figures", "figure_id", "figures"),
+        ("commitments", "commitment_id", "commitments"),
+        ("terms", "term_id", "glossary"),
+    ):
         for row in read_csv(DATA / f"{table}.csv"):
             page = html(site_dir, f"{folder}/{row[key]}")
-            assert f"/blob/main/datapackage/data/{table}.csv#L{row.line}\"" in page, (table, row[key])
-            assert f"/edit/main/datapackage/data/{table}.csv\"" in page
+            assert f'/blob/main/datapackage/data/{table}.csv#L{row.line}"' in page, (table, row[key])
+            assert f'/edit/main/datapackage/data/{table}.csv"' in page
             assert "api.github.com" not in page

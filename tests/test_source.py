@@ -1,4 +1,5 @@
 """The evidence: our copy of the annex is byte-identical and its origin is recorded beside it."""
+
 import hashlib
 import json
 
@@ -40,7 +41,11 @@ def test_project_never_reads_shared_folder():
     for path in ROOT.rglob("*"):
         if any(part in {".venv", "node_modules", ".git", "site"} for part in path.relative_to(ROOT).parts):
             continue
-        if path.is_file() and path.suffix in {".py", ".yml", ".yaml", ".toml", ".cfg"} or path.name in {"Makefile", "run"}:
+        if (
+            path.is_file()
+            and path.suffix in {".py", ".yml", ".yaml", ".toml", ".cfg"}
+            or path.name in {"Makefile", "run"}
+        ):
             if path.is_file() and "../shared" in path.read_text(encoding="utf-8", errors="replace"):
                 offenders.append(str(path.relative_to(ROOT)))
     offenders = [o for o in offenders if not o.startswith("tests/test_source.py")]

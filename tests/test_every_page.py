@@ -1,0 +1,79 @@
+"""Every page of the built site, loaded once per colour scheme as a reader loads it (a fresh browser
+context, every chart scrolled into view), with every page-level check taken on that one visit:
+it renders, it has no script error and asks no other host, axe-core finds no WCAG 2.2 A/AA
+violation, and (light) it stays within its weight budget.
+
+One class per colour scheme: with `--dist loadscope` each class runs in one worker, so each scheme's
+pages are visited once per run, and the two schemes in parallel.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+import pytest
+from conftest import site_pages
+from quality_helpers import DESKTOP, KB, chart_pages, visit
+
+pytestmark = pytest.mark.browser
+
+# Budgets in KiB (1024 bytes, as Lighthouse counts them). plotly.js-basic alone is ~386 KiB gzipped,
+# so a chart page has ~114 KiB for everything else, about what a page without charts needs.
+BUDGET_PLAIN = 150 * KB  # gzip bytes a page without charts may load
+BUDGET_CHARTS = 500 * KB  # gzip bytes a page with charts may load, plotly.js included
+SHOWN = {"light": "default", "dark": "slate"}
+
+
+class EveryPage:
+    scheme = ""
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def visits(cls, browser, base_url, site_dir):
+        return [visit(browser, base_url, path, cls.scheme) for path in site_pages(site_dir) + ["404.html"]]
+
+    def test_every_page_renders_without_errors_or_foreign_requests(self, visits, base_url):
+        own = urlparse(base_url).netloc
+        for v in visits:
+            assert v.status == 200, v.path
+            assert v.headings >= 1, v.path
+            assert v.problems == [], (v.path, v.problems)
+            assert v.hosts == {own}, (v.path, v.hosts)
+
+    def test_axe_every_page_at_desktop_width(self, visits):
+        """Every page (and the 404 page) has no WCAG 2.2 A/AA violation that axe-core finds."""
+        failures = [f for v in visits for f in v.violations]
+        print(f"\naxe {self.scheme} at {DESKTOP['width']}px: {len(visits)} pages, {len(failures)} violations")
+        # The site follows the OS colour scheme: make sure the one under test is the one shown.
+        assert {v.scheme_shown for v in visits} == {SHOWN[self.scheme]}
+        assert not failures, "\n".join(failures)
+
+
+class TestEveryPageLight(EveryPage):
+    scheme = "light"
+
+    def test_page_weight_within_budget(self, visits, base_url, site_dir):
+        pages = site_pages(site_dir)
+        with_charts = set(chart_pages(site_dir, pages))
+        rows, over = [], []
+        for v in (v for v in visits if v.path in pages):
+            budget = BUDGET_CHARTS if v.path in with_charts else BUDGET_PLAIN
+            rows.append((v.weight, v.path, budget, v.sizes))
+            loads_plotly = any("plotly" in u for u in v.sizes)
+            assert loads_plotly == (v.path in with_charts), f"/{v.path}: plotly.js loaded: {loads_plotly}"
+            if v.weight > budget:
+                biggest = sorted(v.sizes.items(), key=lambda kv: -kv[1])[:4]
+                over.append(
+                    f"/{v.path}: {v.weight / KB:.1f} KiB > {budget / KB:.0f} KiB; biggest: "
+                    + ", ".join(f"{u.removeprefix(base_url)} {s / KB:.1f}" for u, s in biggest)
+                )
+        assert len(rows) == len(pages)
+        print("\npage weight (gzip -9, KiB):")
+        for total, path, budget, sizes in sorted(rows, reverse=True):
+            print(f"  {total / KB:7.1f} / {budget / KB:.0f}  {len(sizes):2} files  /{path}")
+        heaviest = max(rows)
+        assert not over, "\n".join(over) + f"\nheaviest page: /{heaviest[1]} {heaviest[0] / KB:.1f} KiB"
+
+
+class TestEveryPageDark(EveryPage):
+    scheme = "dark"
