@@ -69,6 +69,7 @@ def test_axe_representative_pages_at_phone_width(browser, base_url, pages, schem
     finally:
         context.close()
     assert not failures, "\n".join(failures)
+    assert not page.problems, page.problems
 
 
 @pytest.mark.browser
@@ -109,6 +110,7 @@ def test_axe_open_search_menu_and_every_chart_tab(browser, base_url, scheme, vie
     finally:
         context.close()
     assert not failures, "\n".join(failures)
+    assert not page.problems, page.problems
 
 
 @pytest.mark.browser

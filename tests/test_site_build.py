@@ -105,10 +105,13 @@ def test_annex_page_links_every_record(site_dir):
 
 
 def test_terms_are_abbreviations_site_wide(site_dir):
-    page = html(site_dir, "methodology")
-    assert '<abbr title="Regulation (EU) No 604/2013: ' not in page  # methodology names no term…
-    home = html(site_dir, "")
-    assert re.search(r'<abbr title="[^"]+">Dublin III Regulation</abbr>', home)
+    """A page that names a term in its text shows the term's expansion and definition from
+    terms.csv as an <abbr> title: material's tooltip, on hover and keyboard focus."""
+    terms = {t["term"]: t for t in load_rows(DATA / "terms.csv")}
+    for term, path in (("Dublin III Regulation", ""), ("EU", "")):
+        t = terms[term]
+        title = " ".join((f"{t['expansion']}: {t['definition']}" if t["expansion"] else t["definition"]).split())
+        assert f'<abbr title="{title}">{term}</abbr>' in unescape(html(site_dir, path)), (term, path)
 
 
 def test_charts_are_embedded_with_fixed_ids_and_tables(site_dir):

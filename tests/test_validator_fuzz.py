@@ -122,7 +122,8 @@ def physical_lines(path: Path) -> int:
 
 def check_report(report) -> None:
     assert isinstance(report, Report)
-    assert report.valid == (not report.problems)
+    # Sorted and without repeats: one message per problem, in file and line order.
+    assert report.problems == sorted(set(report.problems)), report.problems
     for problem in report.problems:
         assert isinstance(problem, Problem), problem
         assert problem.field and isinstance(problem.message, str), problem

@@ -1,0 +1,183 @@
+"""Fast unit tests of the core helpers, one parametrized case per behaviour (no site build)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pytest
+from markupsafe import Markup
+
+from scripts import annex_markup, descriptor, quantities
+from scripts.annex_markup import Mark, _accept, md, render_marked
+from scripts.annex_text import find_in_spans, locate, squash
+from scripts.charts import period_label
+from scripts.links import rel
+
+
+@pytest.mark.parametrize(
+    "text,value,qualifier,currency",
+    [
+        ("£63m", 63_000_000, "exact", "GBP"),
+        ("€22m", 22_000_000, "exact", "EUR"),
+        ("more than 1300 police officers", 1300, "more_than", None),
+        ("Two British liaison magistrates", 2, "exact", None),
+        ("1700 migrants", 1700, "exact", None),
+        ("500 more", 500, "exact", None),
+    ],
+)
+def test_parse_quantity(text, value, qualifier, currency):
+    q = quantities.parse_quantity(text)
+    assert (q.value, q.qualifier, q.currency) == (value, qualifier, currency)
+
+
+@pytest.mark.parametrize("text", ["", "no number here", "many"])
+def test_parse_quantity_without_a_number(text):
+    assert quantities.parse_quantity(text) is None
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("20 September 2014", dt.date(2014, 9, 20)),
+        ("3rd March 2016", dt.date(2016, 3, 3)),
+        ("today", dt.date(2016, 3, 3)),  # the document's own date
+        ("29 November 2015", dt.date(2015, 11, 29)),
+        ("nonsense", None),
+        ("31 February 2016", None),
+    ],
+)
+def test_parse_date(text, expected):
+    assert quantities.parse_date(text, dt.date(2016, 3, 3)) == expected
+
+
+@pytest.mark.parametrize(
+    "haystack,needle,start,expected",
+    [
+        ("in 2014 and 14 more", "14", 0, 12),  # whole words: not inside "2014"
+        ("the EU and the EUR", "EU", 0, 4),
+        ("the EU and the EUR", "EU", 5, -1),
+        ("£63m for Calais", "£63m", 0, 0),
+        ("anything", "", 0, -1),
+    ],
+)
+def test_find_phrase(haystack, needle, start, expected):
+    assert quantities.find_phrase(haystack, needle, start) == expected
+
+
+@pytest.mark.parametrize(
+    "text,quote,expected",
+    [
+        ("a b c d", "b c", [(2, 5)]),
+        ("a b c d", "a … d", [(0, 1), (6, 7)]),
+        ("a b c d", "d … a", None),  # out of order
+        ("a  b\nc", "b c", [(3, 6)]),  # compared after squashing whitespace
+        ("a b", "a … ", None),  # an empty fragment
+    ],
+)
+def test_locate_quote_fragments(text, quote, expected):
+    assert locate(squash(text), quote) == expected
+
+
+def test_find_in_spans_looks_only_inside_the_quote():
+    text = "they will act; we will not"
+    assert find_in_spans(text, [(0, 13)], "will") == (5, 9)
+    assert find_in_spans(text, [(15, 26)], "act") is None
+
+
+@pytest.mark.parametrize(
+    "from_url,to_url,expected",
+    [
+        ("", "figures/x/", "figures/x/"),
+        ("figures/x/", "figures/y/", "../y/"),
+        ("figures/x/", "annex/#para-1a", "../../annex/#para-1a"),
+        ("commitments/", "", "../"),
+        ("a/", "a/", "./"),
+    ],
+)
+def test_rel(from_url, to_url, expected):
+    assert rel(from_url, to_url) == expected
+
+
+@pytest.mark.parametrize(
+    "period,short,expected",
+    [
+        ("2016-10-24", False, "October 2016"),
+        ("2018-01", True, "Jan 2018"),
+        ("2019/2020", False, "2019/20"),
+        ("2020", False, "2020"),
+    ],
+)
+def test_period_label(period, short, expected):
+    assert period_label(period, short) == expected
+
+
+def test_md_disarms_markdown_and_html():
+    assert md("*a* [b](c) <i>") == Markup(r"\*a\* \[b\]\(c\) &lt;i&gt;")
+
+
+def test_marks_nest_and_escape_the_text():
+    text = "<b> 63 & more"
+    marks = _accept(
+        [
+            Mark(0, len(text), Markup("<mark>"), Markup("</mark>"), container=True),
+            Mark(4, 6, Markup('<a href="#x">'), Markup("</a>")),
+            Mark(5, 8, Markup("<i>"), Markup("</i>")),  # overlaps the link: dropped
+        ]
+    )
+    assert render_marked(text, 0, len(text), marks) == Markup('<mark>&lt;b&gt; <a href="#x">63</a> &amp; more</mark>')
+
+
+def test_annex_markup_builds_marks_with_markup_format():
+    assert annex_markup.Markup is Markup  # every open/close tag is Markup.format: arguments are escaped
+
+
+@pytest.mark.parametrize(
+    "text,bad",
+    [
+        ("plain text", []),
+        ("line\nbreak", []),
+        ("rl\u202eo", ["U+202E"]),
+        ("zero\u200bwidth", ["U+200B"]),
+        ("bell\u0007", ["U+0007"]),
+        ("tab\tcell", ["U+0009"]),
+    ],
+)
+def test_invisible_characters(text, bad):
+    assert descriptor.invisible(text) == bad
+
+
+def test_visible_shows_what_was_invisible():
+    assert descriptor.visible("a\u202eb") == "a⟨U+202E⟩b"
+
+
+@pytest.mark.parametrize(
+    "rel_path,ok",
+    [
+        ("data/x.csv", True),
+        ("../x.csv", False),
+        ("/etc/passwd", False),
+        ("data/.x", False),
+        ("data\\x.csv", False),
+        ("c:/x", False),
+        ("data/missing.csv", False),
+        ("data/link.csv", False),
+    ],
+)
+def test_local_file(tmp_path, rel_path, ok):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "x.csv").write_text("a\n")
+    (tmp_path / "data" / ".x").write_text("a\n")
+    os.symlink(tmp_path / "data" / "x.csv", tmp_path / "data" / "link.csv")
+    if ok:
+        assert descriptor.local_file(tmp_path, rel_path) == tmp_path / rel_path
+    else:
+        with pytest.raises(descriptor.UnsafePath):
+            descriptor.local_file(tmp_path, rel_path)
+
+
+def test_json_lines_point_at_each_value():
+    text = '{\n  "a": 1,\n  "b": [\n    {"c": "x"}\n  ]\n}\n'
+    lines = descriptor.lines(text)
+    assert (lines[("a",)], lines[("b", 0, "c")]) == (2, 4)
+    assert descriptor.pointer(("b", 0, "c")) == "b[0].c"
