@@ -253,26 +253,33 @@ def reception(site: Site) -> Chart:
     )
 
 
+def strength_bars(strengths: list[str], stacks: list[tuple[str, list[int]]], **layout) -> go.Figure:
+    """Horizontal bars, one per commitment strength, each stacked by `stacks` (name, one count per strength)."""
+    fig = go.Figure()
+    for i, (name, counts) in enumerate(stacks):
+        fig.add_bar(
+            name=name,
+            y=[STRENGTH_LABELS[s] for s in strengths],
+            orientation="h",
+            x=counts,
+            marker_color=PALETTE[i % len(PALETTE)],
+        )
+    return base_layout(
+        fig,
+        barmode="stack",
+        xaxis={"title": {"text": "Commitments (each counted once)"}, "dtick": 1},
+        yaxis={"automargin": True, "autorange": "reversed"},
+        **layout,
+    )
+
+
 def commitments(site: Site) -> Chart:
     """What was promised, and by whom: top-level commitments by strength and by who is bound."""
     counts = site.commitment_counts()
     strengths = list(site.strength_counts())
     actors = [a for a in site.enum("commitments", "actor") if any(counts.get((s, a)) for s in strengths)]
-    fig = go.Figure()
-    for i, actor in enumerate(actors):
-        fig.add_bar(
-            name=ACTOR_LABELS[actor],
-            y=[STRENGTH_LABELS[s] for s in strengths],
-            orientation="h",
-            x=[counts.get((s, actor), 0) for s in strengths],
-            marker_color=PALETTE[i % len(PALETTE)],
-        )
-    base_layout(
-        fig,
-        barmode="stack",
-        xaxis={"title": {"text": "Commitments (each counted once)"}, "dtick": 1},
-        yaxis={"automargin": True, "autorange": "reversed"},
-        height=360,
+    fig = strength_bars(
+        strengths, [(ACTOR_LABELS[a], [counts.get((s, a), 0) for s in strengths]) for a in actors], height=360
     )
     rows = [
         [STRENGTH_LABELS[s]]
@@ -350,20 +357,9 @@ def status(site: Site) -> Chart:
     table = site.status_by_strength()
     statuses = [s for s in site.status_counts() if any(row[s] for row in table.values())]
     strengths = list(table)
-    fig = go.Figure()
-    for i, s in enumerate(statuses):
-        fig.add_bar(
-            name=t(STATUS_SHORT[s].capitalize()),
-            y=[STRENGTH_LABELS[k] for k in strengths],
-            orientation="h",
-            x=[table[k][s] for k in strengths],
-            marker_color=PALETTE[i % len(PALETTE)],
-        )
-    base_layout(
-        fig,
-        barmode="stack",
-        xaxis={"title": {"text": "Commitments (each counted once)"}, "dtick": 1},
-        yaxis={"automargin": True, "autorange": "reversed"},
+    fig = strength_bars(
+        strengths,
+        [(t(STATUS_SHORT[s].capitalize()), [table[k][s] for k in strengths]) for s in statuses],
         height=420,
         legend={"orientation": "h", "y": -0.3},
     )
