@@ -3,7 +3,9 @@
 Prints numbers and asserts nothing about them; the raw numbers go to bench-results/bench.json.
 
 1. A full `mkdocs build --strict` of the real site, and a rebuild after one CSV edit (a copy of
-   the package, ANNEX_DATAPACKAGE pointing at it: built once, one note edited, built again).
+   the package, ANNEX_DATAPACKAGE pointing at it: built once, one note edited, built again); and
+   the CPU time of the build against a bare mkdocs-material build of the same pages (the docs and
+   every record page as plain Markdown, no macros, no hooks), as a median ratio of paired runs.
 2. Synthetic packages (scripts/synthetic.py) at 1×, 3×, 10× and 100×: validate() time, time to
    render the biggest pages with scripts/render.py alone, build time, rows, pages and the largest
    page. A step is given up after --build-timeout seconds, and not started when the previous
@@ -136,6 +138,70 @@ def bench_real_site(work: Path, site_url: str) -> dict:
     if pages:
         out["largest_page"], out["largest_page_bytes"] = largest(pages, site)
     return out
+
+
+BARE_CONFIG = """site_name: bare
+site_url: {site_url}
+theme:
+  name: material
+  custom_dir: {overrides}
+  font: false
+markdown_extensions:
+  - abbr
+  - admonition
+  - attr_list
+  - md_in_html
+  - tables
+  - toc:
+      permalink: true
+  - pymdownx.details
+  - pymdownx.highlight
+  - pymdownx.superfences
+  - pymdownx.tabbed:
+      alternate_style: true
+plugins:
+  - search
+"""
+
+
+def cpu_seconds(command: list[str], cwd: Path, env: dict) -> float:
+    """User plus system CPU seconds of one child process (and its children)."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(command, cwd=cwd, env=env, capture_output=True, check=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def bench_against_bare_material(work: Path, site_url: str, runs: int = 3) -> dict:
+    """CPU time of the real build over a bare mkdocs-material build of the same pages, paired runs."""
+    bare = work / "bare"
+    shutil.copytree(ROOT / "docs", bare / "docs")
+    site = Site.load()
+    for table, (url, page) in render.RECORD_PAGES.items():
+        for row in site.rows(table):
+            target = bare / "docs" / (url(row[site.key(table)]).rstrip("/") + ".md")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(page(site, row[site.key(table)], site_url), encoding="utf-8")
+    (bare / "mkdocs.yml").write_text(BARE_CONFIG.format(site_url=site_url, overrides=ROOT / "overrides"))
+    env = {**os.environ, "SITE_URL": site_url, "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("ANNEX_DATAPACKAGE", None)
+    ours_cmd = [str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(work / "ours-site")]
+    bare_cmd = [str(BIN / "mkdocs"), "build", "--site-dir", str(work / "bare-site")]
+    pairs = []
+    for _ in range(runs):  # A B A B …: a ratio per pair holds when the machine's speed drifts
+        ours = cpu_seconds(ours_cmd, ROOT, env)
+        plain = cpu_seconds(bare_cmd, bare, env)
+        pairs.append((ours, plain, ours / plain))
+    median = sorted(pairs, key=lambda p: p[2])[len(pairs) // 2]
+    return {
+        "ours_cpu_s": median[0],
+        "bare_cpu_s": median[1],
+        "ratio": median[2],
+        "runs": runs,
+        "pages": sum(1 for _ in (bare / "docs").rglob("*.md")),
+    }
 
 
 # -- growth -----------------------------------------------------------------------------------
@@ -376,6 +442,13 @@ def print_tables(results: dict) -> None:
         f"  rebuild after one CSV edit           {seconds(real.get('rebuild_after_edit_s'))}"
         f"   (first build of the copy {seconds(real.get('first_build_of_copy_s'))})"
     )
+    bare = results.get("bare_material")
+    if bare:
+        print(
+            f"  CPU time against bare mkdocs-material, same {bare['pages']} pages: "
+            f"{bare['ours_cpu_s']:.1f} s / {bare['bare_cpu_s']:.1f} s = {bare['ratio']:.2f}× "
+            f"(median ratio of {bare['runs']} paired runs)"
+        )
     if results.get("scales"):
         print("\nSynthetic packages (N documents, each a copy of the annex with its records)")
         print(
@@ -456,6 +529,9 @@ def main(argv: list[str] | None = None) -> int:
         if "real" not in skip or "lighthouse" not in skip:
             print("building the real site…", flush=True)
             results["real_site"] = bench_real_site(work, site_url)
+        if "real" not in skip:
+            print("against a bare mkdocs-material build…", flush=True)
+            results["bare_material"] = bench_against_bare_material(work, site_url)
         if "scales" not in skip:
             from scripts.validate import validate
 
