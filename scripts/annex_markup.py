@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from scripts.annex_text import find_in_spans, squash
-from scripts.derive import STRENGTH_LABELS, Site
+from scripts.derive import Site
 from scripts.links import commitment_url, event_url, figure_url, paragraph_url, rel, term_url
 from scripts.quantities import find_phrase
 
@@ -55,7 +55,7 @@ def paragraph_marks(site: Site, pid: str, page_url: str) -> list[Mark]:
         spans = site.quote_spans(pid, c["quote"])
         if spans:
             # The strength is printed beside the number, so it shows without hovering.
-            strength = STRENGTH_LABELS.get(c["strength"], c["strength"])
+            strength = site.label("strength", c["strength"])
             ref = Markup(
                 '<a class="annex-ref annex-ref--{0}" href="{1}" aria-label="C{2} {3}: commitment {2}, {4}">'
                 'C{2} <span class="annex-strength">{3}</span></a>'

@@ -14,9 +14,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from scripts.derive import (
-    ACTOR_LABELS,
     STATUS_SHORT,
-    STRENGTH_LABELS,
     STRENGTHS,
     Site,
     format_money,
@@ -253,13 +251,13 @@ def reception(site: Site) -> Chart:
     )
 
 
-def strength_bars(strengths: list[str], stacks: list[tuple[str, list[int]]], **layout) -> go.Figure:
+def strength_bars(site: Site, strengths: list[str], stacks: list[tuple[str, list[int]]], **layout) -> go.Figure:
     """Horizontal bars, one per commitment strength, each stacked by `stacks` (name, one count per strength)."""
     fig = go.Figure()
     for i, (name, counts) in enumerate(stacks):
         fig.add_bar(
             name=name,
-            y=[STRENGTH_LABELS[s] for s in strengths],
+            y=[site.label("strength", s) for s in strengths],
             orientation="h",
             x=counts,
             marker_color=PALETTE[i % len(PALETTE)],
@@ -279,10 +277,13 @@ def commitments(site: Site) -> Chart:
     strengths = list(site.strength_counts())
     actors = [a for a in site.enum("commitments", "actor") if any(counts.get((s, a)) for s in strengths)]
     fig = strength_bars(
-        strengths, [(ACTOR_LABELS[a], [counts.get((s, a), 0) for s in strengths]) for a in actors], height=360
+        site,
+        strengths,
+        [(site.label("actor", a), [counts.get((s, a), 0) for s in strengths]) for a in actors],
+        height=360,
     )
     rows = [
-        [STRENGTH_LABELS[s]]
+        [site.label("strength", s)]
         + [str(counts.get((s, a), 0)) for a in actors]
         + [str(sum(counts.get((s, a), 0) for a in actors))]
         for s in strengths
@@ -292,7 +293,7 @@ def commitments(site: Site) -> Chart:
         "How firmly is each commitment worded, and who is bound?",
         "The annex makes " + site.strength_sentence(),
         fig,
-        ["Strength"] + [ACTOR_LABELS[a] for a in actors] + ["Total"],
+        ["Strength"] + [site.label("actor", a) for a in actors] + ["Total"],
         rows,
     )
 
@@ -358,6 +359,7 @@ def status(site: Site) -> Chart:
     statuses = [s for s in site.status_counts() if any(row[s] for row in table.values())]
     strengths = list(table)
     fig = strength_bars(
+        site,
         strengths,
         [(t(STATUS_SHORT[s].capitalize()), [table[k][s] for k in strengths]) for s in statuses],
         height=420,
@@ -366,13 +368,14 @@ def status(site: Site) -> Chart:
 
     def phrase(k: str) -> str:
         total = sum(table[k].values())
-        return f"{total} {STRENGTHS[k][1 if total == 1 else 2]}: " + ordinal_list(
+        return f"{total} {STRENGTHS[k][0 if total == 1 else 1]}: " + ordinal_list(
             [f"{n} {STATUS_SHORT[s]}" for s, n in table[k].items() if n]
         )
 
     summary = "On the evidence recorded so far: " + "; ".join(phrase(k) for k in strengths) + "."
     rows = [
-        [STRENGTH_LABELS[k]] + [str(table[k][s]) for s in statuses] + [str(sum(table[k].values()))] for k in strengths
+        [site.label("strength", k)] + [str(table[k][s]) for s in statuses] + [str(sum(table[k].values()))]
+        for k in strengths
     ]
     return Chart(
         "status",

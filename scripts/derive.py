@@ -16,69 +16,36 @@ from scripts.annex_text import locate, squash
 from scripts.package import Row
 from scripts.paths import DESCRIPTOR
 
-ACTOR_LABELS = {
-    "UK": "United Kingdom",
-    "France": "France",
-    "both": "UK and France",
-    "EU": "European Union",
-    "none": "No party named",
-}
-# How firmly the annex words a commitment (datapackage/README.md, "Commitments"):
-# label, one, several, and what it means.
+# How firmly the annex words a commitment (datapackage/README.md, "Commitments"): one, several, and
+# what it means. Its label, like every label of a value, is in the schema (`categories`).
 STRENGTHS = {
     "pledge": (
-        "Pledge",
         "pledge by the UK and/or France",
         "pledges by the UK and/or France",
         "The UK and/or France undertake to act themselves.",
     ),
     "intention": (
-        "Intention",
         "statement of intention",
         "statements of intention",
         "The UK and France state an intention.",
     ),
     "support": (
-        "Support",
         "statement of support",
         "statements of support",
         "The UK and France back action by someone else (the EU).",
     ),
     "reaffirmation": (
-        "Reaffirmation",
         "reaffirmation of a principle or an earlier commitment",
         "reaffirmations of a principle or an earlier commitment",
         "The UK and France restate an existing principle or an earlier commitment.",
     ),
     "expectation": (
-        "Expectation",
         "expectation that binds no named party",
         "expectations that bind no named party",
         "The annex says what must or should happen; no party takes it on.",
     ),
 }
-STRENGTH_LABELS = {k: v[0] for k, v in STRENGTHS.items()}
-THEME_LABELS = {
-    "border_security": "Border security",
-    "organised_crime": "Organised crime",
-    "reception": "Reception",
-    "returns": "Returns",
-    "asylum_dublin": "Asylum (Dublin III)",
-    "eu_external_borders": "EU external borders",
-    "countries_of_origin": "Countries of origin",
-    "multiple": "Several areas",
-}
 CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€"}
-STATUS_LABELS = {
-    "delivered": "Delivered",
-    "partly_delivered": "Partly delivered",
-    "in_progress": "In progress",
-    "not_delivered": "Not delivered",
-    "lapsed": "Lapsed",
-    "outcome_by_others": "Outcome reached by others; the parties' own part not shown",
-    "context": "Context",
-    "no_evidence_found": "We looked and found no evidence",
-}
 # Short forms for charts and sentences.
 STATUS_SHORT = {
     "delivered": "delivered",
@@ -102,11 +69,6 @@ STATUS_MEANINGS = {
     "themselves did is not shown.",
     "no_evidence_found": "We searched and found no solid evidence either way.",
 }
-SOURCE_KIND_LABELS = {
-    "primary": "primary source",
-    "primary_copy": "copy of a primary source",
-    "secondary": "secondary source",
-}
 
 
 def enum(descriptor: dict, resource: str, name: str) -> list[str]:
@@ -117,17 +79,6 @@ def enum(descriptor: dict, resource: str, name: str) -> list[str]:
                 if f["name"] == name:
                     return list(f.get("constraints", {}).get("enum", []))
     raise KeyError(f"{resource}.{name}")
-
-
-def label(value: str) -> str:
-    """A readable label for an enum value without its own table."""
-    return (
-        ACTOR_LABELS.get(value)
-        or THEME_LABELS.get(value)
-        or STATUS_LABELS.get(value)
-        or STRENGTH_LABELS.get(value)
-        or value.replace("_", " ").capitalize()
-    )
 
 
 def long_date(iso: str) -> str:
@@ -180,6 +131,20 @@ class Site:
             (name, row.values.get(keys.get(name, ""), "")): row.line for name, rows in loaded.items() for row in rows
         }
         return site
+
+    @cached_property
+    def _labels(self) -> dict[str, dict[str, str]]:
+        """Each field's value labels, from the schema's `categories` (the one place they are written)."""
+        out: dict[str, dict[str, str]] = {}
+        for r in self.descriptor["resources"]:
+            for f in r["schema"]["fields"]:
+                for c in f.get("categories", []):
+                    out.setdefault(f["name"], {}).setdefault(c["value"], c["label"])
+        return out
+
+    def label(self, field: str, value: str) -> str:
+        """A readable label for a value of `field`: the schema's, or the value made readable."""
+        return self._labels.get(field, {}).get(value) or value.replace("_", " ").capitalize()
 
     def key(self, table: str) -> str:
         """A table's primary key, from its schema (the descriptor is the one place that says it)."""
@@ -326,7 +291,7 @@ class Site:
         """ "14 commitments, each counted once: 7 pledges …": the count the site gives wherever it counts."""
         counts = self.strength_counts()
         parts = len(self.rows("commitments")) - len(self.top_level)
-        listed = [f"{n} {STRENGTHS[s][1 if n == 1 else 2]}" for s, n in counts.items()]
+        listed = [f"{n} {STRENGTHS[s][0 if n == 1 else 1]}" for s, n in counts.items()]
         return (
             f"{len(self.top_level)} commitments, each counted once ({parts} more rows record their parts, "
             f"such as the uses of a sum or the items of a list): "

@@ -239,6 +239,12 @@ def check(descriptor: dict, base: Path) -> Iterator[tuple[tuple, str]]:
         fields = [f["name"] for f in schema["fields"]]
         for j, field in enumerate(schema["fields"]):
             cons = field.get("constraints", {})
+            values = [c["value"] for c in field.get("categories", [])]
+            if values and values != cons.get("enum"):
+                yield (
+                    ("resources", i, "schema", "fields", j, "categories"),
+                    f"must label exactly the values of {field['name']!r}'s enum, in its order",
+                )
             if field["type"] in ("number", "integer") and not {"minimum", "maximum"} <= cons.keys():
                 yield (
                     ("resources", i, "schema", "fields", j, "constraints"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from scripts.derive import ACTOR_LABELS, STATUS_LABELS, Site
+from scripts.derive import Site
 from scripts.export import download_names
 from scripts.links import commitment_url
 
@@ -34,7 +34,7 @@ def atom_feed(site: Site, site_url: str) -> bytes:
     for f in rows:
         c = site.commitments.get(f["commitment_id"], {})
         entry = add(feed, "entry")
-        add(entry, "title", f"{STATUS_LABELS.get(f['status'], f['status'])}: {c.get('summary', f['commitment_id'])}")
+        add(entry, "title", f"{site.label('status', f['status'])}: {c.get('summary', f['commitment_id'])}")
         add(entry, "id", f"{site_url}{commitment_url(f['commitment_id'])}#followup-{f['followup_id']}")
         add(entry, "link", href=f"{site_url}{commitment_url(f['commitment_id'])}#followup-{f['followup_id']}")
         add(entry, "updated", f"{f['date']}T00:00:00Z")
@@ -42,8 +42,7 @@ def atom_feed(site: Site, site_url: str) -> bytes:
         add(
             entry,
             "summary",
-            f"{f['what_happened']} Who acted: {ACTOR_LABELS.get(f['actor'], f['actor'])}. {source} "
-            f"({f['confidence']}).",
+            f"{f['what_happened']} Who acted: {site.label('actor', f['actor'])}. {source} ({f['confidence']}).",
         )
     ET.indent(feed)
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8") + b"\n"

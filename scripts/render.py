@@ -23,16 +23,10 @@ from scripts import citations, export
 from scripts.annex_markup import annex, md, quote_in_context  # noqa: F401 (annex: a macro's page)
 from scripts.annex_text import squash
 from scripts.derive import (
-    ACTOR_LABELS,
-    SOURCE_KIND_LABELS,
-    STATUS_LABELS,
     STATUS_MEANINGS,
-    STRENGTH_LABELS,
     STRENGTHS,
-    THEME_LABELS,
     Site,
     format_number,
-    label,
     long_date,
 )
 from scripts.links import commitment_url, event_url, figure_url, paragraph_url, rel, term_url
@@ -70,25 +64,18 @@ ENV.globals.update(
     event_url=event_url,
     long_date=long_date,
     format_number=format_number,
-    label=label,
     md=md,
     squash=squash,
     code=lambda text: Markup("<code>{}</code>").format(text),
     heading_id=lambda ident: Markup("{{#{}}}").format(ident),  # an attr-list id on a Markdown heading
     anchor=lambda version: re.sub(r"[^0-9a-z]+", "-", version.lower()),  # an attr-list id takes no spaces or quotes
-    labels={
-        "actor": ACTOR_LABELS,
-        "theme": THEME_LABELS,
-        "status": STATUS_LABELS,
-        "strength": STRENGTH_LABELS,
-        "source_kind": SOURCE_KIND_LABELS,
-    },
     meanings=STATUS_MEANINGS,
 )
 
 
-def render(template: str, **context) -> Markup:
-    return Markup(ENV.get_template(template).render(**context))
+def render(template: str, site: Site | None, **context) -> Markup:
+    """A template rendered with the site's value labels (`label(field, value)`, from the schema)."""
+    return Markup(ENV.get_template(template).render(label=site.label if site else None, **context))
 
 
 def e(text: object) -> str:
@@ -131,6 +118,7 @@ def figure_page(site: Site, fid: str, site_url: str, repo_url: str = "") -> str:
     title = f"{f['as_stated']}: {f['metric']}"
     body = render(
         "figure_page.html",
+        site,
         f=f,
         url=url,
         related=site.commitments_for_figure(fid),
@@ -150,7 +138,7 @@ def commitment_page(site: Site, cid: str, site_url: str, repo_url: str = "") -> 
     c = site.commitments[cid]
     url = commitment_url(cid)
     numbers = site.commitment_numbers
-    strength, _, _, meaning = STRENGTHS.get(c["strength"], (c["strength"], "", "", ""))
+    strength, meaning = site.label("strength", c["strength"]), STRENGTHS.get(c["strength"], ("", "", ""))[2]
     parent = site.commitments.get(c["part_of"]) if c["part_of"] else None
     title = f"Commitment {numbers[cid]}: {strength.lower()}" + (
         f", part of C{numbers[parent['commitment_id']]}" if parent else ""
@@ -160,6 +148,7 @@ def commitment_page(site: Site, cid: str, site_url: str, repo_url: str = "") -> 
     built = charts_mod.amounts(site, cid) if amounts else None
     body = render(
         "commitment_page.html",
+        site,
         c=c,
         url=url,
         numbers=numbers,
@@ -174,7 +163,7 @@ def commitment_page(site: Site, cid: str, site_url: str, repo_url: str = "") -> 
         latest=latest,
         trail=site.followups(cid),
         amounts=amounts,
-        amounts_chart=chart_html(built) if built else "",
+        amounts_chart=chart_html(site, built) if built else "",
         repo_url=repo_url,
         line=site.lines.get(("commitments", cid)),
         **citations_for(site, site_url, "Commitment", cid, c["summary"], c["paragraph_id"], url),
@@ -188,7 +177,9 @@ def commitment_page(site: Site, cid: str, site_url: str, repo_url: str = "") -> 
 
 def term_page(site: Site, tid: str, site_url: str, repo_url: str = "") -> str:
     t = site.terms[tid]
-    body = render("term_page.html", t=t, url=term_url(tid), repo_url=repo_url, line=site.lines.get(("terms", tid)))
+    body = render(
+        "term_page.html", site, t=t, url=term_url(tid), repo_url=repo_url, line=site.lines.get(("terms", tid))
+    )
     return front_matter(t["term"], t["definition"]) + one_line(body) + "\n"
 
 
@@ -207,17 +198,17 @@ def figures_table(site: Site, page_url: str) -> Markup:
             f["metric"],
             Markup('<span data-sort-value="{}">{}</span>').format(f["value"], format_number(float(f["value"]))),
             f["unit"],
-            label(f["qualifier"]),
+            site.label("qualifier", f["qualifier"]),
             f["period_as_stated"] or f["period"],
             link(rel(page_url, paragraph_url(f["paragraph_id"])), f["paragraph_id"]),
         ]
         for f in site.rows("figures")
     ]
-    return render("figures_table.html", rows=rows)
+    return render("figures_table.html", site, rows=rows)
 
 
-def status_badge(status: str) -> Markup:
-    return Markup('<span class="status status--{}">{}</span>').format(status, STATUS_LABELS.get(status, status))
+def status_badge(site: Site, status: str) -> Markup:
+    return Markup('<span class="status status--{}">{}</span>').format(status, site.label("status", status))
 
 
 def commitments_table(site: Site, page_url: str) -> Markup:
@@ -234,10 +225,10 @@ def commitments_table(site: Site, page_url: str) -> Markup:
             [
                 link(rel(page_url, commitment_url(c["commitment_id"])), f"C{numbers[c['commitment_id']]}"),
                 part + c["summary"],
-                STRENGTH_LABELS.get(c["strength"], c["strength"]),
-                ACTOR_LABELS.get(c["actor"], c["actor"]),
-                THEME_LABELS.get(c["theme"], c["theme"]),
-                status_badge(status),
+                site.label("strength", c["strength"]),
+                site.label("actor", c["actor"]),
+                site.label("theme", c["theme"]),
+                status_badge(site, status),
                 link(rel(page_url, paragraph_url(c["paragraph_id"])), c["paragraph_id"]),
             ]
         )
@@ -246,23 +237,25 @@ def commitments_table(site: Site, page_url: str) -> Markup:
         )
     filters = json.dumps(
         {
-            "strength": {v: STRENGTH_LABELS.get(v, v) for v in site.enum("commitments", "strength")},
-            "actor": {v: ACTOR_LABELS.get(v, v) for v in site.enum("commitments", "actor")},
-            "theme": {v: THEME_LABELS.get(v, v) for v in site.enum("commitments", "theme")},
-            "status": {v: STATUS_LABELS.get(v, v) for v in site.status_counts()},
+            "strength": {v: site.label("strength", v) for v in site.enum("commitments", "strength")},
+            "actor": {v: site.label("actor", v) for v in site.enum("commitments", "actor")},
+            "theme": {v: site.label("theme", v) for v in site.enum("commitments", "theme")},
+            "status": {v: site.label("status", v) for v in site.status_counts()},
         }
     )
     return render(
-        "commitments_table.html", rows=rows, row_attrs=row_attrs, filters=filters, top_level=len(site.top_level)
+        "commitments_table.html", site, rows=rows, row_attrs=row_attrs, filters=filters, top_level=len(site.top_level)
     )
 
 
 def glossary(site: Site, page_url: str) -> Markup:
-    return render("glossary.html", terms=sorted(site.rows("terms"), key=lambda t: t["term"].lower()), page_url=page_url)
+    return render(
+        "glossary.html", site, terms=sorted(site.rows("terms"), key=lambda t: t["term"].lower()), page_url=page_url
+    )
 
 
 def timeline(site: Site, page_url: str) -> Markup:
-    return render("timeline.html", events=site.events, page_url=page_url)
+    return render("timeline.html", site, events=site.events, page_url=page_url)
 
 
 def key_figures(site: Site, page_url: str) -> Markup:
@@ -271,22 +264,22 @@ def key_figures(site: Site, page_url: str) -> Markup:
         for f in site.rows("figures")
         if f["status"] != "current" and f["measure"] != "personnel" or f["measure"] == "funding"
     ]
-    return render("key_figures.html", figures=figures, page_url=page_url)
+    return render("key_figures.html", site, figures=figures, page_url=page_url)
 
 
 # -- charts -------------------------------------------------------------------------------------
 def chart(site: Site, chart_id: str) -> Markup:
-    return chart_html(charts_mod.build(site, chart_id))
+    return chart_html(site, charts_mod.build(site, chart_id))
 
 
-def chart_html(c: charts_mod.Chart) -> Markup:
+def chart_html(site: Site, c: charts_mod.Chart) -> Markup:
     """A chart's figure: caption with its summary, the canvas site.js draws, and its data table."""
-    return render("chart.html", c=c, height=int(c.figure.layout.height or 360))
+    return render("chart.html", site, c=c, height=int(c.figure.layout.height or 360))
 
 
 def chart_tabs(site: Site, chart_ids: list[str], group: int = 1) -> Markup:
     built = [charts_mod.build(site, cid) for cid in chart_ids]
-    return render("chart_tabs.html", charts=built, figures=[chart_html(c) for c in built], group=group)
+    return render("chart_tabs.html", site, charts=built, figures=[chart_html(site, c) for c in built], group=group)
 
 
 # -- the data page and the changelog ---------------------------------------------------------------
@@ -318,7 +311,7 @@ def data_dictionary(site: Site) -> Markup:
                 "rows": rows,
             }
         )
-    return render("data_dictionary.html", resources=resources)
+    return render("data_dictionary.html", site, resources=resources)
 
 
 def downloads(site: Site, page_url: str) -> Markup:
@@ -357,12 +350,12 @@ def downloads(site: Site, page_url: str) -> Markup:
         ],
         ["Checksums", get("SHA256SUMS", "SHA256SUMS"), "", "SHA-256 of every download, for sha256sum -c."],
     ]
-    return render("downloads.html", rows=rows, version=v)
+    return render("downloads.html", site, rows=rows, version=v)
 
 
 def changelog(entries) -> Markup:
     """The changelog page: each version, newest first, with its row-level changes."""
-    return render("changelog.html", entries=entries)
+    return render("changelog.html", None, entries=entries)
 
 
 def versions_table(entries, page_url: str) -> Markup:
@@ -371,4 +364,4 @@ def versions_table(entries, page_url: str) -> Markup:
         for x in entries
         if x.tag
     ]
-    return render("versions_table.html", rows=rows)
+    return render("versions_table.html", None, rows=rows)

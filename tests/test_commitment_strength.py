@@ -159,7 +159,7 @@ def test_commitment_page_leads_with_the_annex_words(site_dir, commitments):
         assert quote_at < body.index("In plain English"), c["commitment_id"]
         bold = re.search(r'<strong class="operative-phrase">(.*?)</strong>', body)
         assert bold and annex_text.squash(unescape(bold[1])) == c["operative_phrase"], c["commitment_id"]
-        label, _, _, meaning = STRENGTHS[c["strength"]]
+        label, meaning = Site.load().label("strength", c["strength"]), STRENGTHS[c["strength"]][2]
         assert f">{label}</strong>: {meaning}" in unescape(body), c["commitment_id"]
         # Our summary is said once on the page, not in the heading too.
         assert text_of(body.split("What happened next")[0]).count(c["summary"]) == 1, c["commitment_id"]

@@ -173,6 +173,16 @@ FIELDS = {
         "resources[2].schema.fields[4].constraints",
         "maximum",
     ),
+    "categories that do not match the enum": (
+        lambda d: d["resources"][3]["schema"]["fields"][4]["categories"].pop(),
+        "resources[3].schema.fields[4].categories",
+        "must label exactly the values",
+    ),
+    "a category label with markup": (
+        lambda d: d["resources"][3]["schema"]["fields"][4]["categories"][0].update(label="<b>" + "x" * 400),
+        "resources[3].schema.fields[4].categories[0].label",
+        "'<b>xxx",  # refused as too long; the message shows the value, cut short
+    ),
     "bidi override in the title": (setter("title", "Annex \u202egnp.exe"), "title", "U+202E"),
     "zero-width space in a keyword": (setter("keywords", 0, "mig\u200bration"), "keywords[0]", "U+200B"),
 }

@@ -181,3 +181,23 @@ def test_json_lines_point_at_each_value():
     lines = descriptor.lines(text)
     assert (lines[("a",)], lines[("b", 0, "c")]) == (2, 4)
     assert descriptor.pointer(("b", 0, "c")) == "b[0].c"
+
+
+def test_labels_come_from_the_schema_categories():
+    from scripts.derive import Site
+
+    site = Site(
+        {
+            "resources": [
+                {
+                    "name": "t",
+                    "schema": {
+                        "fields": [{"name": "actor", "categories": [{"value": "both", "label": "UK and France"}]}]
+                    },
+                }
+            ]
+        },
+        {},
+    )
+    assert site.label("actor", "both") == "UK and France"
+    assert site.label("actor", "not_listed") == "Not listed"  # no label: the value made readable
