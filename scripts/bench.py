@@ -18,25 +18,20 @@ from __future__ import annotations
 
 import argparse
 import csv
-import gzip
 import io
 import json
-import mimetypes
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from scripts import render, synthetic
+from scripts import render, serving, synthetic
 from scripts.derive import Site
 from scripts.paths import PACKAGE_DIR, ROOT
+from scripts.serving import free_port, serve
 
 BIN = Path(sys.executable).parent
 RESULTS = ROOT / "bench-results" / "bench.json"
@@ -54,14 +49,6 @@ PAGES = {
     "record (figure)": "figures/uk-funding-calais-2016/",
 }
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
-COMPRESSIBLE = (
-    "text/",
-    "application/javascript",
-    "application/json",
-    "application/xml",
-    "image/svg+xml",
-    "application/atom+xml",
-)
 
 
 # -- building ---------------------------------------------------------------------------------
@@ -69,22 +56,9 @@ def mkdocs_build(
     site_dir: Path, site_url: str, package_dir: Path | None = None, timeout: float | None = None
 ) -> tuple[float | None, str]:
     """Seconds for one `mkdocs build --strict` (None when it failed or ran out of time)."""
-    env = {**os.environ, "SITE_URL": site_url, "NO_MKDOCS_2_WARNING": "1"}
-    if package_dir:
-        env["ANNEX_DATAPACKAGE"] = str(package_dir)
-    else:
-        env.pop("ANNEX_DATAPACKAGE", None)
     start = time.perf_counter()
     try:
-        result = subprocess.run(
-            [str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(site_dir)],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
+        result = serving.build(site_dir, site_url, package_dir, timeout)
     except subprocess.TimeoutExpired:
         return None, f"gave up after {timeout:.0f} s"
     seconds = time.perf_counter() - start
@@ -94,13 +68,8 @@ def mkdocs_build(
 
 
 def site_pages(site: Path) -> list[Path]:
-    """HTML pages of a built site (the data downloads excluded)."""
-    pages = []
-    for p in site.rglob("*.html"):
-        parts = p.relative_to(site).parts
-        if not (parts[0] == "data" and len(parts) > 2):
-            pages.append(p)
-    return pages
+    """HTML files of a built site's pages (the data downloads excluded)."""
+    return [site / p / "index.html" for p in serving.site_pages(site)]
 
 
 def largest(pages: list[Path], site: Path) -> tuple[str, int]:
@@ -286,55 +255,6 @@ def bench_scale(
 
 
 # -- serving, gzipped -------------------------------------------------------------------------
-class GzipHandler(SimpleHTTPRequestHandler):
-    """Static files; text, JavaScript, JSON and SVG gzipped when the client accepts it."""
-
-    cache: dict[Path, bytes] = {}
-    lock = threading.Lock()
-
-    def log_message(self, *args):
-        pass
-
-    def send_head(self):
-        path = Path(self.translate_path(self.path))
-        if path.is_dir() and self.path.split("?")[0].endswith("/"):
-            path = path / "index.html"
-        ctype = mimetypes.guess_type(str(path))[0] or ""
-        if (
-            not path.is_file()
-            or "gzip" not in self.headers.get("Accept-Encoding", "")
-            or not ctype.startswith(COMPRESSIBLE)
-        ):
-            return super().send_head()
-        with self.lock:
-            if path not in self.cache:
-                self.cache[path] = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
-        body = self.cache[path]
-        self.send_response(200)
-        self.send_header("Content-Type", ctype + ("; charset=utf-8" if ctype.startswith("text/") else ""))
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Vary", "Accept-Encoding")
-        self.end_headers()
-        return io.BytesIO(body)
-
-    def end_headers(self):
-        self.send_header("Cache-Control", "max-age=600")  # what GitHub Pages sends
-        super().end_headers()
-
-
-def serve(folder: Path, port: int) -> ThreadingHTTPServer:
-    server = ThreadingHTTPServer(("127.0.0.1", port), partial(GzipHandler, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 # -- Lighthouse -------------------------------------------------------------------------------
 def lighthouse(url: str, desktop: bool, out: Path) -> dict:
     cmd = [

@@ -103,13 +103,13 @@ __all__ = ["ROOT", "read_table", "write_table", "set_cell", "csv_line_of", "tree
 # -- the built site ---------------------------------------------------------------------------
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
+
+from scripts import serving
+from scripts.serving import free_port, serve, site_pages  # noqa: F401 (tests import them from here)
 
 BIN = Path(sys.executable).parent
 CHROMIUM_ARGS = [
@@ -124,35 +124,8 @@ CHROMIUM_ARGS = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def build_site(site_dir: Path, site_url: str, package_dir: Path | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "SITE_URL": site_url, "NO_MKDOCS_2_WARNING": "1"}
-    if package_dir:
-        env["ANNEX_DATAPACKAGE"] = str(package_dir)
-    return subprocess.run(
-        [str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(site_dir)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-def serve(folder: Path, port: int) -> ThreadingHTTPServer:
-    server = ThreadingHTTPServer(("127.0.0.1", port), partial(QuietHandler, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+    return serving.build(site_dir, site_url, package_dir)
 
 
 # The real site is built once per run, and served once, by the process that runs the session (with
@@ -213,17 +186,6 @@ def browser():
         b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         yield b
         b.close()
-
-
-def site_pages(site: Path) -> list[str]:
-    """Every HTML page of the site as a URL path, except the 404 page."""
-    pages = []
-    for p in site.rglob("index.html"):
-        parts = p.relative_to(site).parts
-        if parts[0] == "data" and len(parts) > 2:
-            continue  # downloads, not pages
-        pages.append("" if p.parent == site else "/".join(parts[:-1]) + "/")
-    return sorted(pages)
 
 
 def reveal_charts(page) -> None:
