@@ -4,12 +4,12 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from scripts import versions
+from scripts import pipeline, versions
 from scripts.paths import PACKAGE_DIR, ROOT
 
 
 def on_post_build(config, **kwargs):
     try:
-        versions.publish(ROOT, PACKAGE_DIR, Path(config["site_dir"]))
+        versions.publish(ROOT, PACKAGE_DIR, Path(config["site_dir"]), pipeline.site().version)
     except RuntimeError as exc:
         raise PluginError(str(exc)) from exc

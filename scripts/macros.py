@@ -70,7 +70,7 @@ def define_env(env) -> None:
     def downloads() -> str:
         return render.downloads(site, here())
 
-    history = versions.site_entries(ROOT, PACKAGE_DIR)
+    history = versions.site_entries(ROOT, PACKAGE_DIR, site.version)
 
     @env.macro
     def changelog() -> str:

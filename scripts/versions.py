@@ -104,19 +104,21 @@ def changelog(history: list[Version]) -> str:
     return "# Changelog\n\n" + "\n".join(sections)
 
 
-def site_entries(repo: Path, package_dir: Path) -> list[Entry]:
+def site_entries(repo: Path, package_dir: Path, version: str | None = None) -> list[Entry]:
     """The changelog for the site's changelog page, newest first."""
     with tempfile.TemporaryDirectory() as tmp:
-        released, current = history(repo, package_dir, Path(tmp))
+        released, current = history(repo, package_dir, Path(tmp), version)
         return list(reversed(entries(released + ([current] if current else []))))
 
 
-def history(repo: Path, package_dir: Path, tmp: Path) -> tuple[list[Version], Version]:
-    """Released versions, then the whole history including the working tree when it differs."""
+def history(repo: Path, package_dir: Path, tmp: Path, version: str | None = None) -> tuple[list[Version], Version]:
+    """Released versions, then the whole history including the working tree when it differs.
+
+    `version`: the working tree's, when the build has already read it (scripts/pipeline.py)."""
     released = [checkout(repo, tag, tmp / tag) for tag in release_tags(repo)]
     citation = local_file(repo, "CITATION.cff").read_bytes() if (repo / "CITATION.cff").exists() else b""
     current = Version(
-        load_descriptor(package_dir / "datapackage.json")["version"],
+        version or load_descriptor(package_dir / "datapackage.json")["version"],
         package_dir,
         {"CITATION.cff": citation} if citation else {},
         None,
@@ -125,10 +127,10 @@ def history(repo: Path, package_dir: Path, tmp: Path) -> tuple[list[Version], Ve
     return released, current if unreleased else None
 
 
-def publish(repo: Path, package_dir: Path, site_dir: Path) -> list[Version]:
+def publish(repo: Path, package_dir: Path, site_dir: Path, version: str | None = None) -> list[Version]:
     """Export every released version, frozen, and the working tree as latest; returns the history."""
     with tempfile.TemporaryDirectory() as tmp:
-        released, current = history(repo, package_dir, Path(tmp))
+        released, current = history(repo, package_dir, Path(tmp), version)
         full = released + ([current] if current else [])
         for i, ver in enumerate(released):
             files = export.export(ver.package_dir, site_dir / "data" / ver.tag, changelog(full[: i + 1]), ver.extra)
