@@ -43,12 +43,23 @@ def open_page(page, url: str, wait_until: str = "load"):
     return response
 
 
+def settle(page) -> None:
+    """Wait for running CSS transitions and animations (a fading search result, a sliding drawer):
+    axe measured mid-fade sees half-transparent text and reports contrast that no reader sees."""
+    page.evaluate(
+        """() => Promise.all(document.getAnimations()
+               .filter(a => a.effect && a.effect.getComputedTiming().iterations !== Infinity)
+               .map(a => a.finished.catch(() => null)))"""
+    )
+
+
 def run_axe(page, include: str | None = None, rules: list[str] | None = None) -> list[dict]:
     """axe-core's WCAG 2.x A/AA violations for the page (or one part of it), nothing disabled;
     or, with `rules`, the violations of just those rules (e.g. best-practice ones)."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE_JS))
     run_only = {"type": "rule", "values": rules} if rules else {"type": "tag", "values": WCAG_TAGS}
+    settle(page)
     return page.evaluate(
         """([runOnly, include]) => axe.run(include ? {include: [include]} : document,
                {runOnly: runOnly, resultTypes: ['violations']})
