@@ -1,6 +1,6 @@
-"""Every page of the built site, loaded once per colour scheme as a reader loads it (a fresh browser
-context, every chart scrolled into view), with every page-level check taken on that one visit:
-it renders, it has no script error and asks no other host, axe-core finds no WCAG 2.2 A/AA
+"""Every page of the built site, loaded once per colour scheme as a reader loads it on a
+first visit (cache off) with every chart scrolled into view, and every page-level check taken on
+that one visit: it renders, it has no script error and asks no other host, axe-core finds no WCAG 2.2 A/AA
 violation, and (light) it stays within its weight budget.
 
 One class per colour scheme: with `--dist loadscope` each class runs in one worker, so each scheme's
@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 
 import pytest
 from conftest import site_pages
-from quality_helpers import DESKTOP, KB, chart_pages, visit
+from quality_helpers import DESKTOP, KB, chart_pages, visit_all
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +30,7 @@ class EveryPage:
     @pytest.fixture(scope="class")
     @classmethod
     def visits(cls, browser, base_url, site_dir):
-        return [visit(browser, base_url, path, cls.scheme) for path in site_pages(site_dir) + ["404.html"]]
+        return visit_all(browser, base_url, site_pages(site_dir) + ["404.html"], cls.scheme)
 
     def test_every_page_renders_without_errors_or_foreign_requests(self, visits, base_url):
         own = urlparse(base_url).netloc
