@@ -13,20 +13,15 @@ import csv
 import datetime as dt
 import hashlib
 import io
-import os
-import re
 import sys
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from scripts import annex_text, descriptor, quantities
+from scripts import annex_text, descriptor, quantities, rules
 from scripts.descriptor import UnsafePath, local_file, visible
 from scripts.package import Row, read_csv
 from scripts.paths import DESCRIPTOR
 
-# Cells starting with these run as formulas when a CSV is opened in a spreadsheet.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 QUOTED = {
     "figures": ("as_stated", "period_as_stated"),
     "commitments": ("timeframe_as_stated", "operative_phrase"),
@@ -34,10 +29,6 @@ QUOTED = {
 }
 MAX_FILE_BYTES = 5_000_000
 MAX_CELL_CHARS = 100_000
-# What a number cell may look like. Python's float() also takes "1e309", "Infinity", "NaN" and
-# "1_0_2", and Frictionless let them through: pandas and R would not read them as numbers.
-WILL = re.compile(r"\bwill\b", re.IGNORECASE)
-PLAIN_NUMBER = {"number": re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?"), "integer": re.compile(r"-?(0|[1-9][0-9]*)")}
 
 
 @dataclass(frozen=True, order=True)
@@ -215,15 +206,19 @@ class Package:
 
 
 # -- Frictionless -------------------------------------------------------------------------------
-def frictionless_check(pkg: Package) -> None:
-    """Schema types, constraints, keys and foreign keys, by Frictionless itself."""
+def frictionless_check(pkg: Package, phrases: Path) -> None:
+    """Schema types, constraints, keys and foreign keys, by Frictionless itself, and the project's
+    row rules (scripts/rules.py) as Frictionless checks, into the same report."""
+    from frictionless import Checklist, system
     from frictionless import Package as FPackage
-    from frictionless import system
 
-    pkg.checks += 1
+    row_rules = rules.rules(pkg.tables, operative_phrases(pkg, phrases), phrases.name)
+    pkg.checks += 1 + len(row_rules)
     with system.use_context(trusted=False):
         try:
-            report = FPackage(copy.deepcopy(pkg.descriptor), basepath=str(pkg.base)).validate()
+            report = FPackage(copy.deepcopy(pkg.descriptor), basepath=str(pkg.base)).validate(
+                Checklist(checks=row_rules), limit_errors=0
+            )
         except Exception as exc:  # frictionless raises on descriptors it cannot load
             pkg.problem(pkg.descriptor_path, 1, "-", f"Frictionless cannot load the package: {exc}")
             return
@@ -236,10 +231,17 @@ def frictionless_check(pkg: Package) -> None:
             row_number = getattr(error, "row_number", None)
             line = 1
             if row_number:
-                # rowNumber counts records from the header (1): map it to the physical line.
+                # rowNumber counts records from the header (1): map it to the physical line; one past
+                # the last record is the line after it (where a rule reports the table as a whole).
                 index = row_number - 2
-                line = rows[index].line if 0 <= index < len(rows) else row_number
+                if 0 <= index < len(rows):
+                    line = rows[index].line
+                else:
+                    line = rows[-1].line + 1 if index == len(rows) and rows else row_number
             field = getattr(error, "field_name", None) or "-"
+            if error.type == rules.RuleError.type:
+                pkg.problem(path, line, field, error.note)
+                continue
             if error.type == "foreign-key":
                 field = ", ".join(getattr(error, "field_names", None) or []) or field
             cell = getattr(error, "cell", None)
@@ -248,70 +250,6 @@ def frictionless_check(pkg: Package) -> None:
 
 
 # -- Checks Frictionless cannot do ------------------------------------------------------------
-def text_cells(pkg: Package) -> Iterable[tuple[str, Row, str, str]]:
-    for name, rows in pkg.tables.items():
-        for row in rows:
-            for field, value in row.values.items():
-                if field is not None and isinstance(value, str):
-                    yield name, row, field, value
-
-
-def check_formulas(pkg: Package) -> None:
-    """No cell may start with a character that a spreadsheet would execute."""
-    pkg.checks += 1
-    for name, row, field, value in text_cells(pkg):
-        if value.startswith(FORMULA_PREFIXES):
-            pkg.problem(name, row.line, field, f"starts with {value[0]!r}, which a spreadsheet may run as a formula")
-
-
-def check_invisible(pkg: Package) -> None:
-    """No cell may hide text from a reviewer: control, bidi or zero-width characters."""
-    pkg.checks += 1
-    for name, row, field, value in text_cells(pkg):
-        if bad := descriptor.invisible(value):
-            pkg.problem(
-                name,
-                row.line,
-                field,
-                f"contains invisible or control characters ({', '.join(bad[:5])}): "
-                "remove them (a reviewer cannot see them, and bidi controls reorder text)",
-            )
-
-
-def check_plain_numbers(pkg: Package) -> None:
-    """Every number is written in plain decimal notation, as every CSV reader understands it."""
-    pkg.checks += 1
-    for resource in pkg.descriptor["resources"]:
-        for field in resource["schema"]["fields"]:
-            pattern = PLAIN_NUMBER.get(field["type"])
-            for row in pkg.table(resource["name"]) if pattern else ():
-                raw = row[field["name"]]
-                if raw and not pattern.fullmatch(raw) and lenient_number(raw):
-                    # Values no parser reads as a number are Frictionless's type errors: one message each.
-                    pkg.problem(
-                        resource["name"],
-                        row.line,
-                        field["name"],
-                        f"{visible(raw)!r} is not a plain decimal {field['type']}: write digits only, "
-                        "with an optional '.' and decimals (no exponent, '_', 'Infinity' or 'NaN')",
-                    )
-
-
-def lenient_number(raw: str) -> bool:
-    try:
-        float(raw)
-        return True
-    except ValueError:
-        return False
-
-
-def build_date() -> dt.date:
-    """Today (UTC), or SOURCE_DATE_EPOCH's date for a reproducible build: no evidence can be newer."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    stamp = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch.isdigit() else dt.datetime.now(dt.UTC)
-    return stamp.date()
-
-
 def source_texts(pkg: Package) -> dict[str, str]:
     """Each document's source, checked against the SHA-256 the package records."""
     pkg.checks += 1
@@ -462,10 +400,10 @@ def check_events(pkg: Package) -> None:
         except ValueError:
             pass
     for row in pkg.table("events"):
-        stated = quantities.parse_date(row["as_stated"], doc_dates.get(row["document_id"]))
         if row["document_id"] not in doc_dates:
-            pass  # its document's date (what "today" means) is missing or invalid: reported there
-        elif stated is None:
+            continue  # its document's date (what "today" means) is missing or invalid: reported there
+        stated = quantities.parse_date(row["as_stated"], doc_dates[row["document_id"]])
+        if stated is None:
             pkg.problem("events", row.line, "as_stated", f"{row['as_stated']!r} is not a date")
         elif row["date"] != stated.isoformat():
             pkg.problem(
@@ -474,88 +412,33 @@ def check_events(pkg: Package) -> None:
                 "date",
                 f"{row['date']} disagrees with {row['as_stated']!r}, which means {stated.isoformat()}",
             )
-        if row["note_type"] and not (row["note"] and row["note_source"]) and row["note_type"] != "ambiguity":
-            pkg.problem("events", row.line, "note_source", "a correction or context note needs its source")
-        if row["note_type"] and not row["note"]:
-            pkg.problem("events", row.line, "note", f"note_type is {row['note_type']!r} but the note is empty")
 
 
-def check_references(pkg: Package, paras: dict[tuple[str, str], str]) -> None:
-    """Related figures exist; each term occurs in the paragraph said to name it."""
+def check_terms(pkg: Package, paras: dict[tuple[str, str], str]) -> None:
+    """Each term occurs in the paragraph said to name it."""
     pkg.checks += 1
-    figure_ids = {row["figure_id"] for row in pkg.table("figures")}
-    for row in pkg.table("commitments"):
-        for fid in row["figure_ids"].split():
-            if fid not in figure_ids:
-                pkg.problem("commitments", row.line, "figure_ids", f"figure {fid!r} does not exist")
     for row in pkg.table("terms"):
         text = paras.get((row["document_id"], row["paragraph_id"]))
         if text is not None and row["term"] and quantities.find_phrase(text, row["term"]) < 0:
             pkg.problem("terms", row.line, "term", f"{row['term']!r} does not occur in paragraph {row['paragraph_id']}")
 
 
-def check_commitments(pkg: Package, phrases_path: Path) -> None:
-    """Strength follows from the operative phrase (the reviewed table in checks/), only an expectation
-    binds no one, a summary says "will" only where the annex does, and `part_of` names a top-level row."""
-    pkg.checks += 1
+def operative_phrases(pkg: Package, path: Path) -> dict[str, str]:
+    """The reviewed table of operative phrases (checks/): each phrase once, with a strength from the
+    schema's enum and the reason for it."""
     strengths = set(enum_of(pkg, "commitments", "strength"))
     table: dict[str, str] = {}
-    for row in pkg.review_table(phrases_path):
+    for row in pkg.review_table(path):
         phrase = annex_text.squash(row["operative_phrase"])
         if row["strength"] not in strengths:
-            pkg.problem(phrases_path, row.line, "strength", f"{row['strength']!r} is not one of {sorted(strengths)}")
+            pkg.problem(path, row.line, "strength", f"{row['strength']!r} is not one of {sorted(strengths)}")
         elif phrase in table:
-            pkg.problem(phrases_path, row.line, "operative_phrase", f"{phrase!r} is listed twice")
+            pkg.problem(path, row.line, "operative_phrase", f"{phrase!r} is listed twice")
         elif not row["reason"].strip():
-            pkg.problem(phrases_path, row.line, "reason", "every phrase needs the reason for its strength")
+            pkg.problem(path, row.line, "reason", "every phrase needs the reason for its strength")
         else:
             table[phrase] = row["strength"]
-    rows = {r["commitment_id"]: r for r in pkg.table("commitments")}
-    for row in pkg.table("commitments"):
-        phrase = annex_text.squash(row["operative_phrase"])
-        expected = table.get(phrase)
-        if phrase and expected is None:
-            pkg.problem(
-                "commitments",
-                row.line,
-                "operative_phrase",
-                f"{phrase!r} is not in {phrases_path.name}: add it there, with its strength and the reason",
-            )
-        elif expected and row["strength"] and row["strength"] != expected:
-            pkg.problem(
-                "commitments",
-                row.line,
-                "strength",
-                f"{row['strength']!r} contradicts {phrases_path.name}, where {phrase!r} is {expected!r}",
-            )
-        if (row["actor"] == "none") != (row["strength"] == "expectation") and row["actor"] and row["strength"]:
-            pkg.problem(
-                "commitments",
-                row.line,
-                "actor",
-                "is 'none' exactly when the strength is 'expectation' (the annex binds no one)"
-                if row["actor"] == "none"
-                else f"an expectation binds no one: the actor must be 'none', not {row['actor']!r}",
-            )
-        if WILL.search(row["summary"]) and not WILL.search(phrase):
-            pkg.problem(
-                "commitments",
-                row.line,
-                "summary",
-                f"says 'will' but the annex's operative phrase is {phrase!r}: keep the annex's modality",
-            )
-        parent = rows.get(row["part_of"]) if row["part_of"] else None
-        if row["part_of"] and parent is None:
-            pkg.problem("commitments", row.line, "part_of", f"{row['part_of']!r} is not a commitment_id")
-        elif parent is not None and (parent is row or parent["part_of"]):
-            pkg.problem(
-                "commitments",
-                row.line,
-                "part_of",
-                f"{row['part_of']!r} must be a top-level commitment (parts are one level deep)",
-            )
-        elif parent is not None and parent["document_id"] != row["document_id"]:
-            pkg.problem("commitments", row.line, "part_of", f"{row['part_of']!r} belongs to another document")
+    return table
 
 
 def enum_of(pkg: Package, resource: str, field: str) -> list[str]:
@@ -564,117 +447,6 @@ def enum_of(pkg: Package, resource: str, field: str) -> list[str]:
             if f["name"] == field:
                 return f.get("constraints", {}).get("enum", [])
     return []
-
-
-# Who is bound by a commitment (its `actor`), as the actors a follow-up row may name.
-BOUND = {"both": {"UK", "France", "both"}, "UK": {"UK", "both"}, "France": {"France", "both"}, "none": set()}
-CREDITING = {"delivered", "partly_delivered", "in_progress"}  # statuses that credit whoever acted
-
-
-def check_followups(pkg: Package) -> None:
-    """Follow-ups come after the annex and not after today, belong to their commitment's document,
-    cite a source (or say what was searched), and follow the status rules: only a party bound by the
-    commitment is credited with it, someone else's outcome is `outcome_by_others`, and every
-    commitment has at least one row that sets its status."""
-    pkg.checks += 1
-    doc_dates = {r["document_id"]: r["date"] for r in pkg.table("documents")}
-    commitments = {r["commitment_id"]: r for r in pkg.table("commitments")}
-    today = build_date().isoformat()
-    assessed: set[str] = set()
-    for row in pkg.table("followups"):
-        commitment = commitments.get(row["commitment_id"])
-        after = doc_dates.get(commitment["document_id"] if commitment else row["document_id"], "")
-        if row["date"] and after and row["date"] <= after:
-            pkg.problem(
-                "followups",
-                row.line,
-                "date",
-                f"{row['date']} is not after the annex's date, {after}: follow-ups record what happened next",
-            )
-        if row["date"] > today:
-            pkg.problem(
-                "followups",
-                row.line,
-                "date",
-                f"{row['date']} is after today ({today}): evidence cannot come from the future",
-            )
-        if commitment and row["document_id"] != commitment["document_id"]:
-            pkg.problem(
-                "followups",
-                row.line,
-                "document_id",
-                f"commitment {row['commitment_id']!r} belongs to "
-                f"{commitment['document_id']!r}, not {row['document_id']!r}",
-            )
-        status, actor = row["status"], row["actor"]
-        if (status == "no_evidence_found") != (actor == "none"):
-            pkg.problem("followups", row.line, "actor", "is 'none' exactly when the status is 'no_evidence_found'")
-        if status == "no_evidence_found":
-            for field in ("source_url", "source_kind"):
-                if row[field]:
-                    pkg.problem(
-                        "followups", row.line, field, "must be empty: a search that found nothing cites no source"
-                    )
-        else:
-            for field in ("source_url", "source_kind"):
-                if not row[field].strip():
-                    pkg.problem("followups", row.line, field, "every follow-up must cite its source and its kind")
-        check_confidence(pkg, "followups", row)
-        if commitment is None or not status:
-            continue
-        bound = BOUND.get(commitment["actor"], set())
-        if status in CREDITING and bound and actor not in bound:
-            pkg.problem(
-                "followups",
-                row.line,
-                "status",
-                f"{status!r} credits {commitment['actor']!r}'s commitment with what {actor!r} did: "
-                "use 'outcome_by_others' or 'context'",
-            )
-        if status == "outcome_by_others" and actor in bound:
-            pkg.problem(
-                "followups",
-                row.line,
-                "status",
-                f"{actor!r} is bound by this commitment: its own action is not an outcome by others",
-            )
-        if status != "context":
-            assessed.add(row["commitment_id"])
-    last = pkg.table("followups")[-1].line + 1 if pkg.table("followups") else 2
-    for cid, commitment in commitments.items():
-        if cid not in assessed:
-            pkg.problem(
-                "followups",
-                last,
-                "commitment_id",
-                f"commitment {cid!r} has no follow-up that sets its status: add what you found, or a "
-                "'no_evidence_found' row naming what you searched",
-            )
-
-
-def check_confidence(pkg: Package, name: str, row: Row) -> None:
-    """`confirmed` means two agreeing sources or one primary source: a secondary one needs its second."""
-    if row["source_kind"] == "secondary" and row["confidence"] == "confirmed" and "http" not in row["note"]:
-        pkg.problem(
-            name,
-            row.line,
-            "confidence",
-            "one secondary source is 'likely': name the second, agreeing source's address in the note",
-        )
-
-
-def check_amounts(pkg: Package) -> None:
-    """Amounts from later sources: dated after the annex and not after today, with their confidence."""
-    pkg.checks += 1
-    doc_dates = {r["document_id"]: r["date"] for r in pkg.table("documents")}
-    today = build_date().isoformat()
-    for row in pkg.table("amounts"):
-        start, after = row["period"].split("/")[0], doc_dates.get(row["document_id"], "")
-        if start and after and start < after[: len(start)]:
-            pkg.problem("amounts", row.line, "period", f"{row['period']} is before the annex ({after})")
-        if start > today[: len(start)]:
-            pkg.problem("amounts", row.line, "period", f"{row['period']} is after today ({today})")
-        check_confidence(pkg, "amounts", row)
 
 
 def check_numbers(
@@ -729,19 +501,13 @@ def load_and_validate(descriptor_path: Path = DESCRIPTOR, allowlist: Path | None
     pkg = Package(descriptor_path)
     # A table that cannot be read would make every check across tables report noise: fix it first.
     if pkg.load() and not pkg.unreadable:
-        frictionless_check(pkg)
-        check_formulas(pkg)
-        check_invisible(pkg)
-        check_plain_numbers(pkg)
+        frictionless_check(pkg, phrases)
         texts = source_texts(pkg)
         paras = check_paragraphs(pkg, texts)
         spans = check_quotes(pkg, paras)
         check_figures(pkg)
         check_events(pkg)
-        check_references(pkg, paras)
-        check_commitments(pkg, phrases)
-        check_followups(pkg)
-        check_amounts(pkg)
+        check_terms(pkg, paras)
         check_numbers(pkg, paras, spans, allowlist)
     problems = sorted(set(pkg.problems))
     rows = sum(len(rows) for rows in pkg.tables.values())

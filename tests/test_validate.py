@@ -22,7 +22,7 @@ def test_cli_prints_one_line_summary():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     rows = sum(len(t) for t in load_tables().values())
-    assert result.stdout.strip() == f"valid: 9 resources, {rows} rows, 14 checks passed"
+    assert result.stdout.strip() == f"valid: 9 resources, {rows} rows, 15 checks passed"
 
 
 def test_frictionless_alone_accepts_it():
@@ -65,3 +65,29 @@ def test_completeness_counts():
         "followups": 69,
         "amounts": 8,
     }
+
+
+def test_project_rules_report_inside_frictionless(package_copy):
+    """The row rules are Frictionless checks: Frictionless's own report carries their errors, beside
+    its schema errors, with the row they belong to."""
+    from conftest import set_cell
+    from frictionless import Checklist
+    from frictionless import Package as FPackage
+
+    from scripts import rules
+    from scripts.validate import Package
+
+    line = set_cell(package_copy, "followups", "uk-funded-calais-wall-construction-starts", "date", "2099-01-01")
+    pkg = Package(package_copy)
+    assert pkg.load()
+    checks = rules.rules(pkg.tables, {}, "operative-phrases.csv")
+    report = FPackage(str(package_copy)).validate(Checklist(checks=checks), limit_errors=0)
+    found = [
+        (task.name, e.row_number, e.field_name, e.note)
+        for task in report.tasks
+        for e in task.errors
+        if e.type == rules.RuleError.type and task.name == "followups" and e.field_name == "date"
+    ]
+    index = next(i for i, r in enumerate(pkg.table("followups")) if r.line == line)
+    assert [(n, row, field) for n, row, field, _ in found] == [("followups", index + 2, "date")], found
+    assert "evidence cannot come from the future" in found[0][3]
