@@ -339,7 +339,7 @@ def timeline(site: Site) -> Chart:
             e["as_stated"],
             e["description"],
             e["paragraph_id"],
-            (e["note_type"] + ": " + e["note"]) if e["note"] else "",
+            (site.label("note_type", e["note_type"]) + ": " + e["note"]) if e["note"] else "",
         ]
         for e in events
     ]

@@ -146,6 +146,29 @@ class Site:
         """A readable label for a value of `field`: the schema's, or the value made readable."""
         return self._labels.get(field, {}).get(value) or value.replace("_", " ").capitalize()
 
+    @cached_property
+    def _singulars(self) -> dict[str, dict[str, str]]:
+        out: dict[str, dict[str, str]] = {}
+        for r in self.descriptor["resources"]:
+            for f in r["schema"]["fields"]:
+                for c in f.get("categories", []):
+                    if "singular" in c:
+                        out.setdefault(f["name"], {}).setdefault(c["value"], c["singular"])
+        return out
+
+    def readable_value(self, figure: Row) -> str:
+        """A figure's value in plain words, qualifier and unit included: "more than 1,300 police
+        officers", "£63,000,000". The annex's own words stay in `as_stated`."""
+        value = float(figure["value"])
+        qualifier = "" if figure["qualifier"] in ("", "exact") else self.label("qualifier", figure["qualifier"]).lower()
+        symbol = CURRENCY_SYMBOLS.get(figure["unit"])
+        if symbol:
+            amount = f"{symbol}{format_number(value)}"
+        else:
+            noun = self._singulars.get("unit", {}).get(figure["unit"]) if value == 1 else None
+            amount = f"{format_number(value)} {noun or self.label('unit', figure['unit'])}"
+        return f"{qualifier} {amount}".strip()
+
     def key(self, table: str) -> str:
         """A table's primary key, from its schema (the descriptor is the one place that says it)."""
         return next(r["schema"]["primaryKey"][0] for r in self.descriptor["resources"] if r["name"] == table)

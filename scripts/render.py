@@ -115,11 +115,12 @@ def citations_for(site: Site, site_url: str, kind: str, record_id: str, title: s
 def figure_page(site: Site, fid: str, site_url: str, repo_url: str = "") -> str:
     f = site.figures[fid]
     url = figure_url(fid)
-    title = f"{f['as_stated']}: {f['metric']}"
+    title = f"{f['metric']} ({f['as_stated']})"
     body = render(
         "figure_page.html",
         site,
         f=f,
+        readable=site.readable_value(f),
         url=url,
         related=site.commitments_for_figure(fid),
         quote=quote_in_context(site, f["paragraph_id"], f["quote"], url),
@@ -192,14 +193,14 @@ RECORD_PAGES = {
 
 # -- index pages --------------------------------------------------------------------------------
 def figures_table(site: Site, page_url: str) -> Markup:
+    """The figure in plain words (linked) over what it counts, the annex's words, when, and where."""
     rows = [
         [
-            link(rel(page_url, figure_url(f["figure_id"])), f["as_stated"]),
-            f["metric"],
-            Markup('<span data-sort-value="{}">{}</span>').format(f["value"], format_number(float(f["value"]))),
-            f["unit"],
-            site.label("qualifier", f["qualifier"]),
-            f["period_as_stated"] or f["period"],
+            Markup('<span data-sort-value="{}">{}<span class="cell-note">{}</span></span>').format(
+                f["value"], link(rel(page_url, figure_url(f["figure_id"])), site.readable_value(f)), f["metric"]
+            ),
+            Markup("“{}”").format(f["as_stated"]),
+            f["period_as_stated"] or f["period"] or "Not stated",
             link(rel(page_url, paragraph_url(f["paragraph_id"])), f["paragraph_id"]),
         ]
         for f in site.rows("figures")
@@ -221,15 +222,21 @@ def commitments_table(site: Site, page_url: str) -> Markup:
             if c["part_of"] in numbers
             else Markup("")
         )
+        # Theme and paragraph are on the record page; the theme stays a filter.
         rows.append(
             [
-                link(rel(page_url, commitment_url(c["commitment_id"])), f"C{numbers[c['commitment_id']]}"),
-                part + c["summary"],
+                Markup('<span data-sort-value="{}">{}</span>').format(
+                    numbers[c["commitment_id"]],
+                    link(rel(page_url, commitment_url(c["commitment_id"])), f"C{numbers[c['commitment_id']]}"),
+                ),
+                part
+                + c["summary"]
+                + Markup(' <span class="cell-note">Paragraph {}</span>').format(
+                    link(rel(page_url, paragraph_url(c["paragraph_id"])), c["paragraph_id"])
+                ),
                 site.label("strength", c["strength"]),
                 site.label("actor", c["actor"]),
-                site.label("theme", c["theme"]),
                 status_badge(site, status),
-                link(rel(page_url, paragraph_url(c["paragraph_id"])), c["paragraph_id"]),
             ]
         )
         row_attrs.append(
@@ -283,30 +290,71 @@ def chart_tabs(site: Site, chart_ids: list[str], group: int = 1) -> Markup:
 
 
 # -- the data page and the changelog ---------------------------------------------------------------
+def prose(text: str) -> Markup:
+    """Descriptor prose as HTML: escaped, with its `backticked` names set as code."""
+    parts = str(text or "").split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick: show the text as written
+        return Markup("{}").format(text or "")
+    return Markup("").join(
+        Markup("<code>{}</code>").format(p) if i % 2 else Markup("{}").format(p) for i, p in enumerate(parts)
+    )
+
+
+TYPE_WORDS = {"string": "text", "number": "number", "integer": "whole number", "date": "date", "boolean": "yes or no"}
+
+
+def field_rules(site: Site, field: dict) -> Markup:
+    """A field's constraints in plain words: required, unique, allowed values (with their labels),
+    length, range and pattern."""
+    cons = field.get("constraints", {})
+    words: list[Markup | str] = []
+    if cons.get("required"):
+        words.append("Required")
+    if cons.get("unique"):
+        words.append("Unique")
+    if "enum" in cons:
+        allowed = Markup(", ").join(
+            Markup("<code>{}</code> ({})").format(v, site.label(field["name"], v)) for v in cons["enum"]
+        )
+        words.append(Markup("One of: {}").format(allowed))
+    if "minLength" in cons and cons["minLength"] > 0:
+        words.append(f"At least {cons['minLength']} character" + ("s" if cons["minLength"] > 1 else ""))
+    if "maxLength" in cons:
+        words.append(f"At most {cons['maxLength']:,} characters")
+    if "minimum" in cons or "maximum" in cons:
+        low, high = cons.get("minimum"), cons.get("maximum")
+        words.append(
+            f"From {low} to {high}"
+            if low is not None and high is not None
+            else f"At least {low}"
+            if low is not None
+            else f"At most {high}"
+        )
+    if "pattern" in cons:
+        words.append(Markup("Written as the pattern <code>{}</code>").format(cons["pattern"]))
+    return Markup("; ").join(words) if words else Markup("None")
+
+
 def data_dictionary(site: Site) -> Markup:
     resources = []
     for r in site.descriptor["resources"]:
-        rows = []
-        for f in r["schema"]["fields"]:
-            cons = f.get("constraints", {})
-            text = "; ".join(f"{k}: {', '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in cons.items())
-            rows.append(
-                [
-                    Markup("<code>{}</code>").format(f["name"]),
-                    f["type"] + (f" ({f['format']})" if f.get("format") else ""),
-                    "yes" if cons.get("required") else "no",
-                    text,
-                    f.get("description", ""),
-                ]
-            )
-        keys = f"Primary key: {', '.join(r['schema'].get('primaryKey', []))}."
+        rows = [
+            [
+                Markup("<code>{}</code>").format(f["name"]),
+                TYPE_WORDS.get(f["type"], f["type"]) + (f" ({f['format']})" if f.get("format") else ""),
+                prose(f.get("description", "")),
+                field_rules(site, f),
+            ]
+            for f in r["schema"]["fields"]
+        ]
+        keys = prose(f"Each row is identified by its `{'`, `'.join(r['schema'].get('primaryKey', []))}`.")
         for fk in r["schema"].get("foreignKeys", []):
-            keys += f" Foreign key: {', '.join(fk['fields'])} → {fk['reference']['resource']}."
+            keys += prose(f" Its `{'`, `'.join(fk['fields'])}` must be one in `{fk['reference']['resource']}.csv`.")
         resources.append(
             {
                 "name": r["name"],
                 "title": r.get("title", ""),
-                "description": r.get("description", ""),
+                "description": prose(r.get("description", "")),
                 "key_text": keys,
                 "rows": rows,
             }
@@ -325,7 +373,7 @@ def downloads(site: Site, page_url: str) -> Markup:
             r.get("title", r["name"]),
             get(r["path"], "CSV") + " · " + get(r["path"].rsplit(".", 1)[0] + ".json", "JSON"),
             str(len(site.rows(r["name"]))),
-            r.get("description", ""),
+            prose(r.get("description", "")),
         ]
         for r in site.descriptor["resources"]
     ]

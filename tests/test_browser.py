@@ -90,8 +90,8 @@ def test_commitments_filter_and_sort(page, base_url):
 
 def test_figures_sort_numerically(page, base_url):
     page.goto(base_url + "figures/", wait_until="networkidle")
-    page.locator("#figures-table th button", has_text="Value").click()
-    first = page.locator("#figures-table tbody tr").first.locator("td").nth(0).inner_text()
+    page.locator("#figures-table th button", has_text="Figure").click()
+    first = page.locator("#figures-table tbody tr").first.locator("th .cell-note").inner_text()
     smallest = min(load_rows(DATA / "figures.csv"), key=lambda r: float(r["value"]))
     assert first == smallest["metric"]
 

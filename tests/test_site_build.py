@@ -10,6 +10,7 @@ from conftest import build_site, set_cell, site_pages
 
 from scripts.package import load_rows
 from scripts.paths import DESCRIPTOR, PACKAGE_DIR
+from scripts.pipeline import site
 
 DATA = PACKAGE_DIR / "data"
 
@@ -67,7 +68,8 @@ def test_figure_page_holds_its_facts(site_dir):
     for row in load_rows(DATA / "figures.csv"):
         page = html(site_dir, f"figures/{row['figure_id']}")
         text = re.sub(r"<[^>]+>", "", page)
-        assert row["as_stated"] in text and row["unit"] in text
+        assert row["as_stated"] in text and row["metric"] in text
+        assert site().readable_value(row) in unescape(text)
         assert f"paragraph {row['paragraph_id']}" in text
         assert "Cite this" in page
 

@@ -169,8 +169,8 @@ FIELDS = {
         "maxLength",
     ),
     "number without a maximum": (
-        lambda d: d["resources"][2]["schema"]["fields"][4]["constraints"].pop("maximum"),
-        "resources[2].schema.fields[4].constraints",
+        lambda d: d["resources"][2]["schema"]["fields"][3]["constraints"].pop("maximum"),
+        "resources[2].schema.fields[3].constraints",
         "maximum",
     ),
     "categories that do not match the enum": (

@@ -201,3 +201,31 @@ def test_labels_come_from_the_schema_categories():
     )
     assert site.label("actor", "both") == "UK and France"
     assert site.label("actor", "not_listed") == "Not listed"  # no label: the value made readable
+
+
+UNITS = [
+    {"value": "police_officers", "label": "police officers", "singular": "police officer"},
+    {"value": "liaison_magistrates", "label": "liaison magistrates", "singular": "liaison magistrate"},
+    {"value": "GBP", "label": "pounds sterling"},
+    {"value": "EUR", "label": "euros"},
+]
+QUALIFIERS = [{"value": "exact", "label": "Exact"}, {"value": "more_than", "label": "More than"}]
+
+
+@pytest.mark.parametrize(
+    "value,unit,qualifier,expected",
+    [
+        ("1300", "police_officers", "more_than", "more than 1,300 police officers"),
+        ("63000000", "GBP", "exact", "£63,000,000"),
+        ("22000000", "EUR", "", "€22,000,000"),
+        ("1", "liaison_magistrates", "exact", "1 liaison magistrate"),
+        ("2", "liaison_magistrates", "exact", "2 liaison magistrates"),
+        ("14", "networks", "exact", "14 Networks"),  # no label in the schema: the code made readable
+    ],
+)
+def test_readable_value(value, unit, qualifier, expected):
+    from scripts.derive import Site
+
+    fields = [{"name": "unit", "categories": UNITS}, {"name": "qualifier", "categories": QUALIFIERS}]
+    site = Site({"resources": [{"name": "figures", "schema": {"fields": fields}}]}, {})
+    assert site.readable_value({"value": value, "unit": unit, "qualifier": qualifier}) == expected

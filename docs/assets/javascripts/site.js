@@ -151,7 +151,7 @@
         });
         status.textContent = "Showing " + shown + " of " + rows.length + " rows.";
       });
-      var wrapper = table.closest(".md-typeset__scrollwrap") || table;
+      var wrapper = table.closest(".data-table") || table;
       wrapper.parentNode.insertBefore(form, wrapper);
       wrapper.parentNode.insertBefore(status, wrapper);
     }
