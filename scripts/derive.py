@@ -90,6 +90,20 @@ def format_number(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
 
 
+def number_forms(value: float, currency: str = "") -> list[str]:
+    """The ways people write a figure, for the record page and its search entry: "1300" and
+    "1,300"; from a million, "63m", "63 million" and "63,000,000"; each with its currency sign too."""
+    whole = float(value).is_integer()
+    forms = [f"{value:,.0f}", f"{value:.0f}"] if whole else [f"{value:,}", f"{value}"]
+    if value >= 1_000_000 and (value / 100_000).is_integer():
+        millions = f"{value / 1_000_000:g}"
+        forms += [f"{millions}m", f"{millions} million"]
+    symbol = CURRENCY_SYMBOLS.get(currency, "")
+    if symbol:
+        forms += [symbol + f for f in forms]
+    return list(dict.fromkeys(forms))
+
+
 def format_money(value: float, currency: str) -> str:
     """£63,000,000 → "£63.0m": a short form for derived amounts (figures keep `as_stated`)."""
     symbol = CURRENCY_SYMBOLS.get(currency, currency + " ")

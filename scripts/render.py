@@ -28,6 +28,7 @@ from scripts.derive import (
     Site,
     format_number,
     long_date,
+    number_forms,
 )
 from scripts.links import commitment_url, event_url, figure_url, paragraph_url, rel, term_url
 
@@ -64,6 +65,7 @@ ENV.globals.update(
     event_url=event_url,
     long_date=long_date,
     format_number=format_number,
+    number_forms=number_forms,
     md=md,
     squash=squash,
     code=lambda text: Markup("<code>{}</code>").format(text),
@@ -92,14 +94,17 @@ def one_line(fragment: str) -> str:
     return str(fragment).replace("\r", " ").replace("\n", " ")
 
 
-def front_matter(title: str, description: str) -> str:
+def front_matter(title: str, description: str, keywords: list[str] | tuple = ()) -> str:
     # JSON strings are valid YAML; the theme prints titles unescaped, so they are escaped here.
+    # `tags` are what search ranks first: the forms a figure is typed in ("63m", "1,300").
+    tags = "tags:\n" + "".join(f"  - {json.dumps(e(k))}\n" for k in keywords) if keywords else ""
     return (
         "---\n"
         f"title: {json.dumps(e(title))}\n"
         f"description: {json.dumps(e(description))}\n"
         "render_macros: false\n"
         "search:\n  boost: 2\n"
+        f"{tags}"
         "---\n\n"
     )
 
@@ -115,12 +120,13 @@ def citations_for(site: Site, site_url: str, kind: str, record_id: str, title: s
 def figure_page(site: Site, fid: str, site_url: str, repo_url: str = "") -> str:
     f = site.figures[fid]
     url = figure_url(fid)
-    title = f"{f['metric']} ({f['as_stated']})"
+    readable = site.readable_value(f)
+    title = f"{f['metric']}: {readable}" + (f" (“{f['as_stated']}”)" if f["as_stated"] != readable else "")
     body = render(
         "figure_page.html",
         site,
         f=f,
-        readable=site.readable_value(f),
+        readable=readable,
         url=url,
         related=site.commitments_for_figure(fid),
         quote=quote_in_context(site, f["paragraph_id"], f["quote"], url),
@@ -129,7 +135,11 @@ def figure_page(site: Site, fid: str, site_url: str, repo_url: str = "") -> str:
         **citations_for(site, site_url, "Figure", fid, title, f["paragraph_id"], url),
     )
     return (
-        front_matter(title, f"{f['metric']}: {f['as_stated']} (annex paragraph {f['paragraph_id']})")
+        front_matter(
+            title,
+            f"{f['metric']}: {f['as_stated']} (annex paragraph {f['paragraph_id']})",
+            number_forms(float(f["value"]), f["unit"]),
+        )
         + one_line(body)
         + "\n"
     )
@@ -169,11 +179,7 @@ def commitment_page(site: Site, cid: str, site_url: str, repo_url: str = "") -> 
         line=site.lines.get(("commitments", cid)),
         **citations_for(site, site_url, "Commitment", cid, c["summary"], c["paragraph_id"], url),
     )
-    return (
-        front_matter(f"Commitment {numbers[cid]} ({strength.lower()}): {c['summary']}", c["summary"])
-        + one_line(body)
-        + "\n"
-    )
+    return front_matter(f"C{numbers[cid]} ({strength.lower()}): {c['summary']}", c["summary"]) + one_line(body) + "\n"
 
 
 def term_page(site: Site, tid: str, site_url: str, repo_url: str = "") -> str:

@@ -229,3 +229,27 @@ def test_readable_value(value, unit, qualifier, expected):
     fields = [{"name": "unit", "categories": UNITS}, {"name": "qualifier", "categories": QUALIFIERS}]
     site = Site({"resources": [{"name": "figures", "schema": {"fields": fields}}]}, {})
     assert site.readable_value({"value": value, "unit": unit, "qualifier": qualifier}) == expected
+
+
+@pytest.mark.parametrize(
+    "value,currency,expected",
+    [
+        (1300, "", ["1,300", "1300"]),
+        (
+            63_000_000,
+            "GBP",
+            ["63,000,000", "63000000", "63m", "63 million", "£63,000,000", "£63000000", "£63m", "£63 million"],
+        ),
+        (
+            22_000_000,
+            "EUR",
+            ["22,000,000", "22000000", "22m", "22 million", "€22,000,000", "€22000000", "€22m", "€22 million"],
+        ),
+        (2_500_000, "", ["2,500,000", "2500000", "2.5m", "2.5 million"]),
+        (14, "", ["14"]),
+    ],
+)
+def test_number_forms(value, currency, expected):
+    from scripts.derive import number_forms
+
+    assert number_forms(value, currency) == expected
