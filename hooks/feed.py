@@ -4,8 +4,9 @@ from pathlib import Path
 
 from scripts import pipeline
 from scripts.feeds import atom_feed
+from scripts.links import public_url
 
 
 def on_post_build(config, **kwargs):
-    feed = atom_feed(pipeline.site(), config.get("site_url") or "")
+    feed = atom_feed(pipeline.site(), public_url(config))
     (Path(config["site_dir"]) / "feed.xml").write_bytes(feed)

@@ -3,6 +3,7 @@ navigation re-runs scripts found in the page content)."""
 
 from scripts import pipeline, versions
 from scripts.feeds import dataset_jsonld
+from scripts.links import public_url
 from scripts.paths import PACKAGE_DIR, ROOT
 
 
@@ -10,5 +11,5 @@ def on_page_context(context, page, config, nav, **kwargs):
     if page.file.src_uri == "data.md":
         site = pipeline.site()
         modified = versions.last_data_change(ROOT, PACKAGE_DIR, site.descriptor.get("created", "")[:10])
-        page.meta["jsonld"] = dataset_jsonld(site, config.get("site_url") or "", modified)
+        page.meta["jsonld"] = dataset_jsonld(site, public_url(config), modified)
     return context

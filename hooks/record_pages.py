@@ -3,12 +3,13 @@
 from mkdocs.structure.files import File
 
 from scripts import pipeline
+from scripts.links import public_url
 from scripts.render import RECORD_PAGES
 
 
 def on_files(files, config, **kwargs):
     site = pipeline.site()
-    site_url = config.get("site_url") or ""
+    site_url = public_url(config)
     repo_url = config["extra"].get("data_repository", "")
     for table, (url, page) in RECORD_PAGES.items():
         key = site.key(table)

@@ -43,10 +43,44 @@ def typed(value: str, field: dict):
     return value
 
 
+def typed_row(row: dict[str, str], schema: dict) -> dict:
+    """A CSV row as its JSON record: the schema's field order, each cell typed."""
+    return {f["name"]: typed(row.get(f["name"]) or "", f) for f in schema["fields"]}
+
+
 def read_typed(path: Path, schema: dict) -> list[dict]:
-    fields = {f["name"]: f for f in schema["fields"]}
     with path.open(encoding="utf-8", newline="") as handle:
-        return [{k: typed(v, fields.get(k, {})) for k, v in row.items()} for row in csv.DictReader(handle)]
+        return [typed_row(row, schema) for row in csv.DictReader(handle)]
+
+
+def json_bytes(data) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()
+
+
+def record_files(schema: dict, row: dict[str, str]) -> dict[str, bytes]:
+    """One record to take away: its CSV row under the header (as the package's CSV writes it) and
+    its JSON record (as the package's JSON holds it)."""
+    names = [f["name"] for f in schema["fields"]]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(names)
+    writer.writerow([row.get(n) or "" for n in names])
+    return {"csv": out.getvalue().encode(), "json": json_bytes(typed_row(row, schema))}
+
+
+def export_records(out: Path, descriptor: dict, tables: dict[str, list], keys: dict[str, str]) -> int:
+    """Write `out/TABLE/KEY.csv` and `.json` for every row of each table in `keys` (table → key field)."""
+    count = 0
+    for resource in descriptor["resources"]:
+        key = keys.get(resource["name"])
+        for row in tables.get(resource["name"], []) if key else ():
+            values = {f["name"]: row[f["name"]] for f in resource["schema"]["fields"]}
+            for ext, data in record_files(resource["schema"], values).items():
+                target = out / resource["name"] / f"{values[key]}.{ext}"
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+                count += 1
+    return count
 
 
 def download_names(version: str) -> dict[str, str]:
@@ -139,11 +173,11 @@ def export(package_dir: Path, out: Path, changelog: str, extra: dict[str, bytes]
         resource["hash"] = f"sha256:{sha256(raw)}"
         tables[resource["name"]] = read_typed(path, resource["schema"])
         json_path = resource["path"].rsplit(".", 1)[0] + ".json"
-        files[json_path] = (json.dumps(tables[resource["name"]], ensure_ascii=False, indent=2) + "\n").encode()
+        files[json_path] = json_bytes(tables[resource["name"]])
     for source in descriptor["sources"]:
         if not REMOTE.fullmatch(source["path"]):  # remote sources are cited, never fetched
             files[source["path"]] = local_file(package_dir, source["path"]).read_bytes()
-    files["datapackage.json"] = (json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n").encode()
+    files["datapackage.json"] = json_bytes(descriptor)
     for name in PUBLISHED_FILES:
         if (package_dir / name).exists():
             files[name] = local_file(package_dir, name).read_bytes()

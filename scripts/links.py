@@ -8,6 +8,12 @@ from __future__ import annotations
 import posixpath
 
 
+def public_url(config) -> str:
+    """The site's public address, for citations, feeds and share previews: SITE_URL when the deploy
+    sets it, else the project's published address, never the preview server's (127.0.0.1)."""
+    return config["extra"].get("public_url") or config.get("site_url") or ""
+
+
 def rel(from_url: str, to_url: str) -> str:
     """Relative link between two site URLs ("" is home; "figures/x/"; fragments allowed)."""
     path, _, fragment = to_url.partition("#")

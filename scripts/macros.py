@@ -7,12 +7,13 @@ and validated for this build.
 from __future__ import annotations
 
 from scripts import citations, pipeline, render, versions
+from scripts.links import public_url
 from scripts.paths import PACKAGE_DIR, ROOT
 
 
 def define_env(env) -> None:
     site = pipeline.site()
-    site_url = env.conf.get("site_url") or ""
+    site_url = public_url(env.conf)
 
     def here() -> str:
         return env.page.url if env.page else ""

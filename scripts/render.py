@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from scripts import charts as charts_mod
 from scripts import citations, export
@@ -56,6 +56,8 @@ ENV = Environment(
     loader=OneLineLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined, keep_trailing_newline=False
 )
 ENV.filters["attrs"] = html_attrs
+# Line breaks kept inside one-line pages (a BibTeX entry in a <pre>): as character references.
+ENV.filters["keep_lines"] = lambda text: Markup(str(escape(text)).replace("\n", "&#10;"))
 ENV.globals.update(
     rel=rel,
     figure_url=figure_url,
@@ -77,7 +79,11 @@ ENV.globals.update(
 
 def render(template: str, site: Site | None, **context) -> Markup:
     """A template rendered with the site's value labels (`label(field, value)`, from the schema)."""
-    return Markup(ENV.get_template(template).render(label=site.label if site else None, **context))
+    return Markup(
+        ENV.get_template(template).render(
+            label=site.label if site else None, published=site.published_at if site else [], **context
+        )
+    )
 
 
 def e(text: object) -> str:
@@ -111,6 +117,7 @@ def front_matter(title: str, description: str, keywords: list[str] | tuple = ())
 
 def citations_for(site: Site, site_url: str, kind: str, record_id: str, title: str, pid: str, url: str) -> dict:
     return {
+        "permalink": site_url + url,
         "plain": citations.record(site, site_url, kind, record_id, pid, url),
         "bib": citations.bibtex(site, site_url, record_id, f"{kind}: {title}", url, pid),
     }

@@ -1,0 +1,81 @@
+"""One record to take away: each figure and commitment page links a CSV and a JSON of that record,
+byte for byte what the package's own files hold; every page has share-preview tags and a
+permanent address to copy."""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import urljoin
+
+import pytest
+from conftest import site_pages
+
+from scripts.package import read_csv
+from scripts.paths import PACKAGE_DIR
+
+TABLES = {"figures": "figure_id", "commitments": "commitment_id"}
+
+
+def raw_records(table: str) -> dict[str, bytes]:
+    """Each row's own lines in the repository's CSV, byte for byte, by key."""
+    path = PACKAGE_DIR / "data" / f"{table}.csv"
+    lines = path.read_bytes().splitlines(keepends=True)
+    rows = read_csv(path)
+    ends = [r.line for r in rows[1:]] + [len(lines) + 1]
+    return {r[TABLES[table]]: b"".join(lines[r.line - 1 : end - 1]) for r, end in zip(rows, ends, strict=True)}
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_record_csv_is_its_row_under_the_header(site_dir, table):
+    header = (PACKAGE_DIR / "data" / f"{table}.csv").read_bytes().splitlines(keepends=True)[0]
+    records = raw_records(table)
+    assert records
+    for key, raw in records.items():
+        assert (site_dir / "data/latest/records" / table / f"{key}.csv").read_bytes() == header + raw, key
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_record_json_is_its_record_in_the_package_json(site_dir, table):
+    package = json.loads((site_dir / "data/latest/data" / f"{table}.json").read_text(encoding="utf-8"))
+    for record in package:
+        path = site_dir / "data/latest/records" / table / f"{record[TABLES[table]]}.json"
+        text = path.read_text(encoding="utf-8")
+        assert json.loads(text) == record
+        assert text == json.dumps(record, ensure_ascii=False, indent=2) + "\n"
+
+
+def test_a_figure_as_a_journalist_downloads_it(site_dir):
+    """Expected output, byte for byte: the €22m figure's CSV."""
+    data = (site_dir / "data/latest/records/figures/uk-funding-calais-2016.csv").read_text(encoding="utf-8")
+    assert data == (
+        "document_id,figure_id,as_stated,value,qualifier,unit,metric,period_as_stated,period,quote,paragraph_id,"
+        "actor,status,subject,measure,note\n"
+        "amiens-2016-migration-annex,uk-funding-calais-2016,€22m,22000000,exact,EUR,UK funding announced for Calais,"
+        "in 2016,2016,the UK is announcing today €22m for Calais in 2016,1d,UK,planned,calais-2016-funding,funding,"
+        '"Administered by the UK-France Migration Committee, according to the annex."\n'
+    )
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_record_pages_link_their_downloads_and_permanent_address(site_dir, table):
+    for key in raw_records(table):
+        url = f"{table}/{key}/"
+        html = (site_dir / url / "index.html").read_text(encoding="utf-8")
+        for ext in ("csv", "json"):
+            href = re.search(rf'href="([^"]*records/{table}/{re.escape(key)}\.{ext})" download', html)
+            assert href, (url, ext)
+            assert (site_dir / urljoin(url, href[1])).is_file()
+        permalink = re.search(r'<meta property="og:url" content="([^"]*)"', html)[1]
+        assert permalink.endswith("/" + url)
+        assert f"<code>{permalink}</code>" in html, url  # the permanent address, ready to copy
+
+
+def test_every_page_has_share_preview_tags(site_dir):
+    for path in site_pages(site_dir):
+        html = (site_dir / path / "index.html").read_text(encoding="utf-8")
+        tags = dict(re.findall(r'<meta (?:property|name)="((?:og|twitter):\w+)" content="([^"]*)"', html))
+        for name in ("og:title", "og:description", "og:url", "og:type", "twitter:card"):
+            assert tags.get(name), (path, name)
+        assert tags["og:url"].endswith("/" + path) and tags["og:url"].startswith("http"), (path, tags["og:url"])
+        assert "<" not in tags["og:title"] and "&amp;amp;" not in tags["og:title"], tags["og:title"]  # escaped once
