@@ -21,20 +21,35 @@ def record(site: Site, site_url: str, kind: str, record_id: str, pid: str, url: 
     """A figure or commitment: the annex paragraph, the record, the version and its address."""
     return (
         f"{document_reference(site)}: {site.document['title']}, paragraph {pid}. "
-        f"{kind} “{record_id}” in {DATASET}, version {site.version}. {site_url}{url}"
+        f"{kind} “{record_id}” in {DATASET}, {cited_version(site)}. {site_url}{url}"
     )
 
 
 def dataset(site: Site, site_url: str) -> str:
-    return f"{DATASET}, version {site.version}: {document_reference(site)}, {site.document['title']}. {site_url}"
+    return f"{DATASET}, {cited_version(site)}: {document_reference(site)}, {site.document['title']}. {site_url}"
 
 
-def version_text(descriptor: dict) -> str:
+def version_text(descriptor: dict, released: bool = True) -> str:
     """For a version's own files: no site address, so frozen files never depend on where the site is built."""
+    if not released:
+        return (
+            f"{DATASET}, unreleased data: {descriptor.get('title', '')}. Published at /data/latest/ of the "
+            "project's site; cite a released version from /data/ where you can."
+        )
     return (
         f"{DATASET}, version {descriptor['version']}: {descriptor.get('title', '')}. "
         f"Published at /data/v{descriptor['version']}/ of the project's site."
     )
+
+
+def cited_version(site: Site) -> str:
+    """What a citation names: a released version, or unreleased data by build date and commit."""
+    state = site.release
+    if state and state.released:
+        return f"version {state.released}"
+    commit = f" from commit {state.commit}" if state and state.commit else ""
+    built = f", built {long_date(state.built)}{commit}" if state else ""
+    return f"unreleased data{built}"
 
 
 def bibtex(site: Site, site_url: str, key: str, title: str, url: str, pid: str = "") -> str:
@@ -45,11 +60,13 @@ def bibtex(site: Site, site_url: str, key: str, title: str, url: str, pid: str =
 
     doc = site.document
     where = f", paragraph {pid}" if pid else ""
-    ident = re.sub(r"[^a-z0-9]+", "_", f"amiens_annex_{key}_v{site.version}".lower())
+    released = site.release.released if site.release else None
+    ident = re.sub(r"[^a-z0-9]+", "_", f"amiens_annex_{key}_{'v' + released if released else 'unreleased'}".lower())
     return (
         f"@misc{{{ident},\n  title = {{{{{b(title)}}}}},\n"
         f"  author = {{{{{DATASET} contributors}}}},\n"
-        f"  year = {{{site.descriptor.get('created', '')[:4]}}},\n  version = {{{b(site.version)}}},\n"
+        f"  year = {{{site.descriptor.get('created', '')[:4]}}},\n"
+        f"  version = {{{b(released or cited_version(site))}}},\n"
         f"  howpublished = {{\\url{{{site_url}{url}}}}},\n"
         f"  note = {{{b(doc['event'])}, {b(doc['place'])}, {b(long_date(doc['date']))}: "
         f"{b(doc['title'])}{b(where)}}}\n}}"

@@ -127,6 +127,13 @@ class Site:
     descriptor: dict
     tables: dict[str, list[dict[str, str]]]
     lines: dict[tuple[str, str], int] = field(default_factory=dict)
+    # Set by the pipeline: whether this package is a release (scripts/versions.py State).
+    release: object | None = None
+
+    @property
+    def released_version(self) -> str | None:
+        """The release this package is, byte for byte; None for data not (yet) released."""
+        return getattr(self.release, "released", None)
 
     @classmethod
     def load(cls, descriptor_path: Path = DESCRIPTOR) -> Site:

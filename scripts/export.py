@@ -83,12 +83,14 @@ def export_records(out: Path, descriptor: dict, tables: dict[str, list], keys: d
     return count
 
 
-def download_names(version: str) -> dict[str, str]:
-    """The file names of a version's workbook and evidence pack (the pages and JSON-LD link to them)."""
+def download_names(version: str | None) -> dict[str, str]:
+    """The file names of a version's workbook and evidence pack (the pages and JSON-LD link to them);
+    None: data not yet released, whose files must not carry a version they are not."""
+    label = f"v{version}" if version else "unreleased"
     return {
-        "workbook": f"{BASENAME}-v{version}.xlsx",
-        "pack": f"{BASENAME}-v{version}.zip",
-        "folder": f"{BASENAME}-v{version}",
+        "workbook": f"{BASENAME}-{label}.xlsx",
+        "pack": f"{BASENAME}-{label}.zip",
+        "folder": f"{BASENAME}-{label}",
     }
 
 
@@ -158,8 +160,11 @@ def sums(files: dict[str, bytes]) -> bytes:
     return "".join(f"{sha256(data)}  {name}\n" for name, data in sorted(files.items())).encode()
 
 
-def export(package_dir: Path, out: Path, changelog: str, extra: dict[str, bytes] | None = None) -> dict[str, bytes]:
-    """Write one version's downloads into `out`; returns every file written, by relative path."""
+def export(
+    package_dir: Path, out: Path, changelog: str, extra: dict[str, bytes] | None = None, released: bool = True
+) -> dict[str, bytes]:
+    """Write one version's downloads into `out`; returns every file written, by relative path.
+    `released`: False for a working tree that differs from every release (its files say so)."""
     # Only what scripts/descriptor.py allows is read: files inside the package, reached through no link.
     descriptor = checked(package_dir)
     version = descriptor["version"]
@@ -194,10 +199,10 @@ def export(package_dir: Path, out: Path, changelog: str, extra: dict[str, bytes]
         ("Source SHA-256", source.get("sha256", "")),
         ("Source licence", source.get("licence", "unknown")),
         ("Licence of this compilation", f"{licence.get('name', '')}: {licence.get('path', '')}"),
-        ("Citation", citations.version_text(descriptor)),
+        ("Citation", citations.version_text(descriptor, released)),
         ("Sheets", ", ".join(r["name"] for r in descriptor["resources"])),
     ]
-    names = download_names(version)
+    names = download_names(version if released else None)
     workbook = names["workbook"]
     out.mkdir(parents=True, exist_ok=True)
     write_xlsx(out / workbook, descriptor, tables, readme)

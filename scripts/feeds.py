@@ -51,7 +51,7 @@ def atom_feed(site: Site, site_url: str) -> bytes:
 def dataset_jsonld(site: Site, site_url: str, modified: str) -> str:
     """schema.org Dataset metadata for search engines; `<` escaped inside the script."""
     base = f"{site_url}data/latest/"
-    names = download_names(site.version)
+    names = download_names(site.released_version)
     dist = [
         {
             "@type": "DataDownload",
@@ -90,7 +90,7 @@ def dataset_jsonld(site: Site, site_url: str, modified: str) -> str:
         "description": site.descriptor["description"],
         "url": f"{site_url}data/",
         "license": site.descriptor["licenses"][0]["path"],
-        "version": site.version,
+        "version": site.released_version or "unreleased",
         "dateModified": modified,
         "keywords": site.descriptor.get("keywords", []),
         "isAccessibleForFree": True,

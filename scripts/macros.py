@@ -6,7 +6,7 @@ and validated for this build.
 
 from __future__ import annotations
 
-from scripts import citations, pipeline, render, versions
+from scripts import citations, export, pipeline, render, versions
 from scripts.links import public_url
 from scripts.paths import PACKAGE_DIR, ROOT
 
@@ -20,7 +20,8 @@ def define_env(env) -> None:
 
     # Pages print these with {{ }}, and macros' Jinja does not autoescape: escape them here, once.
     env.variables["package"] = {
-        "version": render.e(site.version),
+        "cited": render.e(citations.cited_version(site)),
+        "download_folder": render.e(export.download_names(site.released_version)["folder"]),
         "counts": {name: len(rows) for name, rows in site.tables.items()},
         "document": {k: render.e(v) for k, v in site.document.items()},
     }

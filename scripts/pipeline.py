@@ -15,8 +15,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from scripts import versions
 from scripts.derive import Site
-from scripts.paths import DESCRIPTOR
+from scripts.paths import DESCRIPTOR, ROOT
+from scripts.rules import build_date
 from scripts.validate import Report, load_and_validate
 
 # Set ANNEX_PIPELINE_LOG to a file to have each load appended to it (how tests count loads per build).
@@ -56,5 +58,7 @@ def site(descriptor_path: Path = DESCRIPTOR) -> Site:
     if not report.valid:
         raise InvalidPackage(report)
     derived = Site.from_package(package.descriptor, package.tables)
+    # Citations name a release only if the package is one (datapackage/releases/), else its commit.
+    derived.release = versions.state(ROOT, descriptor_path.parent, build_date().isoformat())
     _cache[descriptor_path] = (stamp, derived)
     return derived

@@ -1,16 +1,19 @@
-"""Cut a data release: `python -m scripts.release X.Y.Z [--dry-run]`.
+"""Cut a data release: `python -m scripts.release X.Y.Z [--dry-run] [--tag]`.
 
 Checks that the checkout is clean and on a branch, that X.Y.Z is a semantic version above the
-package's current `version`, and that the package validates. Then it sets `version` in
-datapackage/datapackage.json, pyproject.toml and CITATION.cff, records the checksums of the
-version's downloads in datapackage/releases/vX.Y.Z.sha256, commits "Release data vX.Y.Z" and creates the
-annotated tag vX.Y.Z. It pushes nothing: look at the commit, then push the branch and the tag.
+package's current `version` (the first release may keep it), and that the package validates.
+Then it sets `version` in datapackage/datapackage.json, pyproject.toml and CITATION.cff and commits
+"Release data vX.Y.Z" (when a version changed); that commit's package is the release. A second
+commit, "Record release vX.Y.Z", adds datapackage/releases/vX.Y.Z.json (version, date, commit) and
+vX.Y.Z.sha256 (the checksums of its downloads): the release travels with the branch, no tag
+needed. With --tag it also creates the annotated tag vX.Y.Z. It pushes nothing.
 With --dry-run it runs the checks and prints what it would do, changing nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import re
 import subprocess
@@ -80,12 +83,13 @@ def check(repo: Path, version: str) -> tuple[str, str, dict[str, str]]:
     if dirty:
         raise ReleaseError(f"the working tree has uncommitted changes; commit or remove them first:\n{dirty}")
     current = json.loads((repo / DESCRIPTOR_REL).read_text(encoding="utf-8")).get("version", "")
-    # The first release may tag the version the package already carries; later ones must bump it.
-    first = not versions.release_tags(repo)
+    # The first release may keep the version the package already carries; later ones must bump it.
+    recorded = versions.releases(repo)
+    first = not recorded
     if target < parse(current) or (target == parse(current) and not first):
         raise ReleaseError(f"{version} is not greater than the current version {current}")
-    if git(repo, "tag", "--list", f"v{version}"):
-        raise ReleaseError(f"the tag v{version} already exists")
+    if any(r.version == version for r in recorded):
+        raise ReleaseError(f"release v{version} is already recorded in {versions.LEDGER}/")
     report = validate(repo / DESCRIPTOR_REL)
     if not report.valid:
         problems = "\n".join(map(str, report.problems))
@@ -93,28 +97,36 @@ def check(repo: Path, version: str) -> tuple[str, str, dict[str, str]]:
     return branch, current, {rel: with_version(repo, rel, version) for rel in VERSION_LINES}
 
 
-def release(repo: Path, version: str, dry_run: bool = False) -> str:
+def release(repo: Path, version: str, dry_run: bool = False, tag: bool = False) -> str:
     branch, current, texts = check(repo, version)
-    tag, message = f"v{version}", f"Release data v{version}"
-    plan = [
-        f"set version {current} → {version} in {', '.join(texts)}",
-        f"record the checksums of its downloads in {versions.LEDGER}/{tag}.sha256",
-        f"commit {message!r} on branch {branch}",
-        f"create the annotated tag {tag}",
-    ]
+    name = f"v{version}"
+    bump = [rel for rel, text in texts.items() if (repo / rel).read_text(encoding="utf-8") != text]
+    plan = (
+        [f"set version {current} → {version} in {', '.join(bump)}", f"commit 'Release data {name}' on {branch}"]
+        if bump
+        else [f"release the package as committed at HEAD (it already carries version {version})"]
+    )
+    plan += [
+        f"record {versions.LEDGER}/{name}.json (version, date, commit) and {name}.sha256 (checksums)",
+        f"commit 'Record release {name}' on {branch}",
+    ] + ([f"create the annotated tag {name}"] if tag else [])
     if dry_run:
         return "Dry run: the checks pass. A release would:\n" + "\n".join(f"- {step}" for step in plan)
-    for rel, text in texts.items():
-        (repo / rel).write_text(text, encoding="utf-8")
-    # Freeze the version: every later build must reproduce these exact downloads.
-    ledger = versions.write_ledger(repo, tag)
-    git(repo, "add", "--", ledger)
-    git(repo, "commit", "--quiet", "-m", message, "--", *texts, ledger)  # only these files
-    git(repo, "tag", "--annotate", tag, "-m", f"Data release {tag}")
+    if bump:
+        for rel in bump:
+            (repo / rel).write_text(texts[rel], encoding="utf-8")
+        git(repo, "commit", "--quiet", "-m", f"Release data {name}", "--", *bump)  # only these files
+    commit = git(repo, "rev-parse", "HEAD")
+    files = versions.write_release(repo, version, commit, dt.date.today().isoformat())
+    git(repo, "add", "--", *files)
+    git(repo, "commit", "--quiet", "-m", f"Record release {name}", "--", *files)
+    if tag:
+        git(repo, "tag", "--annotate", name, commit, "-m", f"Data release {name}")
     return (
         "Done:\n"
         + "\n".join(f"- {step}" for step in plan)
-        + f"\nNothing was pushed. Check the commit, then: git push origin {branch} {tag}"
+        + f"\nNothing was pushed. Check the commits, then: git push origin {branch}"
+        + (f" {name}" if tag else "")
     )
 
 
@@ -122,11 +134,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("version", help="the new version, MAJOR.MINOR.PATCH")
     parser.add_argument("--dry-run", action="store_true", help="check and print the plan; change nothing")
+    parser.add_argument("--tag", action="store_true", help="also create the annotated tag vX.Y.Z (optional)")
     args = parser.parse_args(argv)
     try:
         # The checkout we are run in, which need not be the one this code was installed from.
         repo = Path(git(Path.cwd(), "rev-parse", "--show-toplevel"))
-        print(release(repo, args.version, args.dry_run))
+        print(release(repo, args.version, args.dry_run, args.tag))
     except subprocess.CalledProcessError as exc:
         print(f"error: git {' '.join(exc.cmd[3:])} failed: {exc.stderr.strip()}", file=sys.stderr)
         return 1

@@ -379,8 +379,7 @@ def downloads(site: Site, page_url: str) -> Markup:
     def get(path: str, text: str) -> Markup:
         return Markup('<a href="{}" download>{}</a>').format(rel(page_url, "data/latest/" + path), text)
 
-    v = site.version
-    names = export.download_names(v)
+    names = export.download_names(site.released_version)
     rows = [
         [
             r.get("title", r["name"]),
@@ -411,7 +410,7 @@ def downloads(site: Site, page_url: str) -> Markup:
         ],
         ["Checksums", get("SHA256SUMS", "SHA256SUMS"), "", "SHA-256 of every download, for sha256sum -c."],
     ]
-    return render("downloads.html", site, rows=rows, version=v)
+    return render("downloads.html", site, rows=rows, cited=citations.cited_version(site))
 
 
 def changelog(entries) -> Markup:

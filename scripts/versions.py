@@ -1,12 +1,14 @@
-"""Released versions: every git tag vX.Y.Z is published, frozen, at /data/vX.Y.Z/, and the
-changelog lists each version's row-level changes, computed from the data itself.
-
-A release also commits `datapackage/releases/vX.Y.Z.sha256` (the SHA256SUMS of its downloads):
-every build re-exports each tag and fails if a single byte of a released version would change.
+"""Released versions. A release is a committed file, `datapackage/releases/vX.Y.Z.json`, naming its
+version, date and the commit whose package it freezes; beside it, `vX.Y.Z.sha256` holds the
+SHA256SUMS of its downloads. Every build exports each release from its commit (no git tag needed:
+tags do not travel with a branch), publishes it at /data/vX.Y.Z/, and fails if a single byte of a
+released version would change. The changelog lists each version's row-level changes.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
 import subprocess
 import tempfile
@@ -14,11 +16,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scripts import diff, export
-from scripts.descriptor import local_file
+from scripts.descriptor import UnsafePath, local_file
 from scripts.package import load_descriptor
 
-SEMVER_TAG = re.compile(r"^v(\d+)\.(\d+)\.(\d+)$")
+SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
+RECORD_NAME = re.compile(r"v((?:0|[1-9]\d*)\.(?:0|[1-9]\d*)\.(?:0|[1-9]\d*))\.json")
+COMMIT = re.compile(r"[0-9a-f]{40}")
 LEDGER = Path("datapackage") / "releases"
+
+
+class ReleaseError(RuntimeError):
+    """A release record that cannot be used: the message names its file and field."""
 
 
 @dataclass
@@ -26,33 +34,120 @@ class Version:
     version: str
     package_dir: Path
     extra: dict[str, bytes]
-    tag: str | None  # None for the working tree (latest, possibly unreleased)
+    tag: str | None  # "vX.Y.Z" for a release (its folder under /data/); None for the working tree
+    commit: str = ""
+    date: str = ""
 
 
-def release_tags(repo: Path) -> list[str]:
-    """vX.Y.Z tags in version order; none outside a git checkout."""
+@dataclass(frozen=True)
+class Release:
+    """A release as recorded in datapackage/releases/vX.Y.Z.json."""
+
+    version: str
+    date: str
+    commit: str
+
+    @property
+    def tag(self) -> str:
+        return f"v{self.version}"
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in SEMVER.fullmatch(version).groups())
+
+
+def read_release(repo: Path, name: str) -> Release:
+    """One release record, checked field by field (it arrives by pull request like the data)."""
+    where = f"{LEDGER.as_posix()}/{name}"
     try:
-        out = subprocess.run(
-            ["git", "-C", str(repo), "tag", "--list", "v*"], check=True, capture_output=True, text=True
-        ).stdout.split()
-    except (OSError, subprocess.CalledProcessError):
+        data = json.loads(local_file(repo, where).read_text(encoding="utf-8"))
+    except (UnsafePath, OSError, UnicodeDecodeError, ValueError) as exc:
+        raise ReleaseError(f"{where}: cannot read the release record: {exc}") from None
+    if not isinstance(data, dict) or set(data) != {"version", "date", "commit"}:
+        raise ReleaseError(f'{where}: a release record has exactly "version", "date" and "commit"')
+    match = RECORD_NAME.fullmatch(name)
+    if not isinstance(data["version"], str) or not match or data["version"] != match[1]:
+        raise ReleaseError(f"{where}: version: must be the version in the file name, MAJOR.MINOR.PATCH")
+    try:
+        dt.date.fromisoformat(data["date"]) if isinstance(data["date"], str) and len(data["date"]) == 10 else 1 / 0
+    except (ValueError, ZeroDivisionError):
+        raise ReleaseError(f"{where}: date: must be a date, YYYY-MM-DD") from None
+    if not isinstance(data["commit"], str) or not COMMIT.fullmatch(data["commit"]):
+        raise ReleaseError(f"{where}: commit: must be a full commit id (40 hexadecimal digits)")
+    return Release(data["version"], data["date"], data["commit"])
+
+
+def releases(repo: Path) -> list[Release]:
+    """Every recorded release, in version order; none where the folder is missing."""
+    folder = repo / LEDGER
+    if not folder.is_dir():
         return []
-    tags = [t for t in out if SEMVER_TAG.match(t)]
-    return sorted(tags, key=lambda t: tuple(int(x) for x in SEMVER_TAG.match(t).groups()))
+    names = sorted(p.name for p in folder.iterdir() if p.name.endswith(".json"))
+    return sorted((read_release(repo, n) for n in names), key=lambda r: version_key(r.version))
 
 
-def checkout(repo: Path, tag: str, dest: Path) -> Version:
-    package_dir = diff.export(repo, tag, dest)
+def checkout(repo: Path, release: Release, dest: Path) -> Version:
+    """A release's package as committed at its commit."""
     try:
-        citation = diff.git(repo, "show", f"{tag}:CITATION.cff")
+        sha = diff.resolve(repo, release.commit)
+    except diff.BadRevision:
+        raise ReleaseError(
+            f"{LEDGER.as_posix()}/{release.tag}.json: commit: {release.commit} is not in this clone "
+            "(a shallow clone? fetch the full history: git fetch --unshallow)"
+        ) from None
+    package_dir = diff.export(repo, sha, dest)
+    try:
+        citation = diff.git(repo, "show", f"{sha}:CITATION.cff")
     except subprocess.CalledProcessError:
         citation = b""
     return Version(
         load_descriptor(package_dir / "datapackage.json")["version"],
         package_dir,
         {"CITATION.cff": citation} if citation else {},
-        tag,
+        release.tag,
+        release.commit,
+        release.date,
     )
+
+
+@dataclass(frozen=True)
+class State:
+    """What a build cites: the release the working tree's package is (None: unreleased), the last
+    release before it, and the commit and date it was built from."""
+
+    released: str | None
+    last: str | None
+    commit: str
+    built: str
+
+
+def package_files(folder: Path) -> dict[str, bytes]:
+    """The package's files by relative path, the release records aside (they come after)."""
+    out = {}
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder).as_posix()
+        if path.is_file() and not path.is_symlink() and not rel.startswith("releases/"):
+            out[rel] = path.read_bytes()
+    return out
+
+
+def state(repo: Path, package_dir: Path, built: str) -> State:
+    """Whether the package as built is a release: byte for byte the package at the last release's commit."""
+    try:
+        head = diff.git(repo, "rev-parse", "--short=12", "HEAD").decode().strip()
+    except (OSError, subprocess.CalledProcessError):
+        head = ""
+    recorded = releases(repo)
+    if not recorded:
+        return State(None, None, head, built)
+    last = recorded[-1]
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            frozen = package_files(diff.export(repo, diff.resolve(repo, last.commit), Path(tmp)))
+        except diff.BadRevision:
+            frozen = {}
+    same = frozen == package_files(package_dir)
+    return State(last.version if same else None, last.version, head, built)
 
 
 @dataclass
@@ -115,7 +210,7 @@ def history(repo: Path, package_dir: Path, tmp: Path, version: str | None = None
     """Released versions, then the whole history including the working tree when it differs.
 
     `version`: the working tree's, when the build has already read it (scripts/pipeline.py)."""
-    released = [checkout(repo, tag, tmp / tag) for tag in release_tags(repo)]
+    released = [checkout(repo, r, tmp / r.tag) for r in releases(repo)]
     citation = local_file(repo, "CITATION.cff").read_bytes() if (repo / "CITATION.cff").exists() else b""
     current = Version(
         version or load_descriptor(package_dir / "datapackage.json")["version"],
@@ -123,7 +218,8 @@ def history(repo: Path, package_dir: Path, tmp: Path, version: str | None = None
         {"CITATION.cff": citation} if citation else {},
         None,
     )
-    unreleased = not released or diff_is_change(released[-1], current)
+    # The same test as state(): the package byte for byte as at the last release's commit.
+    unreleased = not released or package_files(released[-1].package_dir) != package_files(package_dir)
     return released, current if unreleased else None
 
 
@@ -136,39 +232,39 @@ def publish(repo: Path, package_dir: Path, site_dir: Path, version: str | None =
             files = export.export(ver.package_dir, site_dir / "data" / ver.tag, changelog(full[: i + 1]), ver.extra)
             check_frozen(repo, ver.tag, files)
         latest = current or released[-1]
-        export.export(package_dir, site_dir / "data" / "latest", changelog(full), latest.extra)
+        export.export(package_dir, site_dir / "data" / "latest", changelog(full), latest.extra, released=not current)
         return [Version(v.version, Path(), {}, v.tag) for v in full]
 
 
-def write_ledger(repo: Path, tag: str) -> Path:
-    """At release: export the working tree as `tag` and record its checksums."""
+def write_release(repo: Path, version: str, commit: str, date: str) -> list[Path]:
+    """At release: record the release (datapackage/releases/vX.Y.Z.json) and the checksums of its
+    downloads, exported from the working tree, which is the package at `commit`."""
+    tag = f"v{version}"
     with tempfile.TemporaryDirectory() as tmp:
-        released, current = history(repo, repo / "datapackage", Path(tmp) / "tags")
+        released, current = history(repo, repo / "datapackage", Path(tmp) / "releases")
         current = current or Version(released[-1].version, repo / "datapackage", released[-1].extra, None)
-        current.tag = tag  # as the build will see it once tagged
+        current.tag = tag  # as the build will see it once recorded
         full = released + [current]
         files = export.export(repo / "datapackage", Path(tmp) / "out", changelog(full), full[-1].extra)
-    ledger = repo / LEDGER / f"{tag}.sha256"
-    ledger.parent.mkdir(parents=True, exist_ok=True)
+    folder = repo / LEDGER
+    folder.mkdir(parents=True, exist_ok=True)
+    record, ledger = folder / f"{tag}.json", folder / f"{tag}.sha256"
+    record.write_text(json.dumps({"version": version, "date": date, "commit": commit}, indent=2) + "\n")
     ledger.write_bytes(export.sums(files))
-    return ledger
-
-
-def diff_is_change(old: Version, new: Version) -> bool:
-    d = diff.diff_packages(old.package_dir, new.package_dir, check=False)
-    return bool(d.package or any(r.changed for r in d.resources))
+    return [record, ledger]
 
 
 def check_frozen(repo: Path, tag: str, files: dict[str, bytes]) -> None:
     """A released version's files must match the checksums recorded when it was released."""
-    ledger = repo / LEDGER / f"{tag}.sha256"
-    if not ledger.exists():
-        return
-    recorded = ledger.read_text(encoding="utf-8")
+    where = f"{LEDGER.as_posix()}/{tag}.sha256"
+    try:
+        recorded = local_file(repo, where).read_text(encoding="utf-8")
+    except (UnsafePath, OSError, UnicodeDecodeError) as exc:
+        raise ReleaseError(f"{where}: a release needs the checksums of its downloads: {exc}") from None
     built = export.sums(files).decode()
     if recorded != built:
         changed = sorted(set(recorded.splitlines()) ^ set(built.splitlines()))
-        raise RuntimeError(f"released version {tag} would change; frozen files differ:\n" + "\n".join(changed))
+        raise ReleaseError(f"released version {tag} would change; frozen files differ:\n" + "\n".join(changed))
 
 
 def last_data_change(repo: Path, package_dir: Path, fallback: str) -> str:

@@ -69,3 +69,11 @@ def commit_files(repo: Path, sources: dict[str, Path], message: str) -> None:
     git(repo, "add", "--", *sources)
     if git(repo, "status", "--porcelain"):
         git(repo, "commit", "--quiet", "-m", message)
+
+
+def without_releases(repo: Path) -> Path:
+    """The clone as before any release was recorded, so a test can cut the first one itself."""
+    if (repo / "datapackage" / "releases").exists():
+        git(repo, "rm", "-r", "--quiet", "--", "datapackage/releases")
+        git(repo, "commit", "--quiet", "-m", "Start without recorded releases")
+    return repo

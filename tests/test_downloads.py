@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from conftest import BIN
-from diff_fixtures import GIT_ENV, clone, git  # noqa: F401 (pytest fixture)
+from diff_fixtures import GIT_ENV, clone, git, without_releases  # noqa: F401 (pytest fixture)
 from openpyxl import load_workbook
 
 from scripts.package import load_descriptor
@@ -207,7 +207,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def test_released_versions_stay_frozen(clone, tmp_path):
-    repo = clone
+    repo = without_releases(clone)
     (repo / "node_modules").symlink_to(ROOT / "node_modules")  # the pinned plotly.js, not fetched again
     release(repo, VERSION)
     first = build_clone(repo, tmp_path / "site1")
