@@ -97,7 +97,8 @@ def download_names(version: str | None) -> dict[str, str]:
 def write_xlsx(target: Path, descriptor: dict, tables: dict[str, list[dict]], readme: list[tuple[str, str]]) -> None:
     """One sheet per resource and a README sheet. Text is stored as text, so it never runs."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     wb = Workbook()
     info = wb.active
@@ -106,18 +107,34 @@ def write_xlsx(target: Path, descriptor: dict, tables: dict[str, list[dict]], re
         info.append([key, value])
         for cell in info[info.max_row]:
             cell.data_type = "s"
-    info.column_dimensions["A"].width, info.column_dimensions["B"].width = 24, 120
+    info.column_dimensions["A"].width, info.column_dimensions["B"].width = 28, 120
+    for (cell,) in info.iter_rows(min_col=2, max_col=2):
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
     for resource in descriptor["resources"]:
         sheet = wb.create_sheet(resource["name"][:31])
-        names = [f["name"] for f in resource["schema"]["fields"]]
+        fields = resource["schema"]["fields"]
+        names = [f["name"] for f in fields]
         sheet.append(names)
-        for row in tables[resource["name"]]:
+        rows = tables[resource["name"]]
+        for row in rows:
             sheet.append([row.get(n) for n in names])
-            for cell in sheet[sheet.max_row]:
+            for cell, field in zip(sheet[sheet.max_row], fields, strict=True):
                 if isinstance(cell.value, str):
                     cell.data_type = "s"  # openpyxl would otherwise read "=…" as a formula
+                elif cell.value is not None and field["type"] in ("number", "integer"):
+                    cell.number_format = "#,##0" if float(cell.value).is_integer() else "#,##0.00####"
         for cell in sheet[1]:
             cell.font = Font(bold=True)
+        # Readable at first sight: columns as wide as their content (within reason), text wrapped in
+        # the long ones, a filter on every header, the header row kept in view.
+        for i, name in enumerate(names, start=1):
+            longest = max([len(name)] + [len(str(r.get(name) or "")) for r in rows])
+            letter = get_column_letter(i)
+            sheet.column_dimensions[letter].width = min(max(longest + 2, 8), 60)
+            if longest > 60:
+                for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(names))}{max(sheet.max_row, 1)}"
         sheet.freeze_panes = "A2"
     fixed = dt.datetime(*FIXED_TIME)
     wb.properties.created = wb.properties.modified = fixed

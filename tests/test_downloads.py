@@ -259,3 +259,20 @@ def test_released_versions_stay_frozen(clone, tmp_path):
     ledger.write_text(ledger.read_text().replace("  data/figures.csv", "  data/figures.csv.old"))
     third = build_clone(repo, tmp_path / "site3")
     assert third.returncode != 0 and f"released version v{VERSION} would change" in third.stderr
+
+
+def test_workbook_reads_at_first_sight(base_url, tmp_path):
+    """Header filters, columns sized to their content, numbers with thousands separators."""
+    path = tmp_path / "book.xlsx"
+    path.write_bytes(fetch(base_url + "data/latest/" + latest_names()["workbook"]))
+    book = load_workbook(path)
+    figures = book["figures"]
+    header = [c.value for c in figures[1]]
+    assert figures.auto_filter.ref == f"A1:{figures.cell(1, len(header)).column_letter}{figures.max_row}"
+    assert figures.freeze_panes == "A2"
+    widths = {
+        name: figures.column_dimensions[figures.cell(1, i + 1).column_letter].width for i, name in enumerate(header)
+    }
+    assert widths["metric"] > widths["value"] >= 8 and max(widths.values()) <= 60
+    value = figures.cell(2, header.index("value") + 1)
+    assert isinstance(value.value, int | float) and value.number_format == "#,##0"
