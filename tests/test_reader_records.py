@@ -79,3 +79,21 @@ def test_every_page_has_share_preview_tags(site_dir):
             assert tags.get(name), (path, name)
         assert tags["og:url"].endswith("/" + path) and tags["og:url"].startswith("http"), (path, tags["og:url"])
         assert "<" not in tags["og:title"] and "&amp;amp;" not in tags["og:title"], tags["og:title"]  # escaped once
+
+
+def test_every_cited_version_resolves(site_dir):
+    """A citation names a version only if /data/vX.Y.Z/ holds it; otherwise it says "unreleased"."""
+    from html import unescape
+
+    cited: dict[str, str] = {}
+    for path in site_pages(site_dir):
+        text = unescape((site_dir / path / "index.html").read_text(encoding="utf-8"))
+        for pattern in (r"\bversion (\d+\.\d+\.\d+)", r"version = \{(\d+\.\d+\.\d+)\}", r"/data/v(\d+\.\d+\.\d+)/"):
+            for version in re.findall(pattern, text):
+                cited.setdefault(version, "/" + path)
+    for version, where in cited.items():
+        assert (site_dir / "data" / f"v{version}" / "datapackage.json").is_file(), f"{where} cites {version}"
+    figure = unescape((site_dir / "figures/uk-funding-calais-2016/index.html").read_text(encoding="utf-8"))
+    released = sorted(p.name for p in (site_dir / "data").glob("v*"))
+    assert re.search(r"open data, (version \d+\.\d+\.\d+|unreleased data, built [^.]+)\. ", figure)
+    assert ("unreleased data" in figure) or released
