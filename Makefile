@@ -3,8 +3,12 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-PY_STAMP := $(VENV)/.installed
-NODE_STAMP := node_modules/.installed
+# Two stages of set-up: what building and serving need (requirements.lock, plotly.js), and the
+# test tools on top (requirements-test.lock, npm devDependencies). `make serve` installs only the first.
+PY_STAMP := $(VENV)/.installed-build
+PY_TEST_STAMP := $(VENV)/.installed-test
+NODE_STAMP := node_modules/.installed-build
+NODE_TEST_STAMP := node_modules/.installed-test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 BASE ?= HEAD
@@ -17,7 +21,7 @@ export NO_MKDOCS_2_WARNING := 1
 arg = '$(subst ','\'',$(value $(1)))'
 unexport BASE VERSION DRY_RUN HOST PORT
 
-.PHONY: help install validate build serve test bench diff lock paragraphs clean release
+.PHONY: help install install-test validate build serve test bench diff lock paragraphs clean release
 
 help:
 	@echo "make serve     build the site and serve it on http://$(HOST):$(PORT)/ (rebuilds on every edit)"
@@ -35,11 +39,22 @@ $(PY_STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $@
 
-$(NODE_STAMP): package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+$(PY_TEST_STAMP): $(PY_STAMP) requirements-test.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements-test.lock
 	@touch $@
 
+$(NODE_STAMP): package-lock.json
+	npm ci --omit=dev --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# npm ci starts from an empty node_modules: the full install stands for both stamps.
+$(NODE_TEST_STAMP): package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $(NODE_STAMP) $@
+
 install: $(PY_STAMP) $(NODE_STAMP)
+
+install-test: $(PY_TEST_STAMP) $(NODE_TEST_STAMP)
 
 validate: $(PY_STAMP)
 	$(BIN)/python -m scripts.validate
@@ -50,12 +65,12 @@ build: install
 serve: install
 	$(BIN)/mkdocs serve --strict --dev-addr $(call arg,HOST):$(call arg,PORT)
 
-test: install
+test: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
-bench: install
+bench: install-test
 	$(BIN)/python -m scripts.bench
 
 diff: $(PY_STAMP)
@@ -70,8 +85,10 @@ release: $(PY_STAMP)
 
 # Maintainers only: re-resolve the pins after changing pyproject.toml or package.json.
 lock:
-	uv pip compile pyproject.toml requirements.in --extra test --generate-hashes --python-version 3.11 --no-header -o requirements.lock
-	sed -i '1i # Exact pins with hashes for every Python package. Regenerate with `make lock`; never edit by hand.' requirements.lock
+	uv pip compile pyproject.toml requirements.in --generate-hashes --python-version 3.11 --no-header -o requirements.lock
+	uv pip compile pyproject.toml requirements.in --extra test -c requirements.lock --generate-hashes --python-version 3.11 --no-header -o requirements-test.lock
+	sed -i '1i # Exact pins with hashes for building and serving the site (make serve, make build). Regenerate with `make lock`; never edit by hand.' requirements.lock
+	sed -i '1i # Exact pins with hashes for building and testing: everything in requirements.lock, plus the test tools. Regenerate with `make lock`; never edit by hand.' requirements-test.lock
 	npm install --package-lock-only --no-audit --no-fund
 
 clean:

@@ -323,7 +323,7 @@ def make_clone(clone):
 def run_make(repo: Path, *args: str) -> subprocess.CompletedProcess:
     venv = Path(sys.prefix)
     return subprocess.run(
-        ["make", "-s", "-o", str(venv / ".installed"), f"VENV={venv}", *args],
+        ["make", "-s", "-o", str(venv / ".installed-build"), f"VENV={venv}", *args],
         cwd=repo,
         capture_output=True,
         text=True,
