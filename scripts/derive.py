@@ -153,15 +153,24 @@ class Site:
         }
         return site
 
-    @cached_property
-    def _labels(self) -> dict[str, dict[str, str]]:
-        """Each field's value labels, from the schema's `categories` (the one place they are written)."""
+    def _categories(self, key: str) -> dict[str, dict[str, str]]:
+        """Each field's `key` ("label", "singular") per value, from the schema's `categories` (the
+        one place they are written)."""
         out: dict[str, dict[str, str]] = {}
         for r in self.descriptor["resources"]:
             for f in r["schema"]["fields"]:
                 for c in f.get("categories", []):
-                    out.setdefault(f["name"], {}).setdefault(c["value"], c["label"])
+                    if key in c:
+                        out.setdefault(f["name"], {}).setdefault(c["value"], c[key])
         return out
+
+    @cached_property
+    def _labels(self) -> dict[str, dict[str, str]]:
+        return self._categories("label")
+
+    @cached_property
+    def _singulars(self) -> dict[str, dict[str, str]]:
+        return self._categories("singular")
 
     def label(self, field: str, value: str) -> str:
         """A readable label for a value of `field`: the schema's, or the value made readable."""
@@ -171,16 +180,6 @@ class Site:
     def published_at(self) -> list[dict]:
         """Where the annex is published: the descriptor's sources that are web addresses."""
         return [s for s in self.descriptor.get("sources", []) if str(s.get("path", "")).startswith("https://")]
-
-    @cached_property
-    def _singulars(self) -> dict[str, dict[str, str]]:
-        out: dict[str, dict[str, str]] = {}
-        for r in self.descriptor["resources"]:
-            for f in r["schema"]["fields"]:
-                for c in f.get("categories", []):
-                    if "singular" in c:
-                        out.setdefault(f["name"], {}).setdefault(c["value"], c["singular"])
-        return out
 
     def readable_value(self, figure: Row) -> str:
         """A figure's value in plain words, qualifier and unit included: "more than 1,300 police
