@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -231,8 +232,11 @@ def publish(repo: Path, package_dir: Path, site_dir: Path, version: str | None =
         for i, ver in enumerate(released):
             files = export.export(ver.package_dir, site_dir / "data" / ver.tag, changelog(full[: i + 1]), ver.extra)
             check_frozen(repo, ver.tag, files)
-        latest = current or released[-1]
-        export.export(package_dir, site_dir / "data" / "latest", changelog(full), latest.extra, released=not current)
+        if current is None:
+            # The package is the last release, byte for byte: latest is its export, not a second one.
+            shutil.copytree(site_dir / "data" / released[-1].tag, site_dir / "data" / "latest", dirs_exist_ok=True)
+        else:
+            export.export(package_dir, site_dir / "data" / "latest", changelog(full), current.extra, released=False)
         return [Version(v.version, Path(), {}, v.tag) for v in full]
 
 
