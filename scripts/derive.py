@@ -7,6 +7,7 @@ currency conversion) carries the rate and method that produced it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -180,6 +181,13 @@ class Site:
     def published_at(self) -> list[dict]:
         """Where the annex is published: the descriptor's sources that are web addresses."""
         return [s for s in self.descriptor.get("sources", []) if str(s.get("path", "")).startswith("https://")]
+
+    def headline_value(self, figure: Row) -> str:
+        """The value to show in large type: the annex's own words when they hold the number and what
+        it counts ("£63m", "28 networks"); else the plain-words value ("14" → "14 networks")."""
+        stated = figure["as_stated"]
+        says_unit = re.search(r"\d", stated) and re.search(r"[^\d\s,.]", stated)
+        return stated if says_unit else self.readable_value(figure)
 
     def readable_value(self, figure: Row) -> str:
         """A figure's value in plain words, qualifier and unit included: "more than 1,300 police

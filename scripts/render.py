@@ -284,7 +284,7 @@ def key_figures(site: Site, page_url: str) -> Markup:
         for f in site.rows("figures")
         if f["status"] != "current" and f["measure"] != "personnel" or f["measure"] == "funding"
     ]
-    return render("key_figures.html", site, figures=figures, page_url=page_url)
+    return render("key_figures.html", site, figures=figures, page_url=page_url, headline=site.headline_value)
 
 
 # -- charts -------------------------------------------------------------------------------------

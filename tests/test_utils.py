@@ -253,3 +253,20 @@ def test_number_forms(value, currency, expected):
     from scripts.derive import number_forms
 
     assert number_forms(value, currency) == expected
+
+
+@pytest.mark.parametrize(
+    "stated,value,unit,expected",
+    [
+        ("£63m", "63000000", "GBP", "£63m"),  # the annex's words hold number and unit: kept
+        ("28 networks", "28", "networks", "28 networks"),
+        ("14", "14", "networks", "14 Networks"),  # a bare number: the plain-words value instead
+        ("three priorities", "3", "priorities", "3 Priorities"),  # no digit to show
+    ],
+)
+def test_headline_value(stated, value, unit, expected):
+    from scripts.derive import Site
+
+    site = Site({"resources": [{"name": "figures", "schema": {"fields": []}}]}, {})
+    figure = {"as_stated": stated, "value": value, "unit": unit, "qualifier": "exact"}
+    assert site.headline_value(figure) == expected
