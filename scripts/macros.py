@@ -54,11 +54,11 @@ def define_env(env) -> None:
 
     @env.macro
     def chart(chart_id: str) -> str:
-        return render.chart(site, chart_id)
+        return render.chart(site, chart_id, site_url)
 
     @env.macro
     def chart_tabs(*chart_ids: str) -> str:
-        return render.chart_tabs(site, list(chart_ids))
+        return render.chart_tabs(site, list(chart_ids), site_url=site_url)
 
     @env.macro
     def key_figures() -> str:

@@ -100,16 +100,18 @@ def one_line(fragment: str) -> str:
     return str(fragment).replace("\r", " ").replace("\n", " ")
 
 
-def front_matter(title: str, description: str, keywords: list[str] | tuple = ()) -> str:
+def front_matter(title: str, description: str, keywords: list[str] | tuple = (), embed: bool = False) -> str:
     # JSON strings are valid YAML; the theme prints titles unescaped, so they are escaped here.
     # `tags` are what search ranks first: the forms a figure is typed in ("63m", "1,300").
     tags = "tags:\n" + "".join(f"  - {json.dumps(e(k))}\n" for k in keywords) if keywords else ""
+    # An embed page: the chart alone (no navigation or contents), and not a search result.
+    search = "search:\n  exclude: true\nhide:\n  - navigation\n  - toc\n" if embed else "search:\n  boost: 2\n"
     return (
         "---\n"
         f"title: {json.dumps(e(title))}\n"
         f"description: {json.dumps(e(description))}\n"
         "render_macros: false\n"
-        "search:\n  boost: 2\n"
+        f"{search}"
         f"{tags}"
         "---\n\n"
     )
@@ -288,18 +290,32 @@ def key_figures(site: Site, page_url: str) -> Markup:
 
 
 # -- charts -------------------------------------------------------------------------------------
-def chart(site: Site, chart_id: str) -> Markup:
-    return chart_html(site, charts_mod.build(site, chart_id))
+def embed_url(chart_id: str) -> str:
+    return f"embed/{chart_id}/"
 
 
-def chart_html(site: Site, c: charts_mod.Chart) -> Markup:
-    """A chart's figure: caption with its summary, the canvas site.js draws, and its data table."""
-    return render("chart.html", site, c=c, height=int(c.figure.layout.height or 360))
+def chart(site: Site, chart_id: str, site_url: str = "") -> Markup:
+    return chart_html(site, charts_mod.build(site, chart_id), site_url)
 
 
-def chart_tabs(site: Site, chart_ids: list[str], group: int = 1) -> Markup:
+def chart_html(site: Site, c: charts_mod.Chart, site_url: str = "") -> Markup:
+    """A chart's figure: caption with its summary, the canvas site.js draws, its data table, and
+    (with the site's address, for the charts that have an embed page) the snippet to embed it."""
+    embed = site_url + embed_url(c.chart_id) if site_url and c.chart_id in charts_mod.CHARTS else ""
+    return render("chart.html", site, c=c, height=int(c.figure.layout.height or 360), embed=embed)
+
+
+def chart_tabs(site: Site, chart_ids: list[str], group: int = 1, site_url: str = "") -> Markup:
     built = [charts_mod.build(site, cid) for cid in chart_ids]
-    return render("chart_tabs.html", site, charts=built, figures=[chart_html(site, c) for c in built], group=group)
+    figures = [chart_html(site, c, site_url) for c in built]
+    return render("chart_tabs.html", site, charts=built, figures=figures, group=group)
+
+
+def embed_page(site: Site, chart_id: str, site_url: str, shown_on: str) -> str:
+    """A chart alone, for an <iframe> on another site: its figure, data table and source."""
+    c = charts_mod.build(site, chart_id)
+    body = render("embed_page.html", site, c=c, figure=chart_html(site, c), url=embed_url(chart_id), shown_on=shown_on)
+    return front_matter(c.title, c.summary, embed=True) + one_line(body) + "\n"
 
 
 # -- the data page and the changelog ---------------------------------------------------------------

@@ -97,3 +97,26 @@ def test_every_cited_version_resolves(site_dir):
     released = sorted(p.name for p in (site_dir / "data").glob("v*"))
     assert re.search(r"open data, (version \d+\.\d+\.\d+|unreleased data, built [^.]+)\. ", figure)
     assert ("unreleased data" in figure) or released
+
+
+def test_every_chart_has_an_embed_snippet_and_page(site_dir):
+    """Each chart on the site offers an <iframe> snippet; its page shows that chart alone."""
+    from html import unescape
+
+    from scripts.charts import CHARTS
+
+    seen = set()
+    for path in site_pages(site_dir):
+        if path.startswith("embed/"):
+            continue
+        html = (site_dir / path / "index.html").read_text(encoding="utf-8")
+        for chart_id in re.findall(r'id="chart-([a-z-]+)"', html):
+            if chart_id not in CHARTS:
+                continue  # a record's own chart (amounts by commitment) is shown on its record page
+            snippet = re.search(rf'&lt;iframe src="([^"]*embed/{chart_id}/)" title="[^"]+"', html)
+            assert snippet, (path, chart_id)
+            embed = site_dir / "embed" / chart_id / "index.html"
+            page = unescape(embed.read_text(encoding="utf-8"))
+            assert f'id="chart-{chart_id}"' in page and "Source: " in page
+            seen.add(chart_id)
+    assert seen == set(CHARTS)
