@@ -28,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from scripts import render, serving, synthetic
+from scripts import charts, render, serving, synthetic
 from scripts.derive import Site
 from scripts.paths import PACKAGE_DIR, ROOT
 from scripts.serving import free_port, serve
@@ -153,6 +153,10 @@ def bench_against_bare_material(work: Path, site_url: str, runs: int = 3) -> dic
             target = bare / "docs" / (url(row[site.key(table)]).rstrip("/") + ".md")
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(page(site, row[site.key(table)], site_url), encoding="utf-8")
+    for chart_id in charts.CHARTS:  # the embed pages (hooks/embed_pages.py), as plain Markdown too
+        target = bare / "docs" / (render.embed_url(chart_id).rstrip("/") + ".md")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(render.embed_page(site, chart_id, site_url, ""), encoding="utf-8")
     (bare / "mkdocs.yml").write_text(BARE_CONFIG.format(site_url=site_url, overrides=ROOT / "overrides"))
     env = {**os.environ, "SITE_URL": site_url, "NO_MKDOCS_2_WARNING": "1"}
     env.pop("ANNEX_DATAPACKAGE", None)
