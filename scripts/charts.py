@@ -142,7 +142,9 @@ def funding(site: Site) -> Chart:
         orientation="h",
         marker={"color": PALETTE[1], "pattern": {"shape": "/"}},
         text=[t if d is not None else "" for t, d in zip(texts, derived_gbp)],
-        textposition="auto",
+        # Beside the bar, on the page's own background: text over the hatching is hard to read.
+        textposition="outside",
+        cliponaxis=False,
     )
     base_layout(
         fig,

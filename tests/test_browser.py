@@ -142,3 +142,17 @@ def test_charts_draw_after_instant_navigation(page, base_url):
     width = page.locator("#chart-funding .main-svg").first.bounding_box()["width"]
     assert abs(width - content) < 30, (width, content)
     assert page.problems == []
+
+
+def test_no_chart_toolbar_over_charts_on_a_touch_screen(browser, base_url):
+    """On a phone (no hover) plotly's toolbar would cover the chart: it is left out; with a mouse it stays."""
+    from quality_helpers import PHONE, open_page
+
+    for touch, expected in ((True, 0), (False, 1)):
+        context = browser.new_context(viewport=PHONE, is_mobile=touch, has_touch=touch)
+        page = context.new_page()
+        try:
+            open_page(page, base_url + "timeline/")
+            assert (page.locator("#chart-timeline .modebar-btn").count() > 0) == bool(expected), touch
+        finally:
+            context.close()

@@ -64,7 +64,11 @@
       var spec = JSON.parse(node.dataset.chart);
       node.hidden = false;
       node._spec = spec;
-      Plotly.newPlot(node, spec.data, themed(spec.layout), spec.config).then(function () {
+      // On a touch screen the toolbar would sit over the chart: it is left out there, where
+      // hover and download buttons do not apply (the data table below has every value).
+      var config = Object.assign({}, spec.config);
+      if (window.matchMedia && window.matchMedia("(hover: none)").matches) config.displayModeBar = false;
+      Plotly.newPlot(node, spec.data, themed(spec.layout), config).then(function () {
         labelChart(node);
         // plotly.js may rebuild its layers and toolbar on any later redraw (theme, resize).
         node.on("plotly_afterplot", function () { labelChart(node); });
