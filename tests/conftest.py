@@ -143,7 +143,7 @@ def pytest_configure(config):
     result = build_site(target, f"http://127.0.0.1:{port}/")
     if result.returncode == 0:
         _server = serve(target, port)
-        os.environ[SHARED_SITE] = json.dumps({"port": port, "dir": str(target)})
+        os.environ[SHARED_SITE] = json.dumps({"port": port, "dir": str(target), "log": result.stderr})
     else:
         os.environ[SHARED_SITE] = json.dumps({"error": result.stderr[-3000:]})
 
@@ -164,6 +164,12 @@ def shared_site() -> dict:
 @pytest.fixture(scope="session")
 def site_port() -> int:
     return shared_site()["port"]
+
+
+@pytest.fixture(scope="session")
+def build_log() -> str:
+    """What `mkdocs build` printed when it built the shared site."""
+    return shared_site()["log"]
 
 
 @pytest.fixture(scope="session")

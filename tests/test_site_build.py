@@ -195,3 +195,25 @@ def test_record_pages_link_to_their_csv_row(site_dir):
             assert f'/blob/main/datapackage/data/{table}.csv#L{row.line}"' in page, (table, row[key])
             assert f'/edit/main/datapackage/data/{table}.csv"' in page
             assert "api.github.com" not in page
+
+
+def test_a_build_prints_one_line(build_log):
+    """Quiet output: one line per build (pages and seconds), and no warning or plugin chatter."""
+    lines = [line for line in build_log.splitlines() if line.strip()]
+    assert len(lines) == 1, "\n".join(lines)
+    assert re.fullmatch(r"INFO\s+-\s+Built \d+ pages in \d+\.\d s into \S+", lines[0].strip()), lines[0]
+
+
+def test_serving_installs_no_test_tools():
+    """`make serve` installs requirements.lock only: the test tools live in requirements-test.lock."""
+    from scripts.paths import ROOT
+
+    build = (ROOT / "requirements.lock").read_text(encoding="utf-8")
+    test = (ROOT / "requirements-test.lock").read_text(encoding="utf-8")
+    pins = lambda text: dict(re.findall(r"^([a-z0-9._-]+)==(\S+)", text, re.M))  # noqa: E731
+    for tool in ("pytest", "playwright", "hypothesis", "pandas", "ruff"):
+        assert tool not in pins(build) and tool in pins(test), tool
+    # Every package the build needs has the same pin in both files.
+    assert {name: pins(test).get(name) for name in pins(build)} == pins(build)
+    package = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))
+    assert list(package["dependencies"]) == ["plotly.js-basic-dist-min"]  # `npm ci --omit=dev` installs this only
