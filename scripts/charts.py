@@ -303,6 +303,16 @@ def commitments(site: Site) -> Chart:
 def timeline(site: Site) -> Chart:
     events = site.events
     corrected = [e for e in events if e["note_type"] == "correction"]
+    first, last = dt.date.fromisoformat(events[0]["date"]), dt.date.fromisoformat(events[-1]["date"])
+    span = max((last - first).days, 1)
+    # Each event on its own row in date order (five rows, then again), so neighbours' labels do
+    # not collide; labels near either end lean inwards, so none is cut at the plot's edge.
+    row = {e["event_id"]: (i % 5) + 1 for i, e in enumerate(sorted(events, key=lambda e: e["date"]))}
+
+    def lean(e) -> str:
+        at = (dt.date.fromisoformat(e["date"]) - first).days / span
+        return "top right" if at < 0.2 else "top left" if at > 0.8 else "top center"
+
     fig = go.Figure()
     for i, (name, group, symbol) in enumerate(
         [
@@ -316,15 +326,19 @@ def timeline(site: Site) -> Chart:
             name=name,
             mode="markers+text",
             x=[e["date"] for e in group],
-            y=[(idx % 3) + 1 for idx, _ in enumerate(group)],
+            y=[row[e["event_id"]] for e in group],
             text=[t(e["as_stated"]) for e in group],
-            textposition="top center",
+            textposition=[lean(e) for e in group],
             hovertext=[t(e["description"]) for e in group],
             hoverinfo="text+x",
             marker={"size": 14, "symbol": symbol, "color": PALETTE[i * 5]},
         )
-    base_layout(fig, yaxis={"visible": False, "range": [0, 4.5]}, xaxis={"type": "date", "title": {"text": "Date"}})
-    first, last = dt.date.fromisoformat(events[0]["date"]), dt.date.fromisoformat(events[-1]["date"])
+    pad = dt.timedelta(days=max(span // 12, 20))
+    base_layout(
+        fig,
+        yaxis={"visible": False, "range": [0, 6.5]},
+        xaxis={"type": "date", "title": {"text": "Date"}, "range": [str(first - pad), str(last + pad)]},
+    )
     summary = (
         f"{len(events)} dated events, from {first:%-d %B %Y} to {last:%-d %B %Y}"
         + (

@@ -67,6 +67,13 @@
       // On a touch screen the toolbar would sit over the chart: it is left out there, where
       // hover and download buttons do not apply (the data table below has every value).
       var config = Object.assign({}, spec.config);
+      // On a narrow screen, labels beside markers collide and are cut at the edges: the markers
+      // stay, each with its hover label, and the data table below names every point.
+      if (node.clientWidth < 560) {
+        spec.data.forEach(function (trace) {
+          if (trace.mode && trace.mode.indexOf("text") >= 0) trace.mode = trace.mode.replace(/\+?text/, "") || "markers";
+        });
+      }
       if (window.matchMedia && window.matchMedia("(hover: none)").matches) config.displayModeBar = false;
       Plotly.newPlot(node, spec.data, themed(spec.layout), config).then(function () {
         labelChart(node);
