@@ -382,14 +382,16 @@ def _visit(page, seen: dict, base_url: str, path: str, scheme: str, viewport: di
     response = page.goto(url, wait_until="load")
     reveal_charts(page)  # a reader who scrolls to every chart: plotly.js is counted
     page.wait_for_function(CHARTS_DRAWN, timeout=20_000)
-    # Network quiet, as "networkidle" means it but without its fixed half-second wait: nothing in
-    # flight for 150 ms, and the search index (fetched by every page after load) already asked for.
-    quiet, waited = 0, 0
-    while (quiet < 3 or not any("search_index.json" in u for u in seen["responses"])) and waited < 200:
-        page.wait_for_timeout(50)
-        quiet, waited = (quiet + 1 if not seen["inflight"] else 0), waited + 1
-    sizes = _sizes(page, url, seen["responses"])
+    # axe first: the page is drawn; late requests (the search index) finish meanwhile.
     violations = describe_violations(f"{scheme} {viewport['width']}px /{path}", run_axe(page))
+    # Network quiet, as "networkidle" means it but without its fixed half-second wait: nothing in
+    # flight for 100 ms, and the search index (fetched by every page after load) already asked for.
+    quiet, waited = 0, 0
+    while (quiet < 4 or not any("search_index.json" in u for u in seen["responses"])) and waited < 400:
+        quiet, waited = (quiet + 1 if not seen["inflight"] else 0), waited + 1
+        if quiet < 4:
+            page.wait_for_timeout(25)
+    sizes = _sizes(page, url, seen["responses"])
     return Visit(
         path,
         response.status if response else 0,
