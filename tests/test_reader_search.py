@@ -27,18 +27,28 @@ def search_page(browser, base_url):
     context.close()
 
 
+SHOWN = """() => [document.querySelector('.md-search-result__meta').textContent,
+  ...[...document.querySelectorAll('.md-search-result__link')].slice(0, 3).map(a => a.getAttribute('href'))]"""
+
+
 def first_results(page, query: str, n: int = 3) -> list[str]:
     box = page.locator("input.md-search__input")
     box.fill("")
-    box.press_sequentially(query)  # typed key by key, as a reader types
-    page.wait_for_timeout(300)  # the search worker answers each key in turn: let the last one in
-    meta = page.locator(".md-search-result__meta")
-    page.wait_for_function(
-        "() => /matching document/.test(document.querySelector('.md-search-result__meta').textContent)"
-    )
-    results = page.locator(".md-search-result__link")
-    assert "No matching" not in meta.inner_text(), query
-    return [urlparse(results.nth(i).get_attribute("href")).path for i in range(min(results.count(), n))]
+    box.press("Backspace")  # a key on the empty box: the theme clears the last query's results
+    page.wait_for_function("() => !/matching/.test(document.querySelector('.md-search-result__meta').textContent)")
+    box.press_sequentially(query)  # typed key by key, as a reader types: a search for each key
+    # The worker answers each key in turn: read the results once they stop changing, so they are
+    # the whole query's and not those of a part of it (on a slow machine the last answer is late).
+    shown, same = None, 0
+    for _ in range(100):
+        page.wait_for_timeout(100)
+        now = page.evaluate(SHOWN)
+        same = same + 1 if now == shown and "matching document" in now[0] else 0
+        shown = now
+        if same >= 3:
+            break
+    assert same >= 3 and "No matching" not in shown[0], (query, shown)
+    return [urlparse(href).path for href in shown[1 : n + 1]]
 
 
 @pytest.mark.parametrize("target,query", [(t, q) for t, forms in FORMS.items() for q in forms])
