@@ -9,13 +9,13 @@ at every rebuild, and the pipeline reloads when a file of the package changed.
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from scripts import pipeline
+from scripts import pipeline, versions
 
 
 @event_priority(100)
 def on_config(config, **kwargs):
     try:
         pipeline.site()
-    except pipeline.InvalidPackage as exc:
+    except (pipeline.InvalidPackage, versions.ReleaseError) as exc:  # a bad release record too: its message
         raise PluginError(str(exc)) from None
     return config

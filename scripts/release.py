@@ -24,7 +24,6 @@ from pathlib import Path
 from scripts import versions
 from scripts.validate import validate
 
-SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
 # In the checkout being released (not scripts.paths.DESCRIPTOR, which ANNEX_DATAPACKAGE may move).
 DESCRIPTOR_REL = "datapackage/datapackage.json"
 # The top-level "version" of the descriptor and the first `version =` of pyproject.toml
@@ -45,7 +44,7 @@ def git(repo: Path, *args: str) -> str:
 
 
 def parse(version: str) -> tuple[int, ...]:
-    match = SEMVER.fullmatch(version)
+    match = versions.SEMVER.fullmatch(version)
     if not match:
         raise ReleaseError(f"{version!r} is not a version of the form MAJOR.MINOR.PATCH, such as 1.2.0")
     return tuple(map(int, match.groups()))

@@ -21,8 +21,9 @@ from scripts.descriptor import UnsafePath, local_file
 from scripts.package import load_descriptor
 
 SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
-RECORD_NAME = re.compile(r"v((?:0|[1-9]\d*)\.(?:0|[1-9]\d*)\.(?:0|[1-9]\d*))\.json")
+RECORD_NAME = re.compile(r"v(" + SEMVER.pattern + r")\.json")
 COMMIT = re.compile(r"[0-9a-f]{40}")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 LEDGER = Path("datapackage") / "releases"
 
 
@@ -36,8 +37,6 @@ class Version:
     package_dir: Path
     extra: dict[str, bytes]
     tag: str | None  # "vX.Y.Z" for a release (its folder under /data/); None for the working tree
-    commit: str = ""
-    date: str = ""
 
 
 @dataclass(frozen=True)
@@ -51,6 +50,14 @@ class Release:
     @property
     def tag(self) -> str:
         return f"v{self.version}"
+
+
+def valid_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+        return True
+    except ValueError:
+        return False
 
 
 def version_key(version: str) -> tuple[int, ...]:
@@ -69,10 +76,8 @@ def read_release(repo: Path, name: str) -> Release:
     match = RECORD_NAME.fullmatch(name)
     if not isinstance(data["version"], str) or not match or data["version"] != match[1]:
         raise ReleaseError(f"{where}: version: must be the version in the file name, MAJOR.MINOR.PATCH")
-    try:
-        dt.date.fromisoformat(data["date"]) if isinstance(data["date"], str) and len(data["date"]) == 10 else 1 / 0
-    except (ValueError, ZeroDivisionError):
-        raise ReleaseError(f"{where}: date: must be a date, YYYY-MM-DD") from None
+    if not isinstance(data["date"], str) or not ISO_DATE.fullmatch(data["date"]) or not valid_date(data["date"]):
+        raise ReleaseError(f"{where}: date: must be a date, YYYY-MM-DD")
     if not isinstance(data["commit"], str) or not COMMIT.fullmatch(data["commit"]):
         raise ReleaseError(f"{where}: commit: must be a full commit id (40 hexadecimal digits)")
     return Release(data["version"], data["date"], data["commit"])
@@ -87,8 +92,16 @@ def releases(repo: Path) -> list[Release]:
     return sorted((read_release(repo, n) for n in names), key=lambda r: version_key(r.version))
 
 
-def checkout(repo: Path, release: Release, dest: Path) -> Version:
+# Each release's package, exported once per process: a commit never changes, so a rebuild under
+# `mkdocs serve`, the citation state, the changelog and the downloads all share one export.
+_checkouts: dict[tuple[str, str, str], tuple[tempfile.TemporaryDirectory, Version]] = {}
+
+
+def checkout(repo: Path, release: Release) -> Version:
     """A release's package as committed at its commit."""
+    key = (str(Path(repo).resolve()), release.commit, release.tag)
+    if key in _checkouts:
+        return _checkouts[key][1]
     try:
         sha = diff.resolve(repo, release.commit)
     except diff.BadRevision:
@@ -96,28 +109,28 @@ def checkout(repo: Path, release: Release, dest: Path) -> Version:
             f"{LEDGER.as_posix()}/{release.tag}.json: commit: {release.commit} is not in this clone "
             "(a shallow clone? fetch the full history: git fetch --unshallow)"
         ) from None
-    package_dir = diff.export(repo, sha, dest)
+    tmp = tempfile.TemporaryDirectory(prefix=f"annex-{release.tag}-")
+    package_dir = diff.export(repo, sha, Path(tmp.name))
     try:
         citation = diff.git(repo, "show", f"{sha}:CITATION.cff")
     except subprocess.CalledProcessError:
         citation = b""
-    return Version(
+    version = Version(
         load_descriptor(package_dir / "datapackage.json")["version"],
         package_dir,
         {"CITATION.cff": citation} if citation else {},
         release.tag,
-        release.commit,
-        release.date,
     )
+    _checkouts[key] = (tmp, version)
+    return version
 
 
 @dataclass(frozen=True)
 class State:
-    """What a build cites: the release the working tree's package is (None: unreleased), the last
-    release before it, and the commit and date it was built from."""
+    """What a build cites: the release the working tree's package is (None: unreleased), and the
+    commit and date it was built from."""
 
     released: str | None
-    last: str | None
     commit: str
     built: str
 
@@ -139,16 +152,16 @@ def state(repo: Path, package_dir: Path, built: str) -> State:
     except (OSError, subprocess.CalledProcessError):
         head = ""
     recorded = releases(repo)
-    if not recorded:
-        return State(None, None, head, built)
-    last = recorded[-1]
-    with tempfile.TemporaryDirectory() as tmp:
-        try:
-            frozen = package_files(diff.export(repo, diff.resolve(repo, last.commit), Path(tmp)))
-        except diff.BadRevision:
-            frozen = {}
-    same = frozen == package_files(package_dir)
-    return State(last.version if same else None, last.version, head, built)
+    try:
+        last = checkout(repo, recorded[-1]) if recorded else None
+    except ReleaseError:
+        last = None  # its commit is not here: the build's history step says so
+    return State(last.version if last and is_release(last, package_dir) else None, head, built)
+
+
+def is_release(release: Version, package_dir: Path) -> bool:
+    """The package is that release, byte for byte (the release records aside)."""
+    return package_files(release.package_dir) == package_files(package_dir)
 
 
 @dataclass
@@ -202,16 +215,15 @@ def changelog(history: list[Version]) -> str:
 
 def site_entries(repo: Path, package_dir: Path, version: str | None = None) -> list[Entry]:
     """The changelog for the site's changelog page, newest first."""
-    with tempfile.TemporaryDirectory() as tmp:
-        released, current = history(repo, package_dir, Path(tmp), version)
-        return list(reversed(entries(released + ([current] if current else []))))
+    released, current = history(repo, package_dir, version)
+    return list(reversed(entries(released + ([current] if current else []))))
 
 
-def history(repo: Path, package_dir: Path, tmp: Path, version: str | None = None) -> tuple[list[Version], Version]:
+def history(repo: Path, package_dir: Path, version: str | None = None) -> tuple[list[Version], Version]:
     """Released versions, then the whole history including the working tree when it differs.
 
     `version`: the working tree's, when the build has already read it (scripts/pipeline.py)."""
-    released = [checkout(repo, r, tmp / r.tag) for r in releases(repo)]
+    released = [checkout(repo, r) for r in releases(repo)]
     citation = local_file(repo, "CITATION.cff").read_bytes() if (repo / "CITATION.cff").exists() else b""
     current = Version(
         version or load_descriptor(package_dir / "datapackage.json")["version"],
@@ -219,25 +231,23 @@ def history(repo: Path, package_dir: Path, tmp: Path, version: str | None = None
         {"CITATION.cff": citation} if citation else {},
         None,
     )
-    # The same test as state(): the package byte for byte as at the last release's commit.
-    unreleased = not released or package_files(released[-1].package_dir) != package_files(package_dir)
+    unreleased = not released or not is_release(released[-1], package_dir)
     return released, current if unreleased else None
 
 
 def publish(repo: Path, package_dir: Path, site_dir: Path, version: str | None = None) -> list[Version]:
     """Export every released version, frozen, and the working tree as latest; returns the history."""
-    with tempfile.TemporaryDirectory() as tmp:
-        released, current = history(repo, package_dir, Path(tmp), version)
-        full = released + ([current] if current else [])
-        for i, ver in enumerate(released):
-            files = export.export(ver.package_dir, site_dir / "data" / ver.tag, changelog(full[: i + 1]), ver.extra)
-            check_frozen(repo, ver.tag, files)
-        if current is None:
-            # The package is the last release, byte for byte: latest is its export, not a second one.
-            shutil.copytree(site_dir / "data" / released[-1].tag, site_dir / "data" / "latest", dirs_exist_ok=True)
-        else:
-            export.export(package_dir, site_dir / "data" / "latest", changelog(full), current.extra, released=False)
-        return [Version(v.version, Path(), {}, v.tag) for v in full]
+    released, current = history(repo, package_dir, version)
+    full = released + ([current] if current else [])
+    for i, ver in enumerate(released):
+        files = export.export(ver.package_dir, site_dir / "data" / ver.tag, changelog(full[: i + 1]), ver.extra)
+        check_frozen(repo, ver.tag, files)
+    if current is None:
+        # The package is the last release, byte for byte: latest is its export, not a second one.
+        shutil.copytree(site_dir / "data" / released[-1].tag, site_dir / "data" / "latest", dirs_exist_ok=True)
+    else:
+        export.export(package_dir, site_dir / "data" / "latest", changelog(full), current.extra, released=False)
+    return [Version(v.version, Path(), {}, v.tag) for v in full]
 
 
 def write_release(repo: Path, version: str, commit: str, date: str) -> list[Path]:
@@ -245,7 +255,7 @@ def write_release(repo: Path, version: str, commit: str, date: str) -> list[Path
     downloads, exported from the working tree, which is the package at `commit`."""
     tag = f"v{version}"
     with tempfile.TemporaryDirectory() as tmp:
-        released, current = history(repo, repo / "datapackage", Path(tmp) / "releases")
+        released, current = history(repo, repo / "datapackage")
         current = current or Version(released[-1].version, repo / "datapackage", released[-1].extra, None)
         current.tag = tag  # as the build will see it once recorded
         full = released + [current]
