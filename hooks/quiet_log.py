@@ -3,7 +3,6 @@ validator's messages; the routine chatter of plugins and the preview server is d
 
 import logging
 import time
-from pathlib import Path
 
 from mkdocs.plugins import event_priority
 
@@ -37,8 +36,16 @@ def on_config(config, **kwargs):
     _started[0] = time.perf_counter()
 
 
+_pages = [0]
+
+
+@event_priority(-100)  # after the hooks that add the generated record and embed pages
+def on_files(files, config, **kwargs):
+    _pages[0] = len(files.documentation_pages())
+    return files
+
+
 def on_post_build(config, **kwargs):
-    pages = sum(1 for _ in Path(config["site_dir"]).rglob("index.html"))
     logging.getLogger("mkdocs.hooks.quiet_log").info(
-        "Built %d pages in %.1f s into %s", pages, time.perf_counter() - _started[0], config["site_dir"]
+        "Built %d pages in %.1f s into %s", _pages[0], time.perf_counter() - _started[0], config["site_dir"]
     )

@@ -177,7 +177,7 @@ class Site:
         """A readable label for a value of `field`: the schema's, or the value made readable."""
         return self._labels.get(field, {}).get(value) or value.replace("_", " ").capitalize()
 
-    @property
+    @cached_property
     def published_at(self) -> list[dict]:
         """Where the annex is published: the descriptor's sources that are web addresses."""
         return [s for s in self.descriptor.get("sources", []) if str(s.get("path", "")).startswith("https://")]

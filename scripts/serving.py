@@ -28,16 +28,24 @@ COMPRESSIBLE = (
 )
 
 
-def build(site_dir: Path, site_url: str, package_dir: Path | None = None, timeout: float | None = None):
-    """`mkdocs build --strict` into `site_dir` (a CompletedProcess; TimeoutExpired past `timeout`)."""
-    env = {**os.environ, "SITE_URL": site_url, "NO_MKDOCS_2_WARNING": "1"}
+def build(
+    site_dir: Path,
+    site_url: str,
+    package_dir: Path | None = None,
+    timeout: float | None = None,
+    repo: Path = ROOT,
+    env: dict | None = None,
+):
+    """`mkdocs build --strict` of `repo` into `site_dir` (a CompletedProcess; TimeoutExpired past
+    `timeout`). `env`: the environment to start from (default: this process's)."""
+    env = {**(os.environ if env is None else env), "SITE_URL": site_url, "NO_MKDOCS_2_WARNING": "1"}
     if package_dir:
         env["ANNEX_DATAPACKAGE"] = str(package_dir)
     else:
         env.pop("ANNEX_DATAPACKAGE", None)
     return subprocess.run(
         [str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(site_dir)],
-        cwd=ROOT,
+        cwd=repo,
         env=env,
         capture_output=True,
         text=True,

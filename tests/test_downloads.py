@@ -199,15 +199,9 @@ def test_cli_snippet_runs_against_the_site(site_dir, base_url):
 
 def build_clone(repo: Path, out: Path) -> subprocess.CompletedProcess:
     """Build the clone's own site with the clone's own code (not this checkout's)."""
-    env = {**GIT_ENV, "PYTHONPATH": str(repo), "NO_MKDOCS_2_WARNING": "1", "SITE_URL": "http://127.0.0.1:8000/"}
-    env.pop("ANNEX_DATAPACKAGE", None)
-    return subprocess.run(
-        [str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(out)],
-        cwd=repo,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    from scripts import serving
+
+    return serving.build(out, "http://127.0.0.1:8000/", repo=repo, env={**GIT_ENV, "PYTHONPATH": str(repo)})
 
 
 def release(repo: Path, version: str) -> None:

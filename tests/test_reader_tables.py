@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import site_pages
 from quality_helpers import DESKTOP, PHONE, open_page
 
 pytestmark = pytest.mark.browser
@@ -14,12 +15,7 @@ MEASURE = (Path(__file__).parent / "js" / "tables_in_view.js").read_text(encodin
 
 
 def table_pages(site_dir) -> list[str]:
-    pages = sorted(
-        str(p.parent.relative_to(site_dir)) + "/"
-        for p in site_dir.rglob("index.html")
-        if "data-table__table" in p.read_text(encoding="utf-8") and "data/v" not in str(p)
-    )
-    return [("" if p == "./" else p) for p in pages]
+    return [p for p in site_pages(site_dir) if "data-table__table" in (site_dir / p / "index.html").read_text("utf-8")]
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390px", "1280px"])

@@ -364,3 +364,27 @@ def test_make_diff_still_works(make_clone):
     result = run_make(make_clone, "diff", "BASE=HEAD")
     assert result.returncode == 0, result.stderr
     assert "No data changes." in result.stdout
+
+
+# -- release records: they arrive by pull request like the data ---------------------------------
+@pytest.mark.parametrize(
+    "name,record,field",
+    [
+        ("v1.0.0.json", '{"version": "1.0.0", "date": "soon", "commit": "' + "a" * 40 + '"}', "date"),
+        ("v1.0.0.json", '{"version": "1.0.0", "date": "2026-02-30", "commit": "' + "a" * 40 + '"}', "date"),
+        ("v1.0.0.json", '{"version": "1.0.0", "date": "2026-11-27", "commit": "HEAD; touch pwned"}', "commit"),
+        ("v1.0.0.json", '{"version": "1.0.1", "date": "2026-11-27", "commit": "' + "a" * 40 + '"}', "version"),
+        ("v1.0.0.json", '{"version": "1.0.0", "date": "2026-11-27"}', "exactly"),
+        ("v1.0.0.json", "[]", "exactly"),
+        ("v1.0.0.json", "not json", "cannot read"),
+    ],
+)
+def test_bad_release_records_are_refused_with_their_field(tmp_path, name, record, field):
+    from scripts import versions
+
+    folder = tmp_path / "datapackage" / "releases"
+    folder.mkdir(parents=True)
+    (folder / name).write_text(record, encoding="utf-8")
+    with pytest.raises(versions.ReleaseError) as refused:
+        versions.releases(tmp_path)
+    assert str(refused.value).startswith(f"datapackage/releases/{name}: ") and field in str(refused.value)
