@@ -1,13 +1,16 @@
-"""Plotly charts built from the package. Each chart carries its summary sentence and data table.
+"""Plotly charts built from the package. Each chart's title is the question it answers, its
+summary sentence the answer, and it carries its data table.
 
-Charts are returned as specs (traces, layout, config) for scripts/render.py to embed as JSON;
-docs/assets/javascripts/site.js draws them with the site's own copy of plotly.js.
+scripts/draw.py draws every chart as SVG at build time, for the page; the figure also rides in the
+page as a spec (traces, layout, config), which docs/assets/javascripts/site.js draws with the site's
+own plotly.js when a reader asks to explore the chart.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
+import textwrap
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
@@ -72,6 +75,11 @@ def t(text: str) -> str:
     return html.escape(text, quote=False)
 
 
+def wrapped(text: str, width: int = 18) -> str:
+    """A category label on short lines (Plotly does not wrap), escaped: no rotated, cut-off labels."""
+    return "<br>".join(t(line) for line in textwrap.wrap(text, width)) or t(text)
+
+
 def base_layout(fig: go.Figure, **kw) -> go.Figure:
     defaults = dict(
         template="none",
@@ -80,7 +88,7 @@ def base_layout(fig: go.Figure, **kw) -> go.Figure:
         margin={"l": 60, "r": 20, "t": 20, "b": 60},
         paper_bgcolor="rgba(0,0,0,0)",
         plot_bgcolor="rgba(0,0,0,0)",
-        legend={"orientation": "h", "y": -0.25},
+        legend={"orientation": "h", "y": -0.25, "traceorder": "normal"},
     )
     fig.update_layout(**{**defaults, **kw})
     return fig
@@ -100,76 +108,21 @@ def ordinal_list(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def funding(site: Site) -> Chart:
-    """Both UK amounts in their own currency, with a derived pound equivalent clearly labelled."""
+def funding_sentence(site: Site) -> str:
+    """The UK's two amounts in one sentence: two bars in different currencies say no more than this."""
     items = site.funding()
-    names, stated, derived_gbp, texts, rows, parts = [], [], [], [], [], []
+    parts = []
     for item in items:
-        f, conv = item["figure"], item["conversion"]
-        gbp = item["value"] if f["unit"] == "GBP" else (conv.amount if conv else None)
-        is_derived = f["unit"] != "GBP"
-        names.append(t(f["subject"].replace("-", " ").capitalize()))  # short: fits a phone
-        stated.append(None if is_derived else gbp)
-        derived_gbp.append(gbp if is_derived else None)
-        texts.append(t(f["as_stated"]))  # the derived pound value is in the legend, summary and table
-        when = f["period_as_stated"] or f["period"] or "period not stated"
-        rows.append(
-            [
-                f["metric"],
-                f["as_stated"],
-                f["unit"],
-                format_number(item["value"]),
-                when,
-                format_money(gbp, "GBP") + (" (derived)" if is_derived else " (as stated)"),
-                f"{conv.method} (source: {conv.source})" if conv and is_derived else "—",
-            ]
+        f = item["figure"]
+        parts.append(f"{f['as_stated']} ({f['metric']}, {f['period_as_stated'] or f['period'] or 'period not stated'})")
+    sentence = f"The annex states {len(items)} UK amounts: {ordinal_list(parts)}."
+    conv = next((i["conversion"] for i in items if i["figure"]["unit"] == "EUR" and i["conversion"]), None)
+    if conv:
+        sentence += (
+            f" At the reference rate of {dt.date.fromisoformat(conv.rate_date):%-d %B %Y} ({conv.rate} pounds to the"
+            f" euro) the euro amount is about {format_money(conv.amount, 'GBP')}: a derived figure, not the annex's."
         )
-        parts.append(f"{f['as_stated']} ({f['metric']}, {when})")
-    fig = go.Figure()
-    fig.add_bar(
-        name="Stated in pounds",
-        y=names,
-        x=stated,
-        orientation="h",
-        marker_color=PALETTE[0],
-        text=[t if s is not None else "" for t, s in zip(texts, stated)],
-        textposition="auto",
-    )
-    fig.add_bar(
-        name="Stated in euros, shown in pounds (derived)",
-        y=names,
-        x=derived_gbp,
-        orientation="h",
-        marker={"color": PALETTE[1], "pattern": {"shape": "/"}},
-        text=[t if d is not None else "" for t, d in zip(texts, derived_gbp)],
-        # Beside the bar, on the page's own background: text over the hatching is hard to read.
-        textposition="outside",
-        cliponaxis=False,
-    )
-    base_layout(
-        fig,
-        barmode="overlay",
-        xaxis={"title": {"text": "Pounds sterling (GBP)"}, "tickprefix": "£"},
-        yaxis={"automargin": True},
-        margin={"l": 20, "r": 20, "t": 20, "b": 60},
-    )
-    conv_notes = [i["conversion"] for i in items if i["figure"]["unit"] == "EUR" and i["conversion"]]
-    summary = f"The annex states {len(items)} UK amounts: {ordinal_list(parts)}."
-    if conv_notes:
-        c = conv_notes[0]
-        summary += (
-            f" At the reference rate of {dt.date.fromisoformat(c.rate_date):%-d %B %Y} ({c.rate} pounds to the euro)"
-            " the euro amount is "
-            f"about {format_money(c.amount, 'GBP')}: a derived figure, not the annex's."
-        )
-    return Chart(
-        "funding",
-        "UK funding stated in the annex",
-        summary,
-        fig,
-        ["Figure", "As stated", "Currency", "Value", "Period", "In pounds", "Method"],
-        rows,
-    )
+    return sentence
 
 
 def networks(site: Site) -> Chart:
@@ -187,6 +140,7 @@ def networks(site: Site) -> Chart:
     )
     base_layout(
         fig,
+        height=260,
         xaxis={"type": "category", "title": {"text": "Year"}},
         yaxis={"title": {"text": "Networks dismantled"}, "rangemode": "tozero"},
         showlegend=False,
@@ -203,7 +157,7 @@ def networks(site: Site) -> Chart:
     rows = [[f["period"], f["as_stated"], format_number(float(f["value"])), f["paragraph_id"]] for f in series]
     return Chart(
         "networks",
-        "Criminal networks dismantled in Calais",
+        "Did joint investigations dismantle more criminal networks in Calais?",
         summary,
         fig,
         ["Year", "As stated", "Networks", "Paragraph"],
@@ -214,7 +168,7 @@ def networks(site: Site) -> Chart:
 def reception(site: Site) -> Chart:
     pairs = site.paired_capacity()
     names = [p["subject"].replace("-", " ").capitalize() for p in pairs]
-    labels = [t(n) for n in names]
+    labels = [wrapped(n) for n in names]
     cap = [float(p["capacity"]["value"]) for p in pairs]
     occ = [float(p["occupancy"]["value"]) for p in pairs]
     fig = go.Figure()
@@ -224,7 +178,9 @@ def reception(site: Site) -> Chart:
         y=cap,
         marker_color=PALETTE[0],
         text=[format_number(v) for v in cap],
-        textposition="auto",
+        # Above the bars, on the page's own background: text over the dotted bars is hard to read.
+        textposition="outside",
+        cliponaxis=False,
     )
     fig.add_bar(
         name="People hosted (occupancy)",
@@ -232,9 +188,17 @@ def reception(site: Site) -> Chart:
         y=occ,
         marker={"color": PALETTE[1], "pattern": {"shape": "."}},
         text=[format_number(v) for v in occ],
-        textposition="auto",
+        textposition="outside",
+        cliponaxis=False,
     )
-    base_layout(fig, barmode="group", yaxis={"title": {"text": "Places or people"}, "rangemode": "tozero"})
+    base_layout(
+        fig,
+        barmode="group",
+        height=320,
+        xaxis={"tickangle": 0},
+        yaxis={"title": {"text": "Places or people"}, "rangemode": "tozero"},
+        margin={"l": 60, "r": 20, "t": 30, "b": 60},
+    )
     parts = [
         f"{n}: {format_number(o)} people in {format_number(c)} places ({o / c:.0%})" for n, c, o in zip(names, cap, occ)
     ]
@@ -245,7 +209,7 @@ def reception(site: Site) -> Chart:
     ]
     return Chart(
         "reception",
-        "Reception capacity against occupancy",
+        "How full were the reception places in Calais?",
         summary,
         fig,
         ["Facility", "Capacity (as stated)", "Occupancy (as stated)", "Occupied", "Paragraph"],
@@ -305,13 +269,13 @@ def timeline(site: Site) -> Chart:
     corrected = [e for e in events if e["note_type"] == "correction"]
     first, last = dt.date.fromisoformat(events[0]["date"]), dt.date.fromisoformat(events[-1]["date"])
     span = max((last - first).days, 1)
-    # Each event on its own row in date order (five rows, then again), so neighbours' labels do
-    # not collide; labels near either end lean inwards, so none is cut at the plot's edge.
-    row = {e["event_id"]: (i % 5) + 1 for i, e in enumerate(sorted(events, key=lambda e: e["date"]))}
+    # One row per event, in date order, and each label on the side of its marker that faces the
+    # middle: no two labels share a row or run off the plot, at any width.
+    ordered = sorted(events, key=lambda e: e["date"])
+    row = {e["event_id"]: i for i, e in enumerate(ordered)}
 
     def lean(e) -> str:
-        at = (dt.date.fromisoformat(e["date"]) - first).days / span
-        return "top right" if at < 0.2 else "top left" if at > 0.8 else "top center"
+        return "middle right" if (dt.date.fromisoformat(e["date"]) - first).days / span < 0.5 else "middle left"
 
     fig = go.Figure()
     for i, (name, group, symbol) in enumerate(
@@ -331,13 +295,16 @@ def timeline(site: Site) -> Chart:
             textposition=[lean(e) for e in group],
             hovertext=[t(e["description"]) for e in group],
             hoverinfo="text+x",
-            marker={"size": 14, "symbol": symbol, "color": PALETTE[i * 5]},
+            marker={"size": 13, "symbol": symbol, "color": PALETTE[i * 5]},
         )
-    pad = dt.timedelta(days=max(span // 12, 20))
+    pad = dt.timedelta(days=max(span // 20, 10))
     base_layout(
         fig,
-        yaxis={"visible": False, "range": [0, 6.5]},
-        xaxis={"type": "date", "title": {"text": "Date"}, "range": [str(first - pad), str(last + pad)]},
+        height=130 + 30 * len(events),
+        yaxis={"visible": False, "range": [len(events) - 0.4, -0.6]},
+        xaxis={"type": "date", "range": [str(first - pad), str(last + pad)]},
+        legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
+        margin={"l": 20, "r": 20, "t": 30, "b": 40},
     )
     summary = (
         f"{len(events)} dated events, from {first:%-d %B %Y} to {last:%-d %B %Y}"
@@ -361,7 +328,7 @@ def timeline(site: Site) -> Chart:
     ]
     return Chart(
         "timeline",
-        "Timeline of the dates the annex names",
+        "Which dates does the annex name, and which one is wrong?",
         summary,
         fig,
         ["Date", "As stated", "Event", "Paragraph", "Note"],
@@ -379,7 +346,7 @@ def status(site: Site) -> Chart:
         strengths,
         [(t(STATUS_SHORT[s].capitalize()), [table[k][s] for k in strengths]) for s in statuses],
         height=420,
-        legend={"orientation": "h", "y": -0.3},
+        legend={"orientation": "h", "y": -0.3, "traceorder": "normal"},
     )
 
     def phrase(k: str) -> str:
@@ -395,7 +362,7 @@ def status(site: Site) -> Chart:
     ]
     return Chart(
         "status",
-        "What happened next, by how firmly each commitment was worded",
+        "What happened to each commitment, by how firmly it was worded?",
         summary,
         fig,
         ["Strength"] + [STATUS_SHORT[s].capitalize() for s in statuses] + ["Total"],
@@ -446,7 +413,7 @@ def amounts(site: Site, commitment_id: str) -> Chart | None:
     table_rows = [[period_label(a["period"]), a["kind"], a["as_stated"]] for a in rows]
     return Chart(
         f"amounts-{commitment_id}",
-        "UK money over time, as later sources state it (context)",
+        "How much UK money did later sources report, and when? (context, not the annex)",
         summary,
         fig,
         ["When", "Kind", "Amount (as stated)"],
@@ -454,8 +421,8 @@ def amounts(site: Site, commitment_id: str) -> Chart | None:
     )
 
 
+# Charts with an embed page. A figure page shows the one that compares it with another (comparison()).
 CHARTS = {
-    "funding": funding,
     "networks": networks,
     "reception": reception,
     "commitments": commitments,
@@ -466,3 +433,21 @@ CHARTS = {
 
 def build(site: Site, chart_id: str) -> Chart:
     return CHARTS[chart_id](site)
+
+
+def every_chart(site: Site) -> dict[str, Chart]:
+    """Every chart the site shows, by id: each built once per build, then drawn (scripts/draw.py)."""
+    out = {chart_id: make(site) for chart_id, make in CHARTS.items()}
+    for c in site.tables["commitments"]:
+        money = amounts(site, c["commitment_id"])
+        if money:
+            out[money.chart_id] = money
+    return out
+
+
+def comparisons(site: Site) -> dict[str, str]:
+    """Figure id → the chart that sets it beside the figure the annex compares it with."""
+    out = {f["figure_id"]: "networks" for f in site.series("criminal-networks-calais")}
+    for pair in site.paired_capacity():
+        out[pair["capacity"]["figure_id"]] = out[pair["occupancy"]["figure_id"]] = "reception"
+    return out

@@ -6,7 +6,7 @@ and validated for this build.
 
 from __future__ import annotations
 
-from scripts import citations, export, pipeline, render, versions
+from scripts import charts, citations, export, pipeline, render, versions
 from scripts.links import public_url
 from scripts.paths import PACKAGE_DIR, ROOT
 
@@ -57,8 +57,13 @@ def define_env(env) -> None:
         return render.chart(site, chart_id, site_url)
 
     @env.macro
-    def chart_tabs(*chart_ids: str) -> str:
-        return render.chart_tabs(site, list(chart_ids), site_url=site_url)
+    def chart_answer(chart_id: str) -> str:
+        """A chart's question and answer as a sentence, where two bars would say no more."""
+        return render.chart_answer(site, chart_id, here())
+
+    @env.macro
+    def funding_answer() -> str:
+        return render.e(charts.funding_sentence(site))
 
     @env.macro
     def key_figures() -> str:

@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from scripts import charts as charts_mod
-from scripts import citations, export
+from scripts import citations, draw, export
 from scripts.annex_markup import annex, md, quote_in_context  # noqa: F401 (annex: a macro's page)
 from scripts.annex_text import squash
 from scripts.derive import (
@@ -131,10 +131,12 @@ def figure_page(site: Site, fid: str, site_url: str, repo_url: str = "") -> str:
     url = figure_url(fid)
     readable = site.readable_value(f)
     title = f"{f['metric']}: {readable}" + (f" (“{f['as_stated']}”)" if f["as_stated"] != readable else "")
+    compared = compared_in(site, fid)
     body = render(
         "figure_page.html",
         site,
         f=f,
+        comparison=chart(site, compared, site_url) if compared else "",
         readable=readable,
         url=url,
         related=site.commitments_for_figure(fid),
@@ -165,7 +167,7 @@ def commitment_page(site: Site, cid: str, site_url: str, repo_url: str = "") -> 
     )
     status, latest = site.status(cid)
     amounts = sorted(site.amounts(cid), key=lambda a: a["period"])
-    built = charts_mod.amounts(site, cid) if amounts else None
+    money_chart = f"amounts-{cid}"
     body = render(
         "commitment_page.html",
         site,
@@ -183,7 +185,7 @@ def commitment_page(site: Site, cid: str, site_url: str, repo_url: str = "") -> 
         latest=latest,
         trail=site.followups(cid),
         amounts=amounts,
-        amounts_chart=chart_html(site, built) if built else "",
+        amounts_chart=chart(site, money_chart) if money_chart in drawn(site) else "",
         repo_url=repo_url,
         line=site.lines.get(("commitments", cid)),
         **citations_for(site, site_url, "Commitment", cid, c["summary"], c["paragraph_id"], url),
@@ -294,27 +296,51 @@ def embed_url(chart_id: str) -> str:
     return f"embed/{chart_id}/"
 
 
+_drawn: tuple[Site | None, dict, dict] = (None, {}, {})
+
+
+def drawn(site: Site) -> dict[str, tuple[charts_mod.Chart, dict[str, Markup]]]:
+    """Every chart of the site with its drawings, built and drawn once per loaded package."""
+    global _drawn
+    if _drawn[0] is not site:
+        built = charts_mod.every_chart(site)
+        svgs = draw.drawings({chart_id: c.figure for chart_id, c in built.items()})
+        drawings = {chart_id: (c, svgs[chart_id]) for chart_id, c in built.items()}
+        _drawn = (site, drawings, charts_mod.comparisons(site))
+    return _drawn[1]
+
+
+def compared_in(site: Site, figure_id: str) -> str | None:
+    """The chart that compares this figure with another, if the annex gives one."""
+    drawn(site)
+    return _drawn[2].get(figure_id)
+
+
 def chart(site: Site, chart_id: str, site_url: str = "") -> Markup:
-    return chart_html(site, charts_mod.build(site, chart_id), site_url)
+    """A chart's figure: caption with its question and answer, the drawing (wide and narrow), the
+    canvas site.js draws on request, its data table, and (with the site's address, for the charts
+    that have an embed page) the snippet to embed it."""
+    c, svgs = drawn(site)[chart_id]
+    embed = site_url + embed_url(chart_id) if site_url and chart_id in charts_mod.CHARTS else ""
+    return render("chart.html", site, c=c, svgs=svgs, height=int(c.figure.layout.height or 360), embed=embed)
 
 
-def chart_html(site: Site, c: charts_mod.Chart, site_url: str = "") -> Markup:
-    """A chart's figure: caption with its summary, the canvas site.js draws, its data table, and
-    (with the site's address, for the charts that have an embed page) the snippet to embed it."""
-    embed = site_url + embed_url(c.chart_id) if site_url and c.chart_id in charts_mod.CHARTS else ""
-    return render("chart.html", site, c=c, height=int(c.figure.layout.height or 360), embed=embed)
-
-
-def chart_tabs(site: Site, chart_ids: list[str], group: int = 1, site_url: str = "") -> Markup:
-    built = [charts_mod.build(site, cid) for cid in chart_ids]
-    figures = [chart_html(site, c, site_url) for c in built]
-    return render("chart_tabs.html", site, charts=built, figures=figures, group=group)
+def chart_answer(site: Site, chart_id: str, page_url: str) -> Markup:
+    """A chart's question in bold, its answer, and a link to the figures it compares."""
+    c = drawn(site)[chart_id][0]
+    drawn(site)
+    first = next(fid for fid, cid in _drawn[2].items() if cid == chart_id)
+    return Markup('<strong>{}</strong> {} <a href="{}">The figures, compared</a>.').format(
+        c.title, c.summary, rel(page_url, figure_url(first)) + "#compared"
+    )
 
 
 def embed_page(site: Site, chart_id: str, site_url: str, shown_on: str) -> str:
     """A chart alone, for an <iframe> on another site: its figure, data table and source."""
-    c = charts_mod.build(site, chart_id)
-    body = render("embed_page.html", site, c=c, figure=chart_html(site, c), url=embed_url(chart_id), shown_on=shown_on)
+    c = drawn(site)[chart_id][0]
+    body = render(
+        "embed_page.html", site, c=c, figure=chart(site, chart_id), url=embed_url(chart_id), shown_on=shown_on
+    )
     return front_matter(c.title, c.summary, embed=True) + one_line(body) + "\n"
 
 

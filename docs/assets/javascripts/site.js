@@ -1,4 +1,4 @@
-/* Site behaviour: charts (plotly.js loaded only where a chart is), table filters and sorting,
+/* Site behaviour: charts to explore (plotly.js loaded only on request), table filters and sorting,
    focusable term tooltips. Runs on every page view, including after instant navigation. */
 (function () {
   "use strict";
@@ -60,22 +60,14 @@
   }
 
   function drawChart(node) {
-    loadPlotly().then(function (Plotly) {
+    return loadPlotly().then(function (Plotly) {
       var spec = JSON.parse(node.dataset.chart);
-      node.hidden = false;
       node._spec = spec;
       // On a touch screen the toolbar would sit over the chart: it is left out there, where
       // hover and download buttons do not apply (the data table below has every value).
       var config = Object.assign({}, spec.config);
-      // On a narrow screen, labels beside markers collide and are cut at the edges: the markers
-      // stay, each with its hover label, and the data table below names every point.
-      if (node.clientWidth < 560) {
-        spec.data.forEach(function (trace) {
-          if (trace.mode && trace.mode.indexOf("text") >= 0) trace.mode = trace.mode.replace(/\+?text/, "") || "markers";
-        });
-      }
       if (window.matchMedia && window.matchMedia("(hover: none)").matches) config.displayModeBar = false;
-      Plotly.newPlot(node, spec.data, themed(spec.layout), config).then(function () {
+      return Plotly.newPlot(node, spec.data, themed(spec.layout), config).then(function () {
         labelChart(node);
         // plotly.js may rebuild its layers and toolbar on any later redraw (theme, resize).
         node.on("plotly_afterplot", function () { labelChart(node); });
@@ -84,21 +76,37 @@
     });
   }
 
-  /* A chart is drawn when it comes near the viewport (or its tab is opened): plotly.js, the
-     heaviest file on the site, is only fetched by a reader who reaches a chart, and a chart is
-     always drawn at the width it is shown at. */
-  var nearViewport = "IntersectionObserver" in window ? new IntersectionObserver(function (entries) {
-    entries.forEach(function (entry) {
-      if (entry.isIntersecting) {
-        nearViewport.unobserve(entry.target);
-        drawChart(entry.target);
-      }
+  /* Every chart is drawn at build time and shows at once. plotly.js, the heaviest file on the
+     site, is fetched only when a reader asks to explore a chart: its button, or a tap or click
+     on the drawing. The canvas then takes the drawing's place, and focus. */
+  function explore(figure) {
+    var node = figure.querySelector("[data-chart]");
+    if (!node || figure.classList.contains("chart--interactive")) return;
+    var button = figure.querySelector(".chart-explore");
+    button.textContent = "Loading the interactive chart…";
+    button.disabled = true;
+    node.hidden = false;
+    drawChart(node).then(function () {
+      figure.classList.add("chart--interactive");
+      node.setAttribute("tabindex", "0");
+      node.focus();
+    }, function () {
+      node.hidden = true;
+      button.disabled = false;
+      button.textContent = "The interactive chart could not load: try again";
     });
-  }, { rootMargin: "300px 0px" }) : null;
+  }
 
-  function drawCharts(root) {
-    root.querySelectorAll("[data-chart]:not([data-drawn])").forEach(function (node) {
-      if (nearViewport) nearViewport.observe(node); else drawChart(node);
+  function explorableCharts(root) {
+    root.querySelectorAll("figure.chart").forEach(function (figure) {
+      var button = figure.querySelector(".chart-explore");
+      var drawing = figure.querySelector(".chart-static");
+      if (!button || button.dataset.ready) return;
+      button.dataset.ready = "true";
+      button.hidden = false;
+      button.addEventListener("click", function () { explore(figure); });
+      drawing.setAttribute("data-explorable", "");
+      drawing.addEventListener("click", function () { explore(figure); });
     });
   }
 
@@ -106,13 +114,6 @@
     if (!window.Plotly) return;
     document.querySelectorAll("[data-chart][data-drawn]").forEach(function (node) {
       window.Plotly.relayout(node, themed(node._spec.layout));
-    });
-  }
-
-  function resizeCharts(root) {
-    if (!window.Plotly) return;
-    root.querySelectorAll("[data-chart][data-drawn]").forEach(function (node) {
-      window.Plotly.Plots.resize(node);
     });
   }
 
@@ -235,7 +236,7 @@
 
   function init() {
     var root = document.querySelector(".md-content") || document;
-    drawCharts(root);
+    explorableCharts(root);
     root.querySelectorAll("table[data-sortable]").forEach(enhanceTable);
     focusableTerms(root);
     scrollableTables(root);
@@ -256,11 +257,6 @@
     if (btn && (ev.key === "Enter" || ev.key === " ")) {
       ev.preventDefault();
       btn.dispatchEvent(new MouseEvent("click", { bubbles: true, cancelable: true, view: window }));
-    }
-  });
-  document.addEventListener("change", function (ev) {
-    if (ev.target.matches && ev.target.matches(".tabbed-set > input")) {
-      resizeCharts(ev.target.parentNode);
     }
   });
 })();
