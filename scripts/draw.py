@@ -33,6 +33,7 @@ WIDTHS = {"wide": 720, "narrow": 360}
 FG, GRID = "#010203", "#040506"
 THEMED = {"rgb(1, 2, 3)": "var(--chart-fg)", "rgb(4, 5, 6)": "var(--chart-grid)"}
 CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "amiens-annex" / "charts"
+CODE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 SVG_NS = "{http://www.w3.org/2000/svg}"
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 
@@ -52,10 +53,9 @@ class Job:
         return int(self.figure.layout.height or 360)
 
     def key(self) -> str:
-        versions = pio.to_json(self.figure, validate=False) + "|".join(
-            [str(self.width), importlib.metadata.version("plotly"), importlib.metadata.version("kaleido")]
-        )
-        return hashlib.sha256(versions.encode()).hexdigest()
+        """What the drawing depends on: the figure, its width, plotly, kaleido and this module."""
+        made_by = [str(self.width), importlib.metadata.version("plotly"), importlib.metadata.version("kaleido"), CODE]
+        return hashlib.sha256((pio.to_json(self.figure, validate=False) + "|".join(made_by)).encode()).hexdigest()
 
 
 def for_export(figure: go.Figure, width: int) -> go.Figure:
@@ -124,12 +124,12 @@ def check(svg: str, name: str) -> None:
 def finish(raw: bytes, name: str) -> str:
     """Kaleido's SVG made ready for a page: stable ids, theme colours, sized by its box."""
     svg = raw.decode("utf-8")
-    found = re.search(r'<defs id="defs-([0-9a-f]+)"', svg)
-    if found:
-        # plotly's uid prefixes every id and reference to it (defs-, clip…, p… for patterns); the
-        # new one is a digest of the name, so no text from the data reaches an attribute this way.
-        uid = "c" + hashlib.sha256(name.encode()).hexdigest()[:10]
-        svg = re.sub(rf"(defs-|topdefs-|clip|[#\"']p)({found.group(1)})", rf"\g<1>{uid}", svg)
+    # plotly.js names elements with random ids (its uid, pattern and legend clip hashes): each id
+    # becomes the chart's digest and a counter, and every reference follows, so a drawing is the
+    # same bytes on every build, two drawings in a page share no id, and no data text reaches an id.
+    uid = "c" + hashlib.sha256(name.encode()).hexdigest()[:10]
+    names = {old: f"{uid}-{n}" for n, old in enumerate(dict.fromkeys(re.findall(r' id="([^"]+)"', svg)))}
+    svg = re.sub(r'(id="|#)([^"\'()\s]+)(?=["\')])', lambda m: m[1] + names.get(m[2], m[2]), svg)
     for stand_in, var in THEMED.items():
         svg = svg.replace(stand_in, var)
     # The box sets the size (CSS scales it to its column); the drawing is described by the
@@ -160,7 +160,7 @@ def draw(todo: list[Job], cache: Path = CACHE) -> dict[str, Markup]:
     return {name: Markup(svg) for name, svg in cached.items()}
 
 
-def drawings(figures: dict[str, go.Figure]) -> dict[str, dict[str, Markup]]:
+def drawings(figures: dict[str, go.Figure], cache: Path = CACHE) -> dict[str, dict[str, Markup]]:
     """Each chart's drawings by width name ("wide", "narrow"), all from one export."""
-    svgs = draw([job for chart_id, figure in figures.items() for job in jobs(chart_id, figure)])
+    svgs = draw([job for chart_id, figure in figures.items() for job in jobs(chart_id, figure)], cache)
     return {chart_id: {width: svgs[f"{chart_id}-{width}"] for width in WIDTHS} for chart_id in figures}

@@ -194,23 +194,13 @@ def browser():
         b.close()
 
 
-def reveal_charts(page) -> None:
-    """Bring every chart into view, opening each chart tab, as a reader scrolling through would:
-    charts are drawn (and plotly.js fetched) only when they come near the viewport."""
-    if not page.locator("[data-chart]").count():
-        return  # most pages: one round trip instead of three
-    for tabs in page.locator(".tabbed-set:has([data-chart])").all():
-        labels = tabs.locator(":scope > .tabbed-labels > label")
-        for i in range(labels.count()):
-            labels.nth(i).click()
-            chart = tabs.locator(":scope > .tabbed-content > .tabbed-block").nth(i).locator("[data-chart]")
-            if chart.count():
-                chart.first.scroll_into_view_if_needed()
-                page.wait_for_selector(f"#{chart.first.get_attribute('id')}[data-drawn]", state="attached")
-        if labels.count():
-            labels.first.click()
-    # By id: a selector on :not([data-drawn]) would shift under us as charts get drawn.
-    for chart_id in page.eval_on_selector_all("[data-chart]:not([data-drawn])", "ns => ns.map(n => n.id)"):
-        page.locator(f"#{chart_id}").scroll_into_view_if_needed()
-        page.wait_for_selector(f"#{chart_id}[data-drawn]", state="attached")
-    page.evaluate("window.scrollTo(0, 0)")
+# site.js has run: it shows each chart's explore button (hidden in the HTML, useless without it).
+SITE_READY = "() => [...document.querySelectorAll('.chart-explore')].every(b => !b.hidden)"
+
+
+def explore_chart(page, chart_id: str) -> None:
+    """Ask for a chart's interactive version, as a reader does (its button), and wait for plotly.js."""
+    button = page.locator(f'[data-explore="chart-{chart_id}"]')
+    button.scroll_into_view_if_needed()
+    button.click()
+    page.wait_for_selector(f"#chart-{chart_id}[data-drawn] svg.main-svg", state="attached")

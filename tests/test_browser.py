@@ -3,7 +3,7 @@
 from urllib.parse import urlparse
 
 import pytest
-from conftest import reveal_charts
+from conftest import SITE_READY, explore_chart
 
 from scripts.package import load_rows
 from scripts.paths import PACKAGE_DIR
@@ -27,48 +27,66 @@ def page(browser, base_url):
     context.close()
 
 
-def test_charts_draw_and_fit_their_tab(page, base_url):
-    page.goto(base_url, wait_until="networkidle")
-    assert page.locator("[data-chart][data-drawn]").count() == 0  # below the fold: not yet
-    page.locator("#chart-funding").scroll_into_view_if_needed()
-    page.wait_for_selector("#chart-funding[data-drawn] svg.main-svg")
-    content = page.locator(".tabbed-content").bounding_box()["width"]
-    # The second tab was hidden at first; once selected its chart must fill the tab.
-    page.locator(".tabbed-labels label").nth(1).click()
-    page.wait_for_selector("#chart-networks[data-drawn] svg.main-svg")
-    width = page.locator("#chart-networks .main-svg").first.bounding_box()["width"]
-    assert abs(width - content) < 30, (width, content)
-    assert page.locator("#chart-networks .modebar-btn[aria-label]").count() >= 1
-    assert page.locator("#chart-networks .js-plotly-plot, #chart-networks.js-plotly-plot").count() >= 1
-
-
-def test_chart_library_only_loads_on_chart_pages(page, base_url):
+def test_charts_show_at_once_and_plotly_only_on_request(page, base_url):
+    """Every chart is in the page as drawn at build time; plotly.js is fetched only when a reader
+    asks to explore one, and then draws it at the width of its column, with a named toolbar."""
     scripts = []
     page.on("request", lambda r: scripts.append(r.url) if "plotly" in r.url else None)
-    page.goto(base_url + "glossary/", wait_until="networkidle")
-    assert scripts == []
     page.goto(base_url + "timeline/", wait_until="networkidle")
-    page.wait_for_selector("#chart-timeline[data-drawn]")
+    drawing = page.locator("#figure-timeline .chart-static__wide svg")
+    assert drawing.is_visible() and drawing.bounding_box()["height"] > 200
+    for chart in page.locator("figure.chart").all():
+        chart.scroll_into_view_if_needed()
+    page.wait_for_load_state("networkidle")
+    assert scripts == []  # scrolling past a chart fetches nothing
+    explore_chart(page, "timeline")
     assert len(scripts) == 1
+    column = page.locator("#figure-timeline").bounding_box()["width"]
+    width = page.locator("#chart-timeline .main-svg").first.bounding_box()["width"]
+    assert abs(width - column) < 30, (width, column)
+    assert not page.locator("#figure-timeline .chart-static").is_visible()  # replaced, not doubled
+    assert page.evaluate("document.activeElement.id") == "chart-timeline"  # focus follows
+    assert page.locator("#chart-timeline .modebar-btn[aria-label]").count() >= 1
+    assert page.problems == []
 
 
-def test_charts_follow_dark_mode(browser, base_url):
-    context = browser.new_context(color_scheme="dark")
+def test_a_tap_on_a_drawing_asks_for_the_interactive_chart(browser, base_url):
+    from quality_helpers import PHONE
+
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     pg = context.new_page()
     pg.goto(base_url + "timeline/", wait_until="networkidle")
-    pg.wait_for_selector("#chart-timeline[data-drawn]")
-    assert pg.evaluate("document.body.dataset.mdColorScheme") == "slate"
-    colour = pg.evaluate("document.getElementById('chart-timeline')._fullLayout.font.color")
-    assert colour.replace(" ", "") not in ("#000", "#000000", "rgb(0,0,0)", "#444")
+    pg.locator("#figure-timeline .chart-static").tap()
+    pg.wait_for_selector("#chart-timeline[data-drawn] svg.main-svg")
     context.close()
 
 
-def test_without_javascript_the_tables_show(browser, base_url):
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_drawings_follow_the_colour_scheme(browser, base_url, scheme):
+    """The drawing's text takes the theme's colour (one drawing for both schemes), and so does
+    plotly.js once a reader explores the chart."""
+    context = browser.new_context(color_scheme=scheme)
+    pg = context.new_page()
+    pg.goto(base_url + "timeline/", wait_until="networkidle")
+    assert pg.evaluate("document.body.dataset.mdColorScheme") == {"light": "default", "dark": "slate"}[scheme]
+    # The colour's channels (plotly.js gives its alpha as a separate fill-opacity).
+    channels = "c => c.match(/[0-9]+/g).slice(0, 3).join(',')"
+    theme = pg.evaluate(f"({channels})(getComputedStyle(document.body).color)")
+    fill = f"t => ({channels})(getComputedStyle(t).fill)"
+    assert pg.locator("#figure-timeline .chart-static__wide svg .xtick text").first.evaluate(fill) == theme
+    explore_chart(pg, "timeline")
+    assert pg.locator("#chart-timeline .xtick text").first.evaluate(fill) == theme
+    context.close()
+
+
+def test_without_javascript_the_drawings_and_tables_show(browser, base_url):
     context = browser.new_context(java_script_enabled=False)
     pg = context.new_page()
     pg.goto(base_url, wait_until="load")
+    assert pg.locator("figure.chart .chart-static__wide svg").first.is_visible()
     assert pg.locator("table[data-kind='chart-data']").first.is_visible()
-    assert not pg.locator("#chart-funding").is_visible()
+    assert not pg.locator(".chart-explore").first.is_visible()  # nothing to press without a script
+    assert not pg.locator("[data-chart]").first.is_visible()
     context.close()
 
 
@@ -130,17 +148,14 @@ def test_terms_show_definitions_on_keyboard_focus(page, base_url, path, selector
     assert tooltip.inner_text().strip().startswith(f"{term['expansion']}: {term['definition'][:30]}")
 
 
-def test_charts_draw_after_instant_navigation(page, base_url):
+def test_charts_explore_after_instant_navigation(page, base_url):
     page.goto(base_url + "glossary/", wait_until="networkidle")
     page.evaluate("window.__no_reload = true")  # survives only if navigation is instant
-    page.locator(".md-nav__link", has_text="Home").first.click()
-    page.wait_for_selector("#chart-funding", state="attached")
-    reveal_charts(page)
-    page.wait_for_selector("#chart-funding[data-drawn] svg.main-svg")
+    page.locator(".md-nav__link", has_text="Timeline").first.click()
+    page.wait_for_selector("#figure-timeline", state="attached")
+    page.wait_for_function(SITE_READY)
+    explore_chart(page, "timeline")
     assert page.evaluate("window.__no_reload === true")
-    content = page.locator(".tabbed-content").bounding_box()["width"]
-    width = page.locator("#chart-funding .main-svg").first.bounding_box()["width"]
-    assert abs(width - content) < 30, (width, content)
     assert page.problems == []
 
 
@@ -153,6 +168,7 @@ def test_no_chart_toolbar_over_charts_on_a_touch_screen(browser, base_url):
         page = context.new_page()
         try:
             open_page(page, base_url + "timeline/")
+            explore_chart(page, "timeline")
             assert (page.locator("#chart-timeline .modebar-btn").count() > 0) == bool(expected), touch
         finally:
             context.close()

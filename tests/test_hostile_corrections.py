@@ -17,7 +17,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import assert_rejected, build_site, free_port, read_table, serve, set_cell, write_table
+from conftest import assert_rejected, build_site, explore_chart, free_port, read_table, serve, set_cell, write_table
 
 from scripts.package import read_csv
 from scripts.paths import PACKAGE_DIR
@@ -487,6 +487,22 @@ def test_json_ld_cannot_close_its_script(hostile_site):
     assert "Summit " + HOSTILE in json.loads(block)["isBasedOn"]["name"]
 
 
+def test_drawings_in_pages_hold_nothing_that_runs(hostile_site):
+    """Every chart drawn at build time from the hostile package, as inlined in its page, passes
+    the drawing check: no script, handler, foreign resource or non-https link."""
+    from scripts.draw import check
+
+    drawings = [
+        (path, svg)
+        for path in sorted(hostile_site.rglob("index.html"))
+        for svg in re.findall(r'<svg aria-hidden="true" focusable="false" class="main-svg".*?</svg>', path.read_text("utf-8"))
+    ]
+    assert len(drawings) >= 10
+    for path, svg in drawings:
+        check(svg, str(path))
+        assert "<script" not in svg, path
+
+
 HOVER = """() => {
   const gd = document.getElementById('chart-timeline');
   for (const [curve, trace] of gd.data.entries()) {
@@ -506,7 +522,7 @@ def test_chart_hover_labels_show_markup_as_text(hostile_site, hostile_port, brow
     page = browser.new_page()
     try:
         page.goto(f"http://127.0.0.1:{hostile_port}/timeline/", wait_until="networkidle")
-        page.wait_for_selector("#chart-timeline[data-drawn]")
+        explore_chart(page, "timeline")
         label = page.evaluate(HOVER)
     finally:
         page.close()

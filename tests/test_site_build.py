@@ -116,13 +116,24 @@ def test_terms_are_abbreviations_site_wide(site_dir):
         assert f'<abbr title="{title}">{term}</abbr>' in unescape(html(site_dir, path)), (term, path)
 
 
-def test_charts_are_embedded_with_fixed_ids_and_tables(site_dir):
+def test_charts_are_drawn_in_the_page_with_their_spec_and_table(site_dir):
     home = html(site_dir, "")
-    for chart in ("funding", "networks", "reception", "commitments"):
-        spec = json.loads(unescape(re.search(rf'id="chart-{chart}" data-chart="([^"]+)"', home)[1]))
+    for chart in ("commitments", "status"):
+        figure = re.search(rf'<figure class="chart" id="figure-{chart}">(.*?)</figure>', home)[1]
+        # Drawn at build time, wide and narrow, theme colours as CSS variables, no random ids.
+        assert figure.count('<svg aria-hidden="true"') == 2
+        assert "var(--chart-fg)" in figure and "rgb(1, 2, 3)" not in figure
+        assert not re.search(r'id="defs-[0-9a-f]{6}"', figure)
+        spec = json.loads(unescape(re.search(rf'id="chart-{chart}" data-chart="([^"]+)"', figure)[1]))
         assert spec["config"]["showSendToCloud"] is False and spec["config"]["displaylogo"] is False
-    assert 'id="chart-timeline"' in html(site_dir, "timeline")
-    assert "plotly" not in html(site_dir, "glossary").lower()
+        assert 'data-kind="chart-data"' in figure
+    # Two bars say no more than a sentence: the home page gives these as sentences.
+    for chart in ("funding", "networks", "reception"):
+        assert f'id="figure-{chart}"' not in home
+    assert "The figures, compared" in home
+    assert 'id="figure-networks"' in html(site_dir, "figures/networks-dismantled-2014")
+    assert 'id="figure-timeline"' in html(site_dir, "timeline")
+    assert "plotly" not in html(site_dir, "glossary").lower() and "<svg aria-hidden" not in html(site_dir, "glossary")
 
 
 def test_plotly_is_served_locally(site_dir):
