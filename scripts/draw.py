@@ -14,6 +14,7 @@ a reader asks to explore one. Each chart is drawn twice (wide, and narrow for ph
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import copy
 import hashlib
 import importlib.metadata
@@ -94,7 +95,9 @@ def export(todo: list[Job]) -> list[bytes]:
     if not todo:
         return []
     try:
-        return asyncio.run(_export(todo))
+        # In a thread of its own: the caller may already run an event loop (a test's browser).
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, _export(todo)).result()
     except Exception as exc:  # kaleido raises its own types, and ChromeNotFoundError outside its package
         raise DrawError(
             f"charts are drawn at build time by kaleido with Chromium, and this failed: {exc}. "

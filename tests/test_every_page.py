@@ -68,7 +68,8 @@ class TestEveryPageLight(EveryPage):
         assert len(rows) == len(pages)
         print("\npage weight (gzip -9, KiB):")
         for total, path, sizes in sorted(rows, reverse=True):
-            print(f"  {total / KB:7.1f} / {BUDGET / KB:.0f}  {len(sizes):2} files  /{path}" + " (charts)" * (path in with_charts))
+            charts = " (charts)" if path in with_charts else ""
+            print(f"  {total / KB:7.1f} / {BUDGET / KB:.0f}  {len(sizes):2} files  /{path}{charts}")
         heaviest = max(rows)
         assert not over, "\n".join(over) + f"\nheaviest page: /{heaviest[1]} {heaviest[0] / KB:.1f} KiB"
 
