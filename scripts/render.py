@@ -71,7 +71,11 @@ ENV.globals.update(
     md=md,
     squash=squash,
     code=lambda text: Markup("<code>{}</code>").format(text),
-    heading_id=lambda ident: Markup("{{#{}}}").format(ident),  # an attr-list id on a Markdown heading
+    # An attr-list id on a Markdown heading; a section a list page repeats from record pages is
+    # left out of the search index, which then points at the record page itself.
+    heading_id=lambda ident, indexed=True: Markup(
+        "{{#{}}}" if indexed else '{{#{} data-search-exclude="true"}}'
+    ).format(ident),
     anchor=lambda version: re.sub(r"[^0-9a-z]+", "-", version.lower()),  # an attr-list id takes no spaces or quotes
     meanings=STATUS_MEANINGS,
 )

@@ -55,3 +55,20 @@ def first_results(page, query: str, n: int = 3) -> list[str]:
 def test_every_form_of_a_figure_finds_it_first(search_page, target, query):
     found = first_results(search_page, query)
     assert found and found[0].endswith("/" + target), (query, found)
+
+
+def test_the_search_index_holds_each_record_by_title_and_summary(site_dir):
+    """Every page fetches the index: list pages, the data dictionary and record pages' evidence,
+    figures and citations stay out of it; each record is found on its own page, by its title."""
+    import json
+
+    docs = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    locations = [d["location"] for d in docs]
+    pages = {loc.split("#")[0] for loc in locations}
+    for kind in ("figures", "commitments", "glossary"):
+        records = {f"{kind}/{p.parent.name}/" for p in (site_dir / kind).glob("*/index.html")}
+        assert records and records <= pages, f"{kind}: record pages missing from the index"
+    assert not [loc for loc in locations if loc.startswith(("glossary/#", "data/#dictionary-", "data/#downloads"))]
+    records = [loc for loc in locations if loc.split("#")[0].count("/") == 2]
+    left_out = ("#what-happened-next", "#related", "#figures", "#cite", "#download", "#edit", "#compared")
+    assert not [loc for loc in records if loc.endswith(left_out)]
