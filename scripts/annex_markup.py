@@ -93,7 +93,11 @@ def paragraph_marks(site: Site, pid: str, page_url: str) -> list[Mark]:
                 note = f" (note: {r['note']})" if r["note_type"] == "correction" else ""
                 open_ = Markup(
                     '<a class="annex-mark annex-mark--date" href="{}" title="{}"><time datetime="{}">'
-                ).format(rel(page_url, event_url(r["event_id"])), r["description"] + note, r["date"])
+                ).format(
+                    rel(page_url, event_url(r["event_id"], site.event_position[r["event_id"]])),
+                    r["description"] + note,
+                    r["date"],
+                )
                 close = Markup("</time></a>" + ('<sup class="annex-flag">corrected</sup>' if note else ""))
             marks.append(Mark(start, start + len(squash(r[field])), open_, close))
     for t in site.rows("terms"):

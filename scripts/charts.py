@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import textwrap
+from collections import Counter
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
@@ -220,6 +221,7 @@ def reception(site: Site) -> Chart:
 def strength_bars(site: Site, strengths: list[str], stacks: list[tuple[str, list[int]]], **layout) -> go.Figure:
     """Horizontal bars, one per commitment strength, each stacked by `stacks` (name, one count per strength)."""
     fig = go.Figure()
+    most = max((sum(c) for c in zip(*(counts for _, counts in stacks))), default=0)
     for i, (name, counts) in enumerate(stacks):
         fig.add_bar(
             name=name,
@@ -231,7 +233,8 @@ def strength_bars(site: Site, strengths: list[str], stacks: list[tuple[str, list
     return base_layout(
         fig,
         barmode="stack",
-        xaxis={"title": {"text": "Commitments (each counted once)"}, "dtick": 1},
+        # A tick per commitment while counts are small; plotly's own ticks beyond that.
+        xaxis={"title": {"text": "Commitments (each counted once)"}, "dtick": 1 if most <= 10 else None},
         yaxis={"automargin": True, "autorange": "reversed"},
         **layout,
     )
@@ -264,9 +267,11 @@ def commitments(site: Site) -> Chart:
     )
 
 
-def timeline(site: Site) -> Chart:
-    events = site.events
-    corrected = [e for e in events if e["note_type"] == "correction"]
+ROWS = 25  # events the timeline chart labels one by one
+
+
+def event_dots(events: list[dict], corrected: list[dict]) -> go.Figure:
+    """Each event a labelled marker at its date."""
     first, last = dt.date.fromisoformat(events[0]["date"]), dt.date.fromisoformat(events[-1]["date"])
     span = max((last - first).days, 1)
     # One row per event, in date order, and each label on the side of its marker that faces the
@@ -306,32 +311,60 @@ def timeline(site: Site) -> Chart:
         legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
         margin={"l": 20, "r": 20, "t": 30, "b": 40},
     )
+    return fig
+
+
+def event_counts(events: list[dict]) -> go.Figure:
+    """Events per month: past ROWS events, labelled markers would not fit a readable height."""
+    months = Counter(e["date"][:7] for e in events)
+    fig = go.Figure()
+    fig.add_bar(x=[f"{m}-01" for m in sorted(months)], y=[months[m] for m in sorted(months)], marker_color=PALETTE[0])
+    return base_layout(
+        fig,
+        showlegend=False,
+        xaxis={"type": "date", "title": {"text": "Month"}},
+        yaxis={"title": {"text": "Dated events"}, "rangemode": "tozero"},
+    )
+
+
+def timeline(site: Site) -> Chart:
+    events = site.events
+    corrected = [e for e in events if e["note_type"] == "correction"]
+    first, last = dt.date.fromisoformat(events[0]["date"]), dt.date.fromisoformat(events[-1]["date"])
     summary = (
         f"{len(events)} dated events, from {first:%-d %B %Y} to {last:%-d %B %Y}"
         + (
-            f"; {len(corrected)} date in the annex is wrong: "
-            + ", ".join(f"{e['description'].rstrip('.')} ({e['as_stated']})" for e in corrected)
+            f"; {len(corrected)} "
+            + ("date in the annex is wrong: " if len(corrected) == 1 else "dates in the annex are wrong, among them: ")
+            + ", ".join(f"{e['description'].rstrip('.')} ({e['as_stated']})" for e in corrected[:3])
             if corrected
             else ""
         )
         + "."
     )
-    rows = [
-        [
-            e["date"],
-            e["as_stated"],
-            e["description"],
-            e["paragraph_id"],
-            (site.label("note_type", e["note_type"]) + ": " + e["note"]) if e["note"] else "",
+    if len(events) > ROWS:  # the timeline below lists every event: the chart's table gives its counts
+        fig = event_counts(events)
+        months = Counter(e["date"][:7] for e in events)
+        columns, rows = ["Month", "Dated events"], [[period_label(m), str(months[m])] for m in sorted(months)]
+    else:
+        fig = event_dots(events, corrected)
+        columns = ["Date", "As stated", "Event", "Paragraph", "Note"]
+        rows = [
+            [
+                e["date"],
+                e["as_stated"],
+                e["description"],
+                e["paragraph_id"],
+                (site.label("note_type", e["note_type"]) + ": " + e["note"]) if e["note"] else "",
+            ]
+            for e in events
         ]
-        for e in events
-    ]
     return Chart(
         "timeline",
         "Which dates does the annex name, and which one is wrong?",
         summary,
         fig,
-        ["Date", "As stated", "Event", "Paragraph", "Note"],
+        columns,
         rows,
     )
 

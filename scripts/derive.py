@@ -259,6 +259,11 @@ class Site:
     def events(self) -> list[dict[str, str]]:
         return sorted(self.rows("events"), key=lambda e: (e["date"], e["event_id"]))
 
+    @cached_property
+    def event_position(self) -> dict[str, int]:
+        """Each event's place on the timeline (date order): where its entry is, page by page."""
+        return {e["event_id"]: i for i, e in enumerate(self.events)}
+
     def commitments_for_figure(self, figure_id: str) -> list[dict[str, str]]:
         return [c for c in self.rows("commitments") if figure_id in c["figure_ids"].split()]
 

@@ -40,5 +40,16 @@ def paragraph_url(pid: str) -> str:
     return f"annex/#para-{pid}"
 
 
-def event_url(eid: str) -> str:
-    return f"timeline/#event-{eid}"
+# Rows per page of a list (figures, commitments, glossary, timeline): at 75 rows the heaviest
+# list page (commitments, with its chart) holds about 1,500 elements, which a phone handles; a
+# longer list is split into numbered pages.
+PAGE_ROWS = 75
+
+
+def list_page_url(base: str, number: int) -> str:
+    return base if number == 1 else f"{base}page/{number}/"
+
+
+def event_url(eid: str, position: int = 0) -> str:
+    """An event on the timeline; `position` is its place in date order, which sets its page."""
+    return list_page_url("timeline/", position // PAGE_ROWS + 1) + f"#event-{eid}"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -30,7 +31,15 @@ from scripts.derive import (
     long_date,
     number_forms,
 )
-from scripts.links import commitment_url, event_url, figure_url, paragraph_url, rel, term_url
+from scripts.links import (
+    PAGE_ROWS,
+    commitment_url,
+    figure_url,
+    list_page_url,
+    paragraph_url,
+    rel,
+    term_url,
+)
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -64,7 +73,6 @@ ENV.globals.update(
     commitment_url=commitment_url,
     term_url=term_url,
     paragraph_url=paragraph_url,
-    event_url=event_url,
     long_date=long_date,
     format_number=format_number,
     number_forms=number_forms,
@@ -213,8 +221,55 @@ RECORD_PAGES = {
 
 
 # -- index pages --------------------------------------------------------------------------------
-def figures_table(site: Site, page_url: str) -> Markup:
+# A list longer than PAGE_ROWS is split into numbered pages (hooks/list_pages.py), each with the
+# same filters.
+LISTS = {"figures": "figures/", "commitments": "commitments/", "terms": "glossary/", "events": "timeline/"}
+
+
+def page_count(site: Site, table: str) -> int:
+    return max(1, -(-len(site.rows(table)) // PAGE_ROWS))
+
+
+@dataclass(frozen=True)
+class Paged:
+    rows: list[dict]
+    pager: Markup  # links to the list's other pages; empty when it has one page
+    note: str  # "rows 101–200 of 2,507 (page 2 of 26)", or "" for one page
+
+
+def list_slice(site: Site, table: str, number: int, rows: list[dict] | None = None) -> Paged:
+    """The rows (in the list's order) of one page of a list, and the links to its other pages."""
+    rows, count = rows if rows is not None else site.rows(table), page_count(site, table)
+    if not 1 <= number <= count:
+        raise ValueError(f"{table}: no page {number} of {count}")
+    if count == 1:
+        return Paged(rows, Markup(""), "")
+    first, last = (number - 1) * PAGE_ROWS + 1, min(number * PAGE_ROWS, len(rows))
+    note = f"rows {first:,}–{last:,} of {len(rows):,} (page {number} of {count})"
+    here = list_page_url(LISTS[table], number)
+    shown = sorted({1, count, *range(max(1, number - 2), min(count, number + 2) + 1)})
+    links = [(n, rel(here, list_page_url(LISTS[table], n)), n - before > 1) for n, before in zip(shown, [0] + shown)]
+    pager = render("pager.html", site, table=table, number=number, note=note, links=links)
+    return Paged(rows[first - 1 : last], pager, note)
+
+
+def list_page(site: Site, table: str, number: int, title: str) -> str:
+    """A further page of a long list (the first is the list's own page), kept out of search."""
+    url = list_page_url(LISTS[table], number)
+    if table in ("figures", "commitments"):  # an HTML table, on one line
+        body = one_line({"figures": figures_table, "commitments": commitments_table}[table](site, url, number))
+    else:  # Markdown sections, one per record
+        body = {"terms": glossary, "events": timeline}[table](site, url, number)
+    title = f"{title}, page {number} of {page_count(site, table)}"
+    return (
+        f"---\ntitle: {json.dumps(e(title))}\nrender_macros: false\nsearch:\n  exclude: true\n---\n\n"
+        f"# {e(title)}\n\n{body}\n"
+    )
+
+
+def figures_table(site: Site, page_url: str, number: int = 1) -> Markup:
     """The figure in plain words (linked) over what it counts, the annex's words, when, and where."""
+    paged = list_slice(site, "figures", number)
     rows = [
         [
             Markup('<span data-sort-value="{}">{}<span class="cell-note">{}</span></span>').format(
@@ -224,19 +279,20 @@ def figures_table(site: Site, page_url: str) -> Markup:
             f["period_as_stated"] or f["period"] or "Not stated",
             link(rel(page_url, paragraph_url(f["paragraph_id"])), f["paragraph_id"]),
         ]
-        for f in site.rows("figures")
+        for f in paged.rows
     ]
-    return render("figures_table.html", site, rows=rows)
+    return render("figures_table.html", site, rows=rows, paged=paged)
 
 
 def status_badge(site: Site, status: str) -> Markup:
     return Markup('<span class="status status--{}">{}</span>').format(status, site.label("status", status))
 
 
-def commitments_table(site: Site, page_url: str) -> Markup:
+def commitments_table(site: Site, page_url: str, number: int = 1) -> Markup:
+    paged = list_slice(site, "commitments", number)
     rows, row_attrs = [], []
     numbers = site.commitment_numbers
-    for c in site.rows("commitments"):
+    for c in paged.rows:
         status = site.status(c["commitment_id"])[0]
         part = (
             Markup('<span class="part-of">Part of C{}.</span> ').format(numbers[c["part_of"]])
@@ -272,18 +328,27 @@ def commitments_table(site: Site, page_url: str) -> Markup:
         }
     )
     return render(
-        "commitments_table.html", site, rows=rows, row_attrs=row_attrs, filters=filters, top_level=len(site.top_level)
+        "commitments_table.html",
+        site,
+        rows=rows,
+        row_attrs=row_attrs,
+        filters=filters,
+        top_level=len(site.top_level),
+        paged=paged,
     )
 
 
-def glossary(site: Site, page_url: str) -> Markup:
-    return render(
-        "glossary.html", site, terms=sorted(site.rows("terms"), key=lambda t: t["term"].lower()), page_url=page_url
-    )
+def glossary(site: Site, page_url: str, number: int = 1) -> Markup:
+    paged = list_slice(site, "terms", number, sorted(site.rows("terms"), key=lambda t: t["term"].lower()))
+    return render("glossary.html", site, terms=paged.rows, paged=paged, page_url=page_url)
 
 
-def timeline(site: Site, page_url: str) -> Markup:
-    return render("timeline.html", site, events=site.events, page_url=page_url)
+def timeline(site: Site, page_url: str, number: int = 1) -> Markup:
+    paged = list_slice(site, "events", number, site.events)
+    return render("timeline.html", site, events=paged.rows, paged=paged, page_url=page_url)
+
+
+KEY_FIGURES = 12
 
 
 def key_figures(site: Site, page_url: str) -> Markup:
@@ -292,7 +357,15 @@ def key_figures(site: Site, page_url: str) -> Markup:
         for f in site.rows("figures")
         if f["status"] != "current" and f["measure"] != "personnel" or f["measure"] == "funding"
     ]
-    return render("key_figures.html", site, figures=figures, page_url=page_url, headline=site.headline_value)
+    # A handful of headlines: the figures list has every figure.
+    return render(
+        "key_figures.html",
+        site,
+        figures=figures[:KEY_FIGURES],
+        more=len(figures) - KEY_FIGURES,
+        page_url=page_url,
+        headline=site.headline_value,
+    )
 
 
 # -- charts -------------------------------------------------------------------------------------

@@ -17,8 +17,8 @@ every table N times longer, in one of two ways:
   each document's source, so more paragraphs need more documents.
 
 Either way the package is checked with scripts/validate.py, and the script fails if it is not
-valid. At 100× the largest table, commitments.csv, is 0.9 MB; past about 550× it would exceed
-validate.MAX_FILE_BYTES (5 MB) and be rejected. The site assumes one document (scripts/derive.py:
+valid. At 100× the largest table, followups.csv, is 5.1 MB; past about 190× it would exceed
+validate.MAX_FILE_BYTES (10 MB) and be rejected. The site assumes one document (scripts/derive.py:
 Site.document, paragraphs by id), so it shows the copies as further records of the one annex:
 right for measuring what a bigger package costs, not for reading.
 """
@@ -38,6 +38,7 @@ from scripts.paths import PACKAGE_DIR
 from scripts.validate import validate
 
 RECORD_TABLES = ("figures", "commitments", "events", "terms", "followups")
+REFERENCES = {"part_of"}  # fields that name another record by its id, under another name
 
 
 def id_fields(descriptor: dict) -> set[str]:
@@ -56,6 +57,8 @@ def copy_row(row: dict[str, str], ids: set[str], suffix: str, document_id: str |
             out[name] = value + suffix
         elif name.endswith("_ids") and name[:-1] in ids and value:  # figure_ids: a space-separated list
             out[name] = " ".join(v + suffix for v in value.split())
+        elif name in REFERENCES and value:  # part_of: the commitment this one is part of
+            out[name] = value + suffix
     if document_id:
         out["document_id"] = document_id
     return out

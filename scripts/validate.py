@@ -27,7 +27,7 @@ QUOTED = {
     "commitments": ("timeframe_as_stated", "operative_phrase"),
     "events": ("as_stated",),
 }
-MAX_FILE_BYTES = 5_000_000
+MAX_FILE_BYTES = 10_000_000
 MAX_CELL_CHARS = 100_000
 
 

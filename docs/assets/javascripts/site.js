@@ -161,7 +161,9 @@
           row.hidden = !keep;
           if (keep) shown += 1;
         });
-        status.textContent = "Showing " + shown + " of " + rows.length + " rows.";
+        // On one page of a long list, say so: the filters apply to the rows of this page.
+        status.textContent = "Showing " + shown + " of " + rows.length + " rows" +
+          (table.dataset.page ? " on this page (" + table.dataset.page + ")." : ".");
       });
       var wrapper = table.closest(".data-table") || table;
       wrapper.parentNode.insertBefore(form, wrapper);
