@@ -21,7 +21,7 @@ from conftest import assert_rejected, build_site, explore_chart, free_port, read
 
 from scripts.package import read_csv
 from scripts.paths import PACKAGE_DIR
-from scripts.validate import validate
+from scripts.validate import MAX_FILE_BYTES, validate
 
 DOCUMENT = "amiens-2016-migration-annex"
 RATE = "ecb-eur-gbp-2016-03-03"
@@ -293,11 +293,11 @@ def test_huge_file(package_copy):
         path,
         header,
         rows
-        + [[DOCUMENT, f"padding-{n}", "UK", "", "acronym", "title", "x" * 100, "The annex", ""] for n in range(50_000)],
+        + [[DOCUMENT, f"padding-{n}", "UK", "", "acronym", "title", "x" * 100, "The annex", ""] for n in range(90_000)],
     )
-    assert path.stat().st_size > 6_000_000
-    out = assert_rejected(package_copy, "terms", 1, "-", "the limit is 5,000,000", only=True)
-    assert len(out) < 500  # no 6 MB of cell values echoed back
+    assert path.stat().st_size > MAX_FILE_BYTES
+    out = assert_rejected(package_copy, "terms", 1, "-", f"the limit is {MAX_FILE_BYTES:,}", only=True)
+    assert len(out) < 500  # no 10 MB of cell values echoed back
 
 
 def test_one_huge_cell(package_copy):
