@@ -40,10 +40,10 @@ def paragraph_url(pid: str) -> str:
     return f"annex/#para-{pid}"
 
 
-# Rows per page of a list (figures, commitments, glossary, timeline): at 75 rows the heaviest
-# list page (commitments, with its chart) holds about 1,500 elements, which a phone handles; a
-# longer list is split into numbered pages.
-PAGE_ROWS = 75
+# Rows per page of a list (figures, commitments, glossary, timeline): at 50 rows the heaviest list
+# pages (commitments and timeline, with their charts) hold under 1,500 elements, which a phone
+# handles; a longer list is split into numbered pages.
+PAGE_ROWS = 50
 
 
 def list_page_url(base: str, number: int) -> str:
