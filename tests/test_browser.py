@@ -146,6 +146,23 @@ def test_terms_show_definitions_on_keyboard_focus(page, base_url, path, selector
     assert tooltip.is_visible()
     term = terms[page.evaluate("document.activeElement.textContent.trim()")]
     assert tooltip.inner_text().strip().startswith(f"{term['expansion']}: {term['definition'][:30]}")
+    page.keyboard.press("Escape")  # dismissable without moving focus (WCAG 1.4.13)
+    assert not tooltip.is_visible()
+
+
+def test_a_term_tooltip_shows_on_hover_and_stays_while_hovered(page, base_url):
+    page.goto(base_url + "annex/", wait_until="networkidle")
+    mark = page.locator(".annex-mark--term").first
+    mark.hover()
+    tooltip = page.locator("#site-tip")
+    tooltip.wait_for(state="visible")
+    assert mark.get_attribute("aria-describedby") == "site-tip" and mark.get_attribute("title") is None
+    tooltip.hover()  # hoverable: moving onto it keeps it
+    page.wait_for_timeout(400)
+    assert tooltip.is_visible()
+    page.mouse.move(5, 5)  # away from both
+    page.wait_for_timeout(400)
+    assert not tooltip.is_visible()
 
 
 def test_charts_explore_after_instant_navigation(page, base_url):

@@ -108,7 +108,7 @@ def test_annex_page_links_every_record(site_dir):
 
 def test_terms_are_abbreviations_site_wide(site_dir):
     """A page that names a term in its text shows the term's expansion and definition from
-    terms.csv as an <abbr> title: material's tooltip, on hover and keyboard focus."""
+    terms.csv as an <abbr> title: the site's tooltip (site.js), on hover and keyboard focus."""
     terms = {t["term"]: t for t in load_rows(DATA / "terms.csv")}
     for term, path in (("Dublin III Regulation", ""), ("EU", "")):
         t = terms[term]

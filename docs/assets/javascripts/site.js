@@ -1,5 +1,5 @@
 /* Site behaviour: charts to explore (plotly.js loaded only on request), table filters and sorting,
-   focusable term tooltips. Runs on every page view, including after instant navigation. */
+   term tooltips on hover and focus. Runs on every page view, including after instant navigation. */
 (function () {
   "use strict";
   var plotly = null;
@@ -236,7 +236,77 @@
     });
   }
 
+  /* Definitions of terms, and what a mark in the annex stands for, in one shared tooltip shown on
+     hover and on keyboard focus, hoverable, dismissed with Escape (WCAG 1.4.13). A few listeners
+     for the whole page, nothing per element: the theme's own tooltips set up a component for
+     every title, a long task on pages with many terms. */
+  var TIP_TARGETS = "abbr[title], abbr[data-tip], .annex-mark[title], .annex-mark[data-tip]";
+  var tip = null, tipFor = null, tipTimer = 0;
+
+  function tipText(el) {
+    if (el.hasAttribute("title")) {  // or the browser would show its own tooltip as well
+      el.setAttribute("data-tip", el.getAttribute("title"));
+      el.removeAttribute("title");
+    }
+    return el.getAttribute("data-tip");
+  }
+
+  function showTip(el) {
+    clearTimeout(tipTimer);
+    if (!tip) {
+      tip = document.createElement("div");
+      tip.id = "site-tip";
+      tip.className = "site-tip";
+      tip.setAttribute("role", "tooltip");
+      tip.addEventListener("mouseenter", function () { clearTimeout(tipTimer); });
+      tip.addEventListener("mouseleave", function () { hideTipSoon(); });
+      document.body.appendChild(tip);
+    }
+    if (tipFor && tipFor !== el) tipFor.removeAttribute("aria-describedby");
+    tip.textContent = tipText(el);
+    tipFor = el;
+    el.setAttribute("aria-describedby", tip.id);
+    tip.hidden = false;
+    var box = el.getBoundingClientRect();
+    var width = document.documentElement.clientWidth;
+    tip.style.top = (box.bottom + window.scrollY + 4) + "px";
+    tip.style.left = (window.scrollX + Math.max(8, Math.min(box.left, width - tip.offsetWidth - 8))) + "px";
+  }
+
+  function hideTip() {
+    clearTimeout(tipTimer);
+    if (tip) tip.hidden = true;
+    if (tipFor) tipFor.removeAttribute("aria-describedby");
+    tipFor = null;
+  }
+
+  function hideTipSoon() {  // time to move the pointer from the term onto its tooltip
+    clearTimeout(tipTimer);
+    tipTimer = setTimeout(hideTip, 300);
+  }
+
+  function target(ev) {
+    return ev.target.closest ? ev.target.closest(TIP_TARGETS) : null;
+  }
+
+  document.addEventListener("focusin", function (ev) {
+    var el = target(ev);
+    if (el) showTip(el); else hideTip();
+  });
+  document.addEventListener("focusout", function (ev) {
+    if (tipFor && target(ev) === tipFor) hideTip();
+  });
+  document.addEventListener("mouseover", function (ev) {
+    var el = target(ev);
+    if (el) showTip(el);
+    else if (tipFor && tipFor !== document.activeElement && !(tip && tip.contains(ev.target))) hideTipSoon();
+  });
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key === "Escape" && tipFor) hideTip();
+  });
+
   function init() {
+    hideTip();  // after instant navigation, the last page's tooltip is gone
     var root = document.querySelector(".md-content") || document;
     explorableCharts(root);
     root.querySelectorAll("table[data-sortable]").forEach(enhanceTable);
