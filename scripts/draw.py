@@ -135,6 +135,9 @@ def finish(raw: bytes, name: str) -> str:
     svg = re.sub(r'(id="|#)([^"\'()\s]+)(?=["\')])', lambda m: m[1] + names.get(m[2], m[2]), svg)
     for stand_in, var in THEMED.items():
         svg = svg.replace(stand_in, var)
+    # Links (a label linked to its source) are unwrapped: the drawing is hidden from screen
+    # readers, so nothing in it may take focus; the table below the chart links every source.
+    svg = re.sub(r"<a\b[^>]*>|</a>", "", svg)
     # The box sets the size (CSS scales it to its column); the drawing is described by the
     # figure around it, so screen readers skip the drawing itself.
     svg = re.sub(r'^<svg class="main-svg"([^>]*?) width="\d+" height="\d+"', r'<svg class="main-svg"\1', svg, count=1)

@@ -11,7 +11,14 @@ from scripts import draw
 
 def figure(label: str = "Pledge") -> go.Figure:
     fig = go.Figure()
-    fig.add_bar(x=[3, 1], y=[label, "Support"], orientation="h", name="UK and France")
+    fig.add_bar(
+        x=[3, 1],
+        y=[label, "Support"],
+        orientation="h",
+        name="UK and France",
+        text=['<a href="https://www.gov.uk/">£3m</a>', "1"],  # a label linked to its source
+        textposition="outside",
+    )
     fig.add_bar(x=[1, 0], y=[label, "Support"], orientation="h", marker={"pattern": {"shape": "/"}}, name="France")
     fig.update_layout(height=300, barmode="stack", legend={"orientation": "h", "y": -0.3})
     return fig
@@ -38,6 +45,13 @@ def test_drawings_follow_the_theme_and_fit_their_box(drawn):
             assert svg.startswith('<svg aria-hidden="true" focusable="false" class="main-svg"')
             assert f'viewBox="0 0 {draw.WIDTHS[width]} 300"' in svg
             assert not svg.split(">", 1)[0].count(' width="')  # sized by CSS, not fixed pixels
+
+
+def test_nothing_in_a_drawing_takes_focus(drawn):
+    """The drawing is aria-hidden: a link in it would be a focus stop screen readers can't name."""
+    for chart in drawn[0].values():
+        for svg in chart.values():
+            assert "£3m" in svg and "<a " not in svg and "tabindex" not in svg
 
 
 def test_two_drawings_in_one_page_share_no_id(drawn):

@@ -127,6 +127,8 @@ def test_charts_are_described_and_reachable(browser, base_url, site_dir, pages):
                 assert drawing.get_attribute("role") == "img", where
                 assert title in drawing.get_attribute("aria-label"), f"{where}: the drawing is not named"
                 assert drawing.locator("svg[aria-hidden=true]").count() == 2, f"{where}: wide and narrow drawings"
+                focusable = drawing.locator("a, [tabindex], button, input, select, textarea").count()
+                assert focusable == 0, f"{where}: the hidden drawing holds {focusable} focusable elements"
                 assert figure.locator(".chart-explore").evaluate("b => b.tagName") == "BUTTON", where
                 explore_chart(page, chart_id)
                 c = page.locator(f"#chart-{chart_id}").evaluate("""n => ({
