@@ -156,10 +156,13 @@ def draw(todo: list[Job], cache: Path = CACHE) -> dict[str, Markup]:
     missing = [job for job in todo if job.name not in cached]
     for job, raw in zip(missing, export(missing)):
         cached[job.name] = finish(raw, job.name)
-        cache.mkdir(parents=True, exist_ok=True)
-        tmp = cache / f".{job.key()}.{os.getpid()}.tmp"
-        tmp.write_text(cached[job.name], encoding="utf-8")
-        os.replace(tmp, cache / f"{job.key()}.svg")  # atomic: parallel builds share the cache
+        try:
+            cache.mkdir(parents=True, exist_ok=True)
+            tmp = cache / f".{job.key()}.{os.getpid()}.tmp"
+            tmp.write_text(cached[job.name], encoding="utf-8")
+            os.replace(tmp, cache / f"{job.key()}.svg")  # atomic: parallel builds share the cache
+        except OSError:
+            pass  # a cache that can't be written (read-only home): the build draws every time
     # A cached drawing is checked again: the cache is a folder anyone on the machine may write.
     for name, svg in cached.items():
         check(svg, name)

@@ -78,6 +78,12 @@ def test_the_cache_is_used_and_checked(tmp_path, monkeypatch):
         draw.drawings({"one": figure()}, tmp_path)
 
 
+def test_a_cache_that_cannot_be_written_does_not_stop_the_build(tmp_path):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")
+    assert draw.drawings({"one": figure()}, blocked)["one"]["wide"].startswith("<svg")
+
+
 def test_the_narrow_drawing_puts_the_legend_above_the_plot():
     wide, narrow = (j.figure for j in draw.jobs("c", figure()))
     assert wide.layout.legend.y == -0.3 and wide.layout.width == draw.WIDTHS["wide"]
