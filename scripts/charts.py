@@ -158,7 +158,7 @@ def networks(site: Site) -> Chart:
     rows = [[f["period"], f["as_stated"], format_number(float(f["value"])), f["paragraph_id"]] for f in series]
     return Chart(
         "networks",
-        "Did joint investigations dismantle more criminal networks in Calais?",
+        "How many criminal networks does the annex say were dismantled in Calais in 2014 and 2015?",
         summary,
         fig,
         ["Year", "As stated", "Networks", "Paragraph"],
@@ -210,7 +210,7 @@ def reception(site: Site) -> Chart:
     ]
     return Chart(
         "reception",
-        "How full were the reception places in Calais?",
+        "How full, on the annex's own figures, were the facilities it gives occupancy for?",
         summary,
         fig,
         ["Facility", "Capacity (as stated)", "Occupancy (as stated)", "Occupied", "Paragraph"],
@@ -361,7 +361,7 @@ def timeline(site: Site) -> Chart:
         ]
     return Chart(
         "timeline",
-        "Which dates does the annex name, and which one is wrong?",
+        "Which dates does the annex name, and which are wrong?",
         summary,
         fig,
         columns,
@@ -395,7 +395,7 @@ def status(site: Site) -> Chart:
     ]
     return Chart(
         "status",
-        "What happened to each commitment, by how firmly it was worded?",
+        "What do later sources show for each commitment, by how firmly it was worded? (our assessment, not the annex)",
         summary,
         fig,
         ["Strength"] + [STATUS_SHORT[s].capitalize() for s in statuses] + ["Total"],
