@@ -30,6 +30,10 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # "1_0_2", and Frictionless let them through: pandas and R would not read them as numbers.
 PLAIN_NUMBER = {"number": re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?"), "integer": re.compile(r"-?(0|[1-9][0-9]*)")}
 WILL = re.compile(r"\bwill\b", re.IGNORECASE)
+# What an identifier may be, whatever pattern datapackage.json (which a pull request can change)
+# gives it: identifiers name record pages and download files.
+SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+SLUG_MAX = 100
 # Who is bound by a commitment (its `actor`), as the actors a follow-up row may name.
 BOUND = {"both": {"UK", "France", "both"}, "UK": {"UK", "both"}, "France": {"France", "both"}, "none": set()}
 CREDITING = {"delivered", "partly_delivered", "in_progress"}  # statuses that credit whoever acted
@@ -121,6 +125,21 @@ class NoFormulas(Rule):
         for field, value in text_cells(row):
             if value.startswith(FORMULA_PREFIXES):
                 yield field, f"starts with {value[0]!r}, which a spreadsheet may run as a formula"
+
+
+@attrs.define(kw_only=True, repr=False)
+class SafeIdentifiers(Rule):
+    """Every primary-key value is a short lowercase slug: it becomes a file name and an address."""
+
+    def check(self, row: Row) -> Found:
+        for field in self.resource.schema.primary_key:
+            value = row[field]
+            if value and (len(value) > SLUG_MAX or not SLUG.fullmatch(value)):
+                yield (
+                    field,
+                    f"{value[:40]!r} is not an identifier: lowercase letters, digits and single hyphens, "
+                    f"at most {SLUG_MAX} characters (it names a page and a file)",
+                )
 
 
 @attrs.define(kw_only=True, repr=False)
@@ -310,6 +329,7 @@ def rules(tables: dict[str, list[Row]], phrases: dict[str, str], phrases_name: s
     """Every row rule, bound to the package's tables as read."""
     return [
         NoFormulas(tables=tables),
+        SafeIdentifiers(tables=tables),
         NoInvisibleCharacters(tables=tables),
         PlainNumbers(tables=tables),
         EventNotes(tables=tables),

@@ -194,8 +194,8 @@ def browser():
         b.close()
 
 
-# site.js has run: it shows each chart's explore button (hidden in the HTML, useless without it).
-SITE_READY = "() => [...document.querySelectorAll('.chart-explore')].every(b => !b.hidden)"
+# site.js has run on the page (it marks the document when it has).
+SITE_READY = "() => document.documentElement.dataset.siteReady === 'true'"
 
 
 def explore_chart(page, chart_id: str) -> None:

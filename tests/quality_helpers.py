@@ -390,8 +390,7 @@ def _visit(page, seen: dict, base_url: str, path: str, scheme: str, viewport: di
     quiet, waited = 0, 0
     while (quiet < 4 or not any("search_index.json" in u for u in seen["responses"])) and waited < 400:
         quiet, waited = (quiet + 1 if not seen["inflight"] else 0), waited + 1
-        if quiet < 4:
-            page.wait_for_timeout(25)
+        page.wait_for_timeout(25)  # events arrive only while Playwright waits
     sizes = _sizes(page, url, seen["responses"])
     return Visit(
         path,

@@ -18,6 +18,7 @@ from conftest import BIN
 from diff_fixtures import GIT_ENV, clone, git, without_releases  # noqa: F401 (pytest fixture)
 from openpyxl import load_workbook
 
+from scripts import pipeline
 from scripts.package import load_descriptor
 from scripts.paths import DESCRIPTOR, PACKAGE_DIR, ROOT
 
@@ -155,7 +156,7 @@ def test_citation_cff_matches_the_package():
 def test_data_page_has_jsonld_citations_and_licence(site_dir):
     page = (site_dir / "data" / "index.html").read_text(encoding="utf-8")
     data = json.loads(page.split('<script type="application/ld+json">')[1].split("</script>")[0])
-    assert data["@type"] == "Dataset" and data["version"] in (VERSION, "unreleased")
+    assert data["@type"] == "Dataset" and data["version"] == (pipeline.site().released_version or "unreleased")
     assert data["license"] == "https://creativecommons.org/licenses/by/4.0/"
     assert re.match(r"^\d{4}-\d{2}-\d{2}$", data["dateModified"])
     formats = {d["encodingFormat"] for d in data["distribution"]}

@@ -209,6 +209,19 @@ def test_unreadable_descriptor_is_refused(package_copy, text, words):
     assert_refused(package_copy, "datapackage.json", "-", words)
 
 
+def test_identifiers_stay_slugs_whatever_pattern_the_descriptor_gives(package_copy):
+    """A pull request may loosen an id's pattern in datapackage.json; ids still name pages and
+    download files, so one that climbs out of its folder is refused by the project's own rule."""
+
+    def loosen(d):
+        figures = next(r for r in d["resources"] if r["name"] == "figures")
+        next(f for f in figures["schema"]["fields"] if f["name"] == "figure_id")["constraints"]["pattern"] = ".*"
+
+    edit(package_copy, loosen)
+    line = set_cell(package_copy, "figures", "cao-centres", "figure_id", "../../../outside")
+    assert_rejected(package_copy, "figures", line, "figure_id", "is not an identifier")
+
+
 def test_refused_descriptor_line_points_at_the_field(package_copy):
     edit(package_copy, setter("resources", 2, "path", "../x.csv"))
     out = assert_refused(package_copy, "datapackage.json", "resources[2].path")

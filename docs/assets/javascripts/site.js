@@ -83,6 +83,7 @@
     var node = figure.querySelector("[data-chart]");
     if (!node || figure.classList.contains("chart--interactive")) return;
     var button = figure.querySelector(".chart-explore");
+    if (button.disabled) return;  // already loading: a second tap must not draw it twice
     button.textContent = "Loading the interactive chart…";
     button.disabled = true;
     node.hidden = false;
@@ -312,6 +313,7 @@
     root.querySelectorAll("table[data-sortable]").forEach(enhanceTable);
     focusableTerms(root);
     scrollableTables(root);
+    document.documentElement.setAttribute("data-site-ready", "true");  // what tests wait for
   }
 
   if (typeof document$ !== "undefined") {
