@@ -464,10 +464,6 @@ CHARTS = {
 }
 
 
-def build(site: Site, chart_id: str) -> Chart:
-    return CHARTS[chart_id](site)
-
-
 def every_chart(site: Site) -> dict[str, Chart]:
     """Every chart the site shows, by id: each built once per build, then drawn (scripts/draw.py)."""
     out = {chart_id: make(site) for chart_id, make in CHARTS.items()}

@@ -22,6 +22,7 @@ import os
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import plotly.graph_objects as go
@@ -34,7 +35,12 @@ WIDTHS = {"wide": 720, "narrow": 360}
 FG, GRID = "#010203", "#040506"
 THEMED = {"rgb(1, 2, 3)": "var(--chart-fg)", "rgb(4, 5, 6)": "var(--chart-grid)"}
 CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "amiens-annex" / "charts"
-CODE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+# Besides the figure and its width, a drawing depends on these (and on this module's code).
+MADE_BY = (
+    importlib.metadata.version("plotly"),
+    importlib.metadata.version("kaleido"),
+    hashlib.sha256(Path(__file__).read_bytes()).hexdigest(),
+)
 SVG_NS = "{http://www.w3.org/2000/svg}"
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 
@@ -53,10 +59,11 @@ class Job:
     def height(self) -> int:
         return int(self.figure.layout.height or 360)
 
+    @cached_property
     def key(self) -> str:
         """What the drawing depends on: the figure, its width, plotly, kaleido and this module."""
-        made_by = [str(self.width), importlib.metadata.version("plotly"), importlib.metadata.version("kaleido"), CODE]
-        return hashlib.sha256((pio.to_json(self.figure, validate=False) + "|".join(made_by)).encode()).hexdigest()
+        made_by = "|".join([str(self.width), *MADE_BY])
+        return hashlib.sha256((pio.to_json(self.figure, validate=False) + made_by).encode()).hexdigest()
 
 
 def for_export(figure: go.Figure, width: int) -> go.Figure:
@@ -150,7 +157,7 @@ def draw(todo: list[Job], cache: Path = CACHE) -> dict[str, Markup]:
     """Every job's finished SVG, by job name; only the drawings not in the cache are exported."""
     cached: dict[str, str] = {}
     for job in todo:
-        path = cache / f"{job.key()}.svg"
+        path = cache / f"{job.key}.svg"
         if path.is_file() and not path.is_symlink():
             cached[job.name] = path.read_text(encoding="utf-8")
     missing = [job for job in todo if job.name not in cached]
@@ -158,9 +165,9 @@ def draw(todo: list[Job], cache: Path = CACHE) -> dict[str, Markup]:
         cached[job.name] = finish(raw, job.name)
         try:
             cache.mkdir(parents=True, exist_ok=True)
-            tmp = cache / f".{job.key()}.{os.getpid()}.tmp"
+            tmp = cache / f".{job.key}.{os.getpid()}.tmp"
             tmp.write_text(cached[job.name], encoding="utf-8")
-            os.replace(tmp, cache / f"{job.key()}.svg")  # atomic: parallel builds share the cache
+            os.replace(tmp, cache / f"{job.key}.svg")  # atomic: parallel builds share the cache
         except OSError:
             pass  # a cache that can't be written (read-only home): the build draws every time
     # A cached drawing is checked again: the cache is a folder anyone on the machine may write.

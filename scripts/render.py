@@ -10,11 +10,14 @@ data inside an HTML block as Markdown; Markdown lines (headings) are written wit
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
@@ -112,12 +115,16 @@ def one_line(fragment: str) -> str:
     return str(fragment).replace("\r", " ").replace("\n", " ")
 
 
-def front_matter(title: str, description: str, keywords: list[str] | tuple = (), embed: bool = False) -> str:
+def front_matter(
+    title: str, description: str, keywords: list[str] | tuple = (), embed: bool = False, indexed: bool = True
+) -> str:
     # JSON strings are valid YAML; the theme prints titles unescaped, so they are escaped here.
     # `tags` are what search ranks first: the forms a figure is typed in ("63m", "1,300").
     tags = "tags:\n" + "".join(f"  - {json.dumps(e(k))}\n" for k in keywords) if keywords else ""
-    # An embed page: the chart alone (no navigation or contents), and not a search result.
-    search = "search:\n  exclude: true\nhide:\n  - navigation\n  - toc\n" if embed else "search:\n  boost: 2\n"
+    # An embed page: the chart alone (no navigation or contents). It, and a page that repeats
+    # what record pages say (a further page of a list), is not a search result.
+    search = "search:\n  exclude: true\n" if embed or not indexed else "search:\n  boost: 2\n"
+    search += "hide:\n  - navigation\n  - toc\n" if embed else ""
     return (
         "---\n"
         f"title: {json.dumps(e(title))}\n"
@@ -222,8 +229,7 @@ RECORD_PAGES = {
 
 # -- index pages --------------------------------------------------------------------------------
 # A list longer than PAGE_ROWS is split into numbered pages (hooks/list_pages.py), each with the
-# same filters.
-LISTS = {"figures": "figures/", "commitments": "commitments/", "terms": "glossary/", "events": "timeline/"}
+# same filters. LISTS (below the functions that render them) says where each list is.
 
 
 def page_count(site: Site, table: str) -> int:
@@ -246,25 +252,21 @@ def list_slice(site: Site, table: str, number: int, rows: list[dict] | None = No
         return Paged(rows, Markup(""), "")
     first, last = (number - 1) * PAGE_ROWS + 1, min(number * PAGE_ROWS, len(rows))
     note = f"rows {first:,}–{last:,} of {len(rows):,} (page {number} of {count})"
-    here = list_page_url(LISTS[table], number)
+    here = list_page_url(LISTS[table].base, number)
     shown = sorted({1, count, *range(max(1, number - 2), min(count, number + 2) + 1)})
-    links = [(n, rel(here, list_page_url(LISTS[table], n)), n - before > 1) for n, before in zip(shown, [0] + shown)]
+    base = LISTS[table].base
+    links = [(n, rel(here, list_page_url(base, n)), n - before > 1) for n, before in zip(shown, [0] + shown)]
     pager = render("pager.html", site, table=table, number=number, note=note, links=links)
     return Paged(rows[first - 1 : last], pager, note)
 
 
-def list_page(site: Site, table: str, number: int, title: str) -> str:
+def list_page(site: Site, table: str, number: int) -> str:
     """A further page of a long list (the first is the list's own page), kept out of search."""
-    url = list_page_url(LISTS[table], number)
-    if table in ("figures", "commitments"):  # an HTML table, on one line
-        body = one_line({"figures": figures_table, "commitments": commitments_table}[table](site, url, number))
-    else:  # Markdown sections, one per record
-        body = {"terms": glossary, "events": timeline}[table](site, url, number)
-    title = f"{title}, page {number} of {page_count(site, table)}"
-    return (
-        f"---\ntitle: {json.dumps(e(title))}\nrender_macros: false\nsearch:\n  exclude: true\n---\n\n"
-        f"# {e(title)}\n\n{body}\n"
-    )
+    kind = LISTS[table]
+    body = kind.render(site, list_page_url(kind.base, number), number)
+    title = f"{kind.title}, page {number} of {page_count(site, table)}"
+    # An HTML table goes on one line; Markdown sections (one per record) keep theirs.
+    return front_matter(title, title, indexed=False) + f"# {e(title)}\n\n{one_line(body) if kind.html else body}\n"
 
 
 def figures_table(site: Site, page_url: str, number: int = 1) -> Markup:
@@ -348,6 +350,20 @@ def timeline(site: Site, page_url: str, number: int = 1) -> Markup:
     return render("timeline.html", site, events=paged.rows, paged=paged, page_url=page_url)
 
 
+class ListKind(NamedTuple):
+    base: str  # the list's own page
+    title: str
+    render: Callable[..., Markup]  # (site, page_url, number) → one page of the list
+    html: bool  # an HTML table (else Markdown sections)
+
+
+LISTS = {
+    "figures": ListKind("figures/", "Figures", figures_table, True),
+    "commitments": ListKind("commitments/", "Commitments", commitments_table, True),
+    "terms": ListKind("glossary/", "Glossary", glossary, False),
+    "events": ListKind("timeline/", "Timeline", timeline, False),
+}
+
 KEY_FIGURES = 12
 
 
@@ -373,24 +389,34 @@ def embed_url(chart_id: str) -> str:
     return f"embed/{chart_id}/"
 
 
-_drawn: tuple[Site | None, dict, dict] = (None, {}, {})
+def once_per_site(make):
+    """`make(site)`, kept for the last package it was given: a build (or a rebuild under
+    `mkdocs serve` after an edit) loads one package, and every page asks again."""
+    last: list = [None, None]
+
+    @functools.wraps(make)
+    def kept(site: Site):
+        if last[0] is not site:
+            last[:] = [site, make(site)]
+        return last[1]
+
+    return kept
 
 
+@once_per_site
 def drawn(site: Site) -> dict[str, tuple[charts_mod.Chart, dict[str, Markup]]]:
     """Every chart of the site with its drawings, built and drawn once per loaded package."""
-    global _drawn
-    if _drawn[0] is not site:
-        built = charts_mod.every_chart(site)
-        svgs = draw.drawings({chart_id: c.figure for chart_id, c in built.items()})
-        drawings = {chart_id: (c, svgs[chart_id]) for chart_id, c in built.items()}
-        _drawn = (site, drawings, charts_mod.comparisons(site))
-    return _drawn[1]
+    built = charts_mod.every_chart(site)
+    svgs = draw.drawings({chart_id: c.figure for chart_id, c in built.items()})
+    return {chart_id: (c, svgs[chart_id]) for chart_id, c in built.items()}
+
+
+comparisons = once_per_site(charts_mod.comparisons)
 
 
 def compared_in(site: Site, figure_id: str) -> str | None:
     """The chart that compares this figure with another, if the annex gives one."""
-    drawn(site)
-    return _drawn[2].get(figure_id)
+    return comparisons(site).get(figure_id)
 
 
 def chart(site: Site, chart_id: str, site_url: str = "") -> Markup:
@@ -405,10 +431,12 @@ def chart(site: Site, chart_id: str, site_url: str = "") -> Markup:
 def chart_answer(site: Site, chart_id: str, page_url: str) -> Markup:
     """A chart's question in bold, its answer, and a link to the figures it compares."""
     c = drawn(site)[chart_id][0]
-    drawn(site)
-    first = next(fid for fid, cid in _drawn[2].items() if cid == chart_id)
-    return Markup('<strong>{}</strong> {} <a href="{}">The figures, compared</a>.').format(
-        c.title, c.summary, rel(page_url, figure_url(first)) + "#compared"
+    first = next((fid for fid, cid in comparisons(site).items() if cid == chart_id), None)
+    answer = Markup("<strong>{}</strong> {}").format(c.title, c.summary)
+    if first is None:
+        return answer
+    return answer + Markup(' <a href="{}">The figures, compared</a>.').format(
+        rel(page_url, figure_url(first)) + "#compared"
     )
 
 
