@@ -147,7 +147,8 @@ def networks(site: Site) -> Chart:
         showlegend=False,
     )
     summary = (
-        f"{series[0]['metric']}: "
+        # Not a figure's metric: the annex ties only 2015's count to the joint investigations.
+        "The annex gives "
         + ordinal_list([f"{format_number(v)} in {y}" for y, v in zip(years, values)])
         + (
             f", {values[-1] / values[0]:.1f} times as many in {years[-1]} as in {years[0]}."
