@@ -37,6 +37,10 @@ SLUG_MAX = 100
 # Who is bound by a commitment (its `actor`), as the actors a follow-up row may name.
 BOUND = {"both": {"UK", "France", "both"}, "UK": {"UK", "both"}, "France": {"France", "both"}, "none": set()}
 CREDITING = {"delivered", "partly_delivered", "in_progress"}  # statuses that credit whoever acted
+# Internal codes (snake_case such as `police_officers`) are no words a reader knows. Addresses and
+# file names (`exchange_rates.csv`) may hold underscores; so may a word joined to a path or query.
+SNAKE = re.compile(r"(?<![\w/.#?&=-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w/]|\.(?:csv|json|py|md|xlsx|zip)\b)")
+ADDRESS = re.compile(r"https?://\S+")
 
 Found = Iterator[tuple[str, str]]  # (field, message) pairs
 
@@ -89,8 +93,12 @@ class Rule(Check):
         rows = self.tables.get(self.resource.name, [])
         index = row.row_number - 2  # Frictionless counts the header as row 1
         if self.applies() and 0 <= index < len(rows):
+            # A cell that is not of its type has Frictionless's message, which says what to write; a
+            # rule reading it as if it were ("20/09/2016" is not after 2016-03-03) would only mislead.
+            mistyped = set(row.error_cells)
             for field, message in self.check(rows[index]):
-                yield self.error(row.row_number, field, message)
+                if field not in mistyped:
+                    yield self.error(row.row_number, field, message)
 
     def validate_end(self):
         if self.applies():
@@ -153,6 +161,33 @@ class NoInvisibleCharacters(Rule):
                     field,
                     f"contains invisible or control characters ({', '.join(bad[:5])}): "
                     "remove them (a reviewer cannot see them, and bidi controls reorder text)",
+                )
+
+
+def snake_case_words(text: str) -> list[str]:
+    """The internal codes in a text meant for readers, addresses aside."""
+    return SNAKE.findall(ADDRESS.sub(" ", text))
+
+
+@attrs.define(kw_only=True, repr=False)
+class PlainWords(Rule):
+    """Free text (a string with no enum, pattern or format: notes, summaries, definitions) reaches
+    the pages as it is written, so it holds no internal code."""
+
+    def prepare(self) -> None:
+        self.prose = [
+            f.name
+            for f in self.resource.schema.fields
+            if f.type == "string" and f.format == "default" and not ({"enum", "pattern"} & set(f.constraints))
+        ]
+
+    def check(self, row: Row) -> Found:
+        for field in self.prose:
+            if words := snake_case_words(row[field] or ""):
+                yield (
+                    field,
+                    f"{words[0]!r} is an internal code, not a word a reader knows: write it in plain words "
+                    "(or as an address or file name)",
                 )
 
 
@@ -332,6 +367,7 @@ def rules(tables: dict[str, list[Row]], phrases: dict[str, str], phrases_name: s
         SafeIdentifiers(tables=tables),
         NoInvisibleCharacters(tables=tables),
         PlainNumbers(tables=tables),
+        PlainWords(tables=tables),
         EventNotes(tables=tables),
         CommitmentRules(tables=tables, phrases=phrases, phrases_name=phrases_name),
         FollowupRules(tables=tables),

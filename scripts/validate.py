@@ -27,6 +27,13 @@ QUOTED = {
     "commitments": ("timeframe_as_stated", "operative_phrase"),
     "events": ("as_stated",),
 }
+# What to write instead, for a cell that is not of its column's type (Frictionless only names the type).
+TYPE_HINTS = {
+    "date": "is not a valid date written YYYY-MM-DD: write it so, for example 2016-09-20",
+    "integer": "is not a whole number: write digits only (1300, not 1,300 or 1300.0)",
+    "number": "is not a number: write digits with an optional '.' and decimals (63000000 or 0.77435), no separators",
+    "boolean": "is not true or false: write true or false",
+}
 MAX_FILE_BYTES = 10_000_000
 MAX_CELL_CHARS = 100_000
 
@@ -78,8 +85,11 @@ class Package:
         self.tables: dict[str, list[Row]] = {}
         self.paths: dict[str, Path] = {}
         self.unreadable: set[str] = set()  # tables whose file could not be read at all
+        self.mistyped: set[tuple[str, int, str]] = set()  # (table, line, field): a type error said it all
 
     def problem(self, resource: str | Path, line: int, field: str, message: str) -> None:
+        if (resource, line, field) in self.mistyped:
+            return  # the checks after Frictionless's would read a cell that is not of its type as if it were
         path = self.paths.get(resource, resource) if isinstance(resource, str) else resource
         self.problems.append(Problem(display(Path(path)), line, field, message))
 
@@ -245,6 +255,11 @@ def frictionless_check(pkg: Package, phrases: Path) -> None:
             if error.type == "foreign-key":
                 field = ", ".join(getattr(error, "field_names", None) or []) or field
             cell = getattr(error, "cell", None)
+            if error.type == "type-error":
+                pkg.mistyped.add((task.name, line, field))
+                if hint := TYPE_HINTS.get(schema_field(pkg, task.name, field).get("type", "string")):
+                    pkg.problem(path, line, field, f"type-error: {cell!r} {hint}")
+                    continue
             shown = f" (value {cell!r})" if cell not in (None, "") and error.type != "foreign-key" else ""
             pkg.problem(path, line, field, f"{error.type}: {error.note}{shown}")
 
@@ -441,12 +456,16 @@ def operative_phrases(pkg: Package, path: Path) -> dict[str, str]:
     return table
 
 
-def enum_of(pkg: Package, resource: str, field: str) -> list[str]:
+def schema_field(pkg: Package, resource: str, field: str) -> dict:
     for r in pkg.descriptor["resources"]:
         for f in r["schema"]["fields"] if r["name"] == resource else ():
             if f["name"] == field:
-                return f.get("constraints", {}).get("enum", [])
-    return []
+                return f
+    return {}
+
+
+def enum_of(pkg: Package, resource: str, field: str) -> list[str]:
+    return schema_field(pkg, resource, field).get("constraints", {}).get("enum", [])
 
 
 def check_numbers(

@@ -104,6 +104,9 @@ CELL_MUTATIONS = [
     ("figures", "cao-centres", "note", "-2+3", "note", "formula"),
     ("figures", "cao-centres", "note", "\tindented", "note", "formula"),
     ("events", "valletta-summit", "description", "@import", "description", "formula"),
+    # internal codes in text that reaches the pages as written
+    ("figures", "cao-centres", "note", "Counted as police_officers in the source.", "note", "'police_officers'"),
+    ("commitments", "2d-support-border-coast-guard", "summary", "Both partly_delivered it.", "summary", "code"),
 ]
 
 
@@ -115,6 +118,24 @@ CELL_MUTATIONS = [
 def test_mutated_cell_is_rejected(package_copy, table, key, field, value, reported, words):
     line = set_cell(package_copy, table, key, field, value)
     assert_rejected(package_copy, table, line, reported, words)
+
+
+@pytest.mark.parametrize(
+    "table,key,field,value,words",
+    [
+        ("followups", "uk-funded-calais-wall-construction-starts", "date", "20/09/2016", "write it so, for example"),
+        ("events", "valletta-summit", "date", "11 November 2015", "written YYYY-MM-DD"),
+        ("figures", "cao-centres", "value", "1,300", "no separators"),
+        ("paragraphs", "2d", "page", "three", "write digits only"),
+    ],
+)
+def test_a_mistyped_cell_says_what_to_write_and_nothing_false(package_copy, table, key, field, value, words):
+    """One message, from the type: no rule reads the mistyped text as if it were a value (a date
+    written 20/09/2016 is not "before the annex")."""
+    line = set_cell(package_copy, table, key, field, value)
+    problems = assert_rejected(package_copy, table, line, field, words).splitlines()
+    assert [p for p in problems if f":{line}: {field}:" in p] == [p for p in problems if "type-error" in p]
+    assert len([p for p in problems if f":{line}: {field}:" in p]) == 1, problems
 
 
 def test_duplicate_primary_key(package_copy):
