@@ -148,14 +148,16 @@ def citations_for(site: Site, site_url: str, kind: str, record_id: str, title: s
 def figure_page(site: Site, fid: str, site_url: str, repo_url: str = "") -> str:
     f = site.figures[fid]
     url = figure_url(fid)
-    readable = site.readable_value(f)
-    title = f"{f['metric']}: {readable}" + (f" (“{f['as_stated']}”)" if f["as_stated"] != readable else "")
+    # The annex's words lead ("£63m"); the value in full follows, as what they mean, never instead.
+    headline, readable = site.headline_value(f), site.readable_value(f)
+    title = f"{f['metric']}: {headline}" + (f" ({readable})" if readable != headline else "")
     compared = compared_in(site, fid)
     body = render(
         "figure_page.html",
         site,
         f=f,
         comparison=chart(site, compared, site_url) if compared else "",
+        headline=headline,
         readable=readable,
         url=url,
         related=site.commitments_for_figure(fid),

@@ -74,6 +74,18 @@ def test_figure_page_holds_its_facts(site_dir):
         assert "Cite this" in page
 
 
+def test_figure_headline_leads_with_the_annex_words(site_dir):
+    """The annex's “£63m” first, then £63,000,000; no “Exact” for a rounded amount."""
+    for row in load_rows(DATA / "figures.csv"):
+        page = html(site_dir, f"figures/{row['figure_id']}")
+        shown = unescape(re.sub(r"<[^>]+>", "", re.search(r'<p class="record-value">(.*?)</p>', page).group(1)))
+        assert shown.startswith(site().headline_value(row)) and site().readable_value(row) in shown
+    page = unescape(html(site_dir, "figures/uk-contribution-port-tunnel-security"))
+    assert re.search(r'<p class="record-value">£63m <span[^>]*>£63,000,000</span></p>', page)
+    assert "<title>UK contribution to securing the Port of Calais and the Channel Tunnel: £63m (£63,000,000)" in page
+    assert "<dt>Qualifier</dt> <dd>None stated</dd>" in page and "Exact" not in page
+
+
 def test_tables_hold_as_many_rows_as_their_csv(site_dir):
     assert table_rows(html(site_dir, "figures"))["figures-table"] == len(load_rows(DATA / "figures.csv"))
     assert table_rows(html(site_dir, "commitments"))["commitments-table"] == len(load_rows(DATA / "commitments.csv"))
