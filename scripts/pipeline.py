@@ -25,6 +25,11 @@ from scripts.validate import Report, load_and_validate
 LOG = "ANNEX_PIPELINE_LOG"
 
 _cache: dict[Path, tuple[tuple, Site]] = {}
+# True under `mkdocs serve` (set by hooks/validate_data.py, whose module is reloaded at each rebuild).
+preview = False
+# The preview (`mkdocs serve`, hooks/validate_data.py) keeps serving the last package that passed
+# when a save breaks it: the fingerprint of the failing files, and the lines that say what is wrong.
+_kept: dict[Path, tuple[tuple, list[str]]] = {}
 
 
 class InvalidPackage(Exception):
@@ -49,7 +54,7 @@ def site(descriptor_path: Path = DESCRIPTOR) -> Site:
     descriptor_path = Path(descriptor_path).absolute()
     stamp = fingerprint(descriptor_path.parent)
     cached = _cache.get(descriptor_path)
-    if cached and cached[0] == stamp:
+    if cached and (cached[0] == stamp or _kept.get(descriptor_path, ((),))[0] == stamp):
         return cached[1]
     report, package = load_and_validate(descriptor_path)
     if os.environ.get(LOG):
@@ -62,3 +67,23 @@ def site(descriptor_path: Path = DESCRIPTOR) -> Site:
     derived.release = versions.state(ROOT, descriptor_path.parent, build_date().isoformat())
     _cache[descriptor_path] = (stamp, derived)
     return derived
+
+
+def site_or_last_good(descriptor_path: Path = DESCRIPTOR) -> tuple[Site, list[str]]:
+    """For the preview: the package and no problems; or, when it fails validation, the last package
+    that passed in this process and the `FILE:LINE: FIELD: message` lines that say why (raises when
+    none has passed yet). Every later `site()` call gets the same package until a file changes again."""
+    descriptor_path = Path(descriptor_path).absolute()
+    try:
+        derived = site(descriptor_path)
+    except (InvalidPackage, versions.ReleaseError) as exc:
+        if descriptor_path not in _cache:
+            raise
+        lines = [str(p) for p in exc.report.problems] if isinstance(exc, InvalidPackage) else str(exc).splitlines()
+        _kept[descriptor_path] = (fingerprint(descriptor_path.parent), lines)
+        return _cache[descriptor_path][1], lines
+    kept = _kept.get(descriptor_path)
+    if kept and kept[0] == fingerprint(descriptor_path.parent) and _cache[descriptor_path][0] != kept[0]:
+        return derived, kept[1]
+    _kept.pop(descriptor_path, None)
+    return derived, []

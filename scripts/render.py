@@ -101,6 +101,11 @@ def render(template: str, site: Site | None, **context) -> Markup:
     )
 
 
+def data_problems(lines: list[str]) -> Markup:
+    """The preview's banner when a save broke the data: the validator's lines, escaped."""
+    return render("data_problems.html", None, lines=lines)
+
+
 def e(text: object) -> str:
     """Escape one value for HTML, where a template is not the place (a macro returning plain text)."""
     return html.escape("" if text is None else str(text), quote=True)
