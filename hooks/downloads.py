@@ -4,9 +4,12 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from scripts import export, pipeline, versions
+from scripts import citations, export, pipeline, versions
+from scripts.links import public_url
 from scripts.paths import PACKAGE_DIR, ROOT
 from scripts.render import RECORD_PAGES
+
+KINDS = {"figures": "Figure", "commitments": "Commitment"}
 
 
 def on_post_build(config, **kwargs):
@@ -17,4 +20,13 @@ def on_post_build(config, **kwargs):
         raise PluginError(str(exc)) from exc
     # One record to take away, linked from each figure and commitment page.
     keys = {table: site.key(table) for table in RECORD_PAGES if table != "terms"}
-    export.export_records(Path(config["site_dir"]) / "data" / "latest" / "records", site.descriptor, site.tables, keys)
+    paths = {r["name"]: r["path"] for r in site.descriptor["resources"]}
+
+    def provenance(table: str, key: str, row: dict) -> dict:
+        url = RECORD_PAGES[table][0](key)
+        return citations.record_provenance(
+            site, public_url(config), KINDS[table], key, row["paragraph_id"], url, paths[table]
+        )
+
+    out = Path(config["site_dir"]) / "data" / "latest" / "records"
+    export.export_records(out, site.descriptor, site.tables, keys, provenance)

@@ -25,21 +25,37 @@ def record(site: Site, site_url: str, kind: str, record_id: str, pid: str, url: 
     )
 
 
+def record_provenance(site: Site, site_url: str, kind: str, record_id: str, pid: str, url: str, path: str) -> dict:
+    """Where one downloaded record comes from, for its JSON (its CSV is the row alone, as the
+    table's CSV writes it): its page, the data it is part of, the annex paragraph, licence and citation."""
+    licence = site.descriptor.get("licenses", [{}])[0]
+    return {
+        "page": site_url + url,
+        "table": f"{site_url}data/latest/{path}",
+        "version": site.released_version or "unreleased",
+        "source": f"{document_reference(site)}: {site.document['title']}, paragraph {pid}",
+        "licence": f"{licence.get('name', '')}: {licence.get('path', '')}",
+        "citation": record(site, site_url, kind, record_id, pid, url),
+    }
+
+
 def dataset(site: Site, site_url: str) -> str:
     return f"{DATASET}, {cited_version(site)}: {document_reference(site)}, {site.document['title']}. {site_url}"
 
 
-def version_text(descriptor: dict, released: bool = True) -> str:
-    """For a version's own files: no site address, so frozen files never depend on where the site is built."""
+def version_text(descriptor: dict, released: bool = True, address: str = "") -> str:
+    """For a version's own files: the address is the package's own (`homepage`, and the version's
+    folder under it, `address`), so frozen files never depend on where the site is built. Without
+    one (versions released before they named it), the folder alone."""
+    home = descriptor.get("homepage", "") if address else ""
     if not released:
+        where = address or "/data/latest/ of the project's site"
         return (
-            f"{DATASET}, unreleased data: {descriptor.get('title', '')}. Published at /data/latest/ of the "
-            "project's site; cite a released version from /data/ where you can."
+            f"{DATASET}, unreleased data: {descriptor.get('title', '')}. Published at {where}; "
+            f"cite a released version from {home or '/'}data/ where you can."
         )
-    return (
-        f"{DATASET}, version {descriptor['version']}: {descriptor.get('title', '')}. "
-        f"Published at /data/v{descriptor['version']}/ of the project's site."
-    )
+    where = address or f"/data/v{descriptor['version']}/ of the project's site"
+    return f"{DATASET}, version {descriptor['version']}: {descriptor.get('title', '')}. Published at {where}."
 
 
 def cited_version(site: Site) -> str:

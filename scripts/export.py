@@ -23,6 +23,11 @@ from scripts.descriptor import PUBLISHED_FILES, REMOTE, checked, local_file
 # ZIP entries carry this timestamp (the annex's date), so archives never depend on the clock.
 FIXED_TIME = (2016, 3, 3, 0, 0, 0)
 BASENAME = "amiens-annex"
+# A released version's files never change (datapackage/releases/*.sha256). Versions up to this one
+# were released with a workbook whose dates are text and whose citation names no address: they keep
+# it. Later releases, and unreleased data, get dates as dates and the package's address.
+LAST_PLAIN_WORKBOOK = (1, 0, 0)
+DATE_FORMAT = "yyyy-mm-dd"
 
 
 def sha256(data: bytes) -> str:
@@ -57,25 +62,30 @@ def json_bytes(data) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()
 
 
-def record_files(schema: dict, row: dict[str, str]) -> dict[str, bytes]:
-    """One record to take away: its CSV row under the header (as the package's CSV writes it) and
-    its JSON record (as the package's JSON holds it)."""
+def record_files(schema: dict, row: dict[str, str], provenance: dict | None = None) -> dict[str, bytes]:
+    """One record to take away: its CSV row under the header (as the package's CSV writes it, so
+    every CSV reader takes it as it is) and its JSON: the record as the package's JSON holds it, and,
+    with `provenance`, beside it where it comes from."""
     names = [f["name"] for f in schema["fields"]]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(names)
     writer.writerow([row.get(n) or "" for n in names])
-    return {"csv": out.getvalue().encode(), "json": json_bytes(typed_row(row, schema))}
+    record = typed_row(row, schema)
+    data = {"record": record, "provenance": provenance} if provenance else record
+    return {"csv": out.getvalue().encode(), "json": json_bytes(data)}
 
 
-def export_records(out: Path, descriptor: dict, tables: dict[str, list], keys: dict[str, str]) -> int:
-    """Write `out/TABLE/KEY.csv` and `.json` for every row of each table in `keys` (table → key field)."""
+def export_records(out: Path, descriptor: dict, tables: dict[str, list], keys: dict[str, str], provenance=None) -> int:
+    """Write `out/TABLE/KEY.csv` and `.json` for every row of each table in `keys` (table → key field);
+    `provenance(table, key, row)`: what each JSON says of where its record comes from."""
     count = 0
     for resource in descriptor["resources"]:
         key = keys.get(resource["name"])
         for row in tables.get(resource["name"], []) if key else ():
             values = {f["name"]: row[f["name"]] for f in resource["schema"]["fields"]}
-            for ext, data in record_files(resource["schema"], values).items():
+            about = provenance(resource["name"], values[key], values) if provenance else None
+            for ext, data in record_files(resource["schema"], values, about).items():
                 target = out / resource["name"] / f"{values[key]}.{ext}"
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(data)
@@ -94,8 +104,11 @@ def download_names(version: str | None) -> dict[str, str]:
     }
 
 
-def write_xlsx(target: Path, descriptor: dict, tables: dict[str, list[dict]], readme: list[tuple[str, str]]) -> None:
-    """One sheet per resource and a README sheet. Text is stored as text, so it never runs."""
+def write_xlsx(
+    target: Path, descriptor: dict, tables: dict[str, list[dict]], readme: list[tuple[str, str]], dates: bool = True
+) -> None:
+    """One sheet per resource and a README sheet. Text is stored as text, so it never runs; with
+    `dates`, a date column holds dates (shown YYYY-MM-DD), which sort and filter as dates."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -117,9 +130,11 @@ def write_xlsx(target: Path, descriptor: dict, tables: dict[str, list[dict]], re
         sheet.append(names)
         rows = tables[resource["name"]]
         for row in rows:
-            sheet.append([row.get(n) for n in names])
+            sheet.append([as_cell(row.get(f["name"]), f, dates) for f in fields])
             for cell, field in zip(sheet[sheet.max_row], fields, strict=True):
-                if isinstance(cell.value, str):
+                if isinstance(cell.value, dt.date):
+                    cell.number_format = DATE_FORMAT
+                elif isinstance(cell.value, str):
                     cell.data_type = "s"  # openpyxl would otherwise read "=…" as a formula
                 elif cell.value is not None and field["type"] in ("number", "integer"):
                     cell.number_format = "#,##0" if float(cell.value).is_integer() else "#,##0.00####"
@@ -142,6 +157,16 @@ def write_xlsx(target: Path, descriptor: dict, tables: dict[str, list[dict]], re
     buffer = io.BytesIO()
     wb.save(buffer)
     target.write_bytes(renormalise_zip(buffer.getvalue(), {"docProps/core.xml": fixed_core_dates}))
+
+
+def as_cell(value, field: dict, dates: bool):
+    """A typed value as a workbook cell: a date column's valid ISO dates as dates."""
+    if dates and field.get("type") == "date" and isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value  # the validator refuses it first; the text stays as written
+    return value
 
 
 def fixed_core_dates(xml: bytes) -> bytes:
@@ -208,21 +233,25 @@ def export(
 
     licence = descriptor.get("licenses", [{}])[0]
     source = descriptor.get("sources", [{}])[0]
+    plain = released and tuple(int(x) for x in version.split(".")) <= LAST_PLAIN_WORKBOOK
+    home = "" if plain else descriptor.get("homepage", "")
+    address = f"{home}data/{f'v{version}' if released else 'latest'}/" if home else ""
     readme = [
         ("Title", descriptor.get("title", "")),
         ("Version", version),
+        *([("Published at", address)] if address else []),
         ("Description", descriptor.get("description", "")),
         ("Source", source.get("title", "")),
         ("Source SHA-256", source.get("sha256", "")),
         ("Source licence", source.get("licence", "unknown")),
         ("Licence of this compilation", f"{licence.get('name', '')}: {licence.get('path', '')}"),
-        ("Citation", citations.version_text(descriptor, released)),
+        ("Citation", citations.version_text(descriptor, released, address)),
         ("Sheets", ", ".join(r["name"] for r in descriptor["resources"])),
     ]
     names = download_names(version if released else None)
     workbook = names["workbook"]
     out.mkdir(parents=True, exist_ok=True)
-    write_xlsx(out / workbook, descriptor, tables, readme)
+    write_xlsx(out / workbook, descriptor, tables, readme, dates=not plain)
     files[workbook] = (out / workbook).read_bytes()
 
     pack = io.BytesIO()

@@ -22,6 +22,8 @@ def define_env(env) -> None:
     env.variables["package"] = {
         "cited": render.e(citations.cited_version(site)),
         "download_folder": render.e(export.download_names(site.released_version)["folder"]),
+        "workbook": render.e(export.download_names(site.released_version)["workbook"]),
+        "homepage": render.e(site.descriptor.get("homepage", "")),
         "counts": {name: len(rows) for name, rows in site.tables.items()},
         "document": {k: render.e(v) for k, v in site.document.items()},
     }

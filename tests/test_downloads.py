@@ -1,5 +1,6 @@
 """Downloads journalists can trust, checked with real clients against the site on 127.0.0.1."""
 
+import datetime as dt
 import hashlib
 import io
 import json
@@ -89,6 +90,9 @@ def test_workbook_holds_identical_values_and_no_formula(base_url, tmp_path):
     assert readme["Source licence"].startswith("unknown")
     released = latest_names()["workbook"] == f"amiens-annex-v{VERSION}.xlsx"
     assert (f"version {VERSION}" if released else "unreleased data") in readme["Citation"]
+    # Where it comes from, as an address anyone can open: the package's own homepage.
+    address = load_descriptor(DESCRIPTOR)["homepage"] + ("data/latest/" if not released else f"data/v{VERSION}/")
+    assert readme["Published at"] == address and f"Published at {address}" in readme["Citation"]
     for resource in RESOURCES:
         sheet = book[resource["name"]]
         assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
@@ -102,8 +106,36 @@ def test_workbook_holds_identical_values_and_no_formula(base_url, tmp_path):
                     assert cell is None
                 elif types[name] in ("number", "integer"):
                     assert isinstance(cell, (int, float)) and cell == float(want[name])
+                elif types[name] == "date":  # a date, which sorts and filters as one, shown as written
+                    assert cell == dt.datetime.fromisoformat(want[name])
                 else:
                     assert cell == want[name]
+        for (name, field_type), column in zip(types.items(), sheet.iter_cols(min_row=2), strict=True):
+            if field_type == "date":
+                assert all(c.is_date and c.number_format == "yyyy-mm-dd" for c in column if c.value is not None)
+
+
+def test_released_workbooks_keep_their_layout_and_later_ones_have_dates(package_copy, tmp_path):
+    """1.0.0 was released with text dates and no address: it keeps them, byte for byte (its checksums
+    are frozen); the next release has dates as dates and names where it is published."""
+    from scripts import export
+
+    def workbook(version: str):
+        descriptor = json.loads(package_copy.read_text(encoding="utf-8"))
+        descriptor["version"] = version
+        package_copy.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+        files = export.export(package_copy.parent, tmp_path / version, "# Changelog\n")
+        book = load_workbook(io.BytesIO(files[f"amiens-annex-v{version}.xlsx"]))
+        return dict(book["README"].iter_rows(values_only=True)), book["events"]["D2"]
+
+    readme, date = workbook("1.0.0")
+    assert "Published at" not in readme
+    assert readme["Citation"].endswith("Published at /data/v1.0.0/ of the project's site.")
+    assert date.value == "2014-09-20"
+    readme, date = workbook("1.1.0")
+    home = load_descriptor(package_copy)["homepage"]
+    assert readme["Published at"] == f"{home}data/v1.1.0/" and readme["Citation"].endswith(f"{home}data/v1.1.0/.")
+    assert date.value == dt.datetime(2014, 9, 20) and date.number_format == "yyyy-mm-dd"
 
 
 def test_hostile_text_stays_text_in_the_workbook(package_copy, tmp_path):
@@ -151,6 +183,11 @@ def test_citation_cff_matches_the_package():
     text = (ROOT / "CITATION.cff").read_text(encoding="utf-8")
     assert re.search(rf'^version: "{re.escape(VERSION)}"$', text, re.M)
     assert "license: CC-BY-4.0" in text
+    # One public address: the descriptor's homepage, the citation's url and the site's default.
+    home = load_descriptor(DESCRIPTOR)["homepage"]
+    assert re.search(rf'^url: "{re.escape(home)}"$', text, re.M) and home.startswith("https://")
+    mkdocs = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert f'public_url: !ENV [SITE_URL, "{home}"]' in mkdocs
 
 
 def test_data_page_has_jsonld_citations_and_licence(site_dir):
@@ -188,6 +225,18 @@ def test_python_snippet_runs_against_the_site(site_dir, base_url):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "uk-contribution-port-tunnel-security" in result.stdout and "both" in result.stdout
+    # period as the CSV writes it ("2016"), not as a guessed number (2016.0)
+    assert re.search(r"uk-funding-calais-2016 .* 2016$", result.stdout, re.M) and "2016.0" not in result.stdout
+
+
+def test_data_page_offers_the_workbook_to_excel_users_first(site_dir):
+    page = (site_dir / "data" / "index.html").read_text(encoding="utf-8")
+    workbook = latest_names()["workbook"]
+    tip = page.index("Opening the data in Excel? Download the workbook")
+    link = page.index(f'<a href="latest/{workbook}" download><strong>{workbook}</strong></a>')
+    assert tip < link < page.index('data-kind="downloads"')  # before the table of downloads
+    assert "Â£" in unescape(page) and "UTF-8" in page  # why: what Excel shows for a CSV
+    assert (site_dir / "data" / "latest" / workbook).is_file()
 
 
 def test_cli_snippet_runs_against_the_site(site_dir, base_url):

@@ -1,6 +1,6 @@
 """One record to take away: each figure and commitment page links a CSV and a JSON of that record,
-byte for byte what the package's own files hold; every page has share-preview tags and a
-permanent address to copy."""
+byte for byte what the package's own files hold (the JSON with where the record comes from); every
+page has share-preview tags and a permanent address to copy."""
 
 from __future__ import annotations
 
@@ -37,13 +37,56 @@ def test_record_csv_is_its_row_under_the_header(site_dir, table):
 
 
 @pytest.mark.parametrize("table", TABLES)
-def test_record_json_is_its_record_in_the_package_json(site_dir, table):
+def test_record_json_is_its_record_in_the_package_json_with_its_provenance(site_dir, base_url, table):
     package = json.loads((site_dir / "data/latest/data" / f"{table}.json").read_text(encoding="utf-8"))
     for record in package:
-        path = site_dir / "data/latest/records" / table / f"{record[TABLES[table]]}.json"
-        text = path.read_text(encoding="utf-8")
-        assert json.loads(text) == record
-        assert text == json.dumps(record, ensure_ascii=False, indent=2) + "\n"
+        key = record[TABLES[table]]
+        data = json.loads((site_dir / "data/latest/records" / table / f"{key}.json").read_text(encoding="utf-8"))
+        assert list(data) == ["record", "provenance"] and data["record"] == record
+        about = data["provenance"]
+        assert about["page"] == f"{base_url}{table}/{key}/" and about["page"] in about["citation"]
+        assert about["source"].endswith(f"Annex on migration, paragraph {record['paragraph_id']}")
+
+
+def test_a_figure_as_a_journalist_downloads_it_as_json(site_dir, base_url):
+    """Expected output, byte for byte: the €22m figure's JSON, the record and where it comes from."""
+    from scripts.citations import cited_version
+
+    text = (site_dir / "data/latest/records/figures/uk-funding-calais-2016.json").read_text(encoding="utf-8")
+    released = pipeline.site().released_version
+    page = f"{base_url}figures/uk-funding-calais-2016/"
+    annex = "UK-France Summit (the 34th Franco-British summit), Amiens, France, 3 March 2016: Annex on migration"
+    assert text == (
+        "{\n"
+        '  "record": {\n'
+        '    "document_id": "amiens-2016-migration-annex",\n'
+        '    "figure_id": "uk-funding-calais-2016",\n'
+        '    "as_stated": "€22m",\n'
+        '    "value": 22000000,\n'
+        '    "qualifier": "exact",\n'
+        '    "unit": "EUR",\n'
+        '    "metric": "UK funding announced for Calais",\n'
+        '    "period_as_stated": "in 2016",\n'
+        '    "period": "2016",\n'
+        '    "quote": "the UK is announcing today €22m for Calais in 2016",\n'
+        '    "paragraph_id": "1d",\n'
+        '    "actor": "UK",\n'
+        '    "status": "planned",\n'
+        '    "subject": "calais-2016-funding",\n'
+        '    "measure": "funding",\n'
+        '    "note": "Administered by the UK-France Migration Committee, according to the annex."\n'
+        "  },\n"
+        '  "provenance": {\n'
+        f'    "page": "{page}",\n'
+        f'    "table": "{base_url}data/latest/data/figures.csv",\n'
+        f'    "version": "{released or "unreleased"}",\n'
+        f'    "source": "{annex}, paragraph 1d",\n'
+        '    "licence": "CC-BY-4.0: https://creativecommons.org/licenses/by/4.0/",\n'
+        f'    "citation": "{annex}, paragraph 1d. Figure “uk-funding-calais-2016” in Amiens annex open data, '
+        f'{cited_version(pipeline.site())}. {page}"\n'
+        "  }\n"
+        "}\n"
+    )
 
 
 def test_a_figure_as_a_journalist_downloads_it(site_dir):
