@@ -271,6 +271,14 @@ def commitments(site: Site) -> Chart:
 ROWS = 25  # events the timeline chart labels one by one
 
 
+def event_label(event: dict) -> str:
+    """A marker's label: the annex's words when they are a date; else ("today") the date we read
+    them as, with the annex's word beside it, so no point reads as if it were the day of reading."""
+    if any(c.isdigit() for c in event["as_stated"]):
+        return event["as_stated"]
+    return f"{dt.date.fromisoformat(event['date']):%-d %B %Y} (“{event['as_stated']}” in the annex)"
+
+
 def event_dots(events: list[dict], corrected: list[dict]) -> go.Figure:
     """Each event a labelled marker at its date."""
     first, last = dt.date.fromisoformat(events[0]["date"]), dt.date.fromisoformat(events[-1]["date"])
@@ -297,7 +305,7 @@ def event_dots(events: list[dict], corrected: list[dict]) -> go.Figure:
             mode="markers+text",
             x=[e["date"] for e in group],
             y=[row[e["event_id"]] for e in group],
-            text=[t(e["as_stated"]) for e in group],
+            text=[t(event_label(e)) for e in group],
             textposition=[lean(e) for e in group],
             hovertext=[t(e["description"]) for e in group],
             hoverinfo="text+x",

@@ -64,10 +64,26 @@ def html_attrs(attrs: dict) -> Markup:
     )
 
 
+# A web address in data text, to link: https only (an http address stays text), and without the
+# punctuation that ends the sentence around it.
+WEB_ADDRESS = re.compile(r"https://[^\s<>\"'`]+?(?=[.,;:!?)\]]*(?:\s|$))")
+
+
+def linked(text: object) -> Markup:
+    """Data text with its https addresses as links: the text and each address escaped, never markup."""
+    text = "" if text is None else str(text)
+    out, end = Markup(""), 0
+    for match in WEB_ADDRESS.finditer(text):
+        out += escape(text[end : match.start()]) + Markup('<a href="{0}">{0}</a>').format(match.group())
+        end = match.end()
+    return out + escape(text[end:])
+
+
 ENV = Environment(
     loader=OneLineLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined, keep_trailing_newline=False
 )
 ENV.filters["attrs"] = html_attrs
+ENV.filters["linked"] = linked
 # Line breaks kept inside one-line pages (a BibTeX entry in a <pre>): as character references.
 ENV.filters["keep_lines"] = lambda text: Markup(str(escape(text)).replace("\n", "&#10;"))
 ENV.globals.update(
@@ -297,6 +313,10 @@ def status_badge(site: Site, status: str) -> Markup:
     return Markup('<span class="status status--{}">{}</span>').format(status, site.label("status", status))
 
 
+# The commitments table's column headings, by field; its filters use the same words.
+COMMITMENT_HEADINGS = {"strength": "Strength", "actor": "Who is bound", "theme": "Theme", "status": "Status"}
+
+
 def commitments_table(site: Site, page_url: str, number: int = 1) -> Markup:
     paged = list_slice(site, "commitments", number)
     rows, row_attrs = [], []
@@ -328,17 +348,23 @@ def commitments_table(site: Site, page_url: str, number: int = 1) -> Markup:
         row_attrs.append(
             {"data-strength": c["strength"], "data-actor": c["actor"], "data-theme": c["theme"], "data-status": status}
         )
+    values = {
+        "strength": site.enum("commitments", "strength"),
+        "actor": site.enum("commitments", "actor"),
+        "theme": site.enum("commitments", "theme"),
+        "status": list(site.status_counts()),
+    }
+    # Each filter is named as its column is (theme, which has no column, by its own name).
     filters = json.dumps(
         {
-            "strength": {v: site.label("strength", v) for v in site.enum("commitments", "strength")},
-            "actor": {v: site.label("actor", v) for v in site.enum("commitments", "actor")},
-            "theme": {v: site.label("theme", v) for v in site.enum("commitments", "theme")},
-            "status": {v: site.label("status", v) for v in site.status_counts()},
+            key: {"label": COMMITMENT_HEADINGS[key], "values": {v: site.label(key, v) for v in vals}}
+            for key, vals in values.items()
         }
     )
     return render(
         "commitments_table.html",
         site,
+        headings=COMMITMENT_HEADINGS,
         rows=rows,
         row_attrs=row_attrs,
         filters=filters,

@@ -270,3 +270,26 @@ def test_headline_value(stated, value, unit, expected):
     site = Site({"resources": [{"name": "figures", "schema": {"fields": []}}]}, {})
     figure = {"as_stated": stated, "value": value, "unit": unit, "qualifier": "exact"}
     assert site.headline_value(figure) == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("See https://example.org/a_b.", 'See <a href="https://example.org/a_b">https://example.org/a_b</a>.'),
+        ("(https://x.org/p), then", '(<a href="https://x.org/p">https://x.org/p</a>), then'),
+        ("http://plain.example/ stays text", "http://plain.example/ stays text"),
+        ("javascript:alert(1) and ftp://x", "javascript:alert(1) and ftp://x"),
+        (
+            'https://x.org/"><script>alert(1)</script>',
+            "https://x.org/&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;",  # run into markup: text, escaped
+        ),
+        (
+            "a <b> & https://x.org/?q=1&r=2",
+            'a &lt;b&gt; &amp; <a href="https://x.org/?q=1&amp;r=2">https://x.org/?q=1&amp;r=2</a>',
+        ),
+    ],
+)
+def test_notes_link_https_addresses_and_escape_the_rest(text, expected):
+    from scripts.render import linked
+
+    assert str(linked(text)) == expected

@@ -138,14 +138,14 @@
         var wrap = document.createElement("span");
         var lab = document.createElement("label");
         lab.htmlFor = id;
-        lab.textContent = key.charAt(0).toUpperCase() + key.slice(1) + " ";
+        lab.textContent = filters[key].label + " ";  // the column's own heading
         var select = document.createElement("select");
         select.id = id;
         select.name = key;
         select.add(new Option("All", ""));
-        Object.keys(filters[key]).forEach(function (value) {
+        Object.keys(filters[key].values).forEach(function (value) {
           if (rows.some(function (r) { return r.dataset[key] === value; })) {
-            select.add(new Option(filters[key][value], value));
+            select.add(new Option(filters[key].values[value], value));
           }
         });
         wrap.appendChild(lab);
