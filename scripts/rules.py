@@ -14,13 +14,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
 import attrs
 from frictionless import Check, errors
 
-from scripts import annex_text, descriptor
+from scripts import annex_text, descriptor, status
 from scripts.descriptor import visible
 from scripts.package import Row
 
@@ -37,6 +38,7 @@ SLUG_MAX = 100
 # Who is bound by a commitment (its `actor`), as the actors a follow-up row may name.
 BOUND = {"both": {"UK", "France", "both"}, "UK": {"UK", "both"}, "France": {"France", "both"}, "none": set()}
 CREDITING = {"delivered", "partly_delivered", "in_progress"}  # statuses that credit whoever acted
+YEAR = re.compile(r"\b(19|20)[0-9]{2}\b")
 
 Found = Iterator[tuple[str, str]]  # (field, message) pairs
 
@@ -199,6 +201,8 @@ class CommitmentRules(Rule):
     def prepare(self) -> None:
         self.figure_ids = {r["figure_id"] for r in self.rows("figures")}
         self.by_id = {r["commitment_id"]: r for r in self.rows("commitments")}
+        self.doc_dates = {r["document_id"]: r["date"] for r in self.rows("documents")}
+        self.default = default_window(self.rows("commitments"))
 
     def check(self, row: Row) -> Found:
         phrase = annex_text.squash(row["operative_phrase"])
@@ -226,6 +230,42 @@ class CommitmentRules(Rule):
             if fid not in self.figure_ids:
                 yield "figure_ids", f"figure {fid!r} does not exist"
         yield from self.check_part_of(row)
+        yield from self.check_window(row)
+
+    def check_window(self, row: Row) -> Found:
+        """The assessment window: after the annex; the end of the year the annex names; a part that
+        names no period shares its parent's; an end the words do not give is explained in
+        `window_note`; and every row that names no period uses the one default."""
+        end, stated = row["window_end"], annex_text.squash(row["timeframe_as_stated"])
+        if not status.ISO_DATE.fullmatch(end):
+            return  # missing or not a date: Frictionless's required and type errors say so
+        after = self.doc_dates.get(row["document_id"], "")
+        if after and end <= after:
+            yield "window_end", f"{end} is not after the annex's date, {after}: the window runs from the annex"
+        year = YEAR.search(stated)
+        parent = self.by_id.get(row["part_of"]) if row["part_of"] else None
+        if year and end != f"{year.group(0)}-12-31":
+            yield (
+                "window_end",
+                f"{end} is not the end of the period the annex names ({stated!r}): write {year.group(0)}-12-31",
+            )
+        elif stated and not year and not row["window_note"].strip():
+            yield "window_note", f"{stated!r} gives no date: say how {end} was read from it"
+        elif not stated and parent is not None and end != parent["window_end"]:
+            yield (
+                "window_end",
+                f"{end} differs from the window of {row['part_of']!r} ({parent['window_end']}): a part that "
+                "names no period of its own is judged against its parent's",
+            )
+        elif not stated and parent is None and self.default and end != self.default:
+            yield (
+                "window_end",
+                f"{end} is not the default window end ({self.default}) that the other commitments naming no "
+                "period use (methodology, 'Assessment window'): name the annex's words in timeframe_as_stated, "
+                "or use the default",
+            )
+        if row["window_note"].strip() and not stated:
+            yield "window_note", "explains a period the annex names, but timeframe_as_stated is empty"
 
     def check_part_of(self, row: Row) -> Found:
         if not row["part_of"]:
@@ -237,6 +277,15 @@ class CommitmentRules(Rule):
             yield "part_of", f"{row['part_of']!r} must be a top-level commitment (parts are one level deep)"
         elif parent["document_id"] != row["document_id"]:
             yield "part_of", f"{row['part_of']!r} belongs to another document"
+
+
+def default_window(commitments: list[Row]) -> str:
+    """The default window end: the one most top-level rows that name no period use (ties: the
+    earliest), so one mistyped row is the one reported."""
+    ends = Counter(
+        r["window_end"] for r in commitments if not r["part_of"] and not r["timeframe_as_stated"] and r["window_end"]
+    )
+    return min(ends, key=lambda end: (-ends[end], end)) if ends else ""
 
 
 def confidence(row: Row) -> Found:
@@ -285,7 +334,16 @@ class FollowupRules(Rule):
         if commitment is None or not status:
             return
         bound = BOUND.get(commitment["actor"], set())
-        if status in CREDITING and bound and actor not in bound:
+        if status in CREDITING and not bound:
+            # One rule for expectations: no one is bound, so no one is credited with delivering one.
+            yield (
+                "status",
+                f"{status!r} is for a party bound by the commitment, and {row['commitment_id']!r} is an "
+                "expectation that binds no one: use 'outcome_by_others' for what anyone (the UK and France "
+                "included) did towards it, saying in what_happened how much happened, 'not_delivered' where "
+                "the evidence shows it did not happen, or 'context'",
+            )
+        elif status in CREDITING and actor not in bound:
             yield (
                 "status",
                 f"{status!r} credits {commitment['actor']!r}'s commitment with what {actor!r} did: "
@@ -303,6 +361,32 @@ class FollowupRules(Rule):
                     f"commitment {cid!r} has no follow-up that sets its status: add what you "
                     "found, or a 'no_evidence_found' row naming what you searched",
                 )
+
+    def validate_end(self):
+        yield from super().validate_end()
+        if self.applies():
+            for row, field, message in self.same_day():
+                yield self.error(self.rows("followups").index(row) + 2, field, message)
+
+    def same_day(self) -> Iterator[tuple[Row, str, str]]:
+        """Two findings of one commitment on one day within its window, with different statuses:
+        which sets the status would depend on the order of the file, so a row added below another
+        could change it, or fail to, unseen."""
+        by_day: dict[tuple[str, str], list[Row]] = defaultdict(list)
+        for r in self.rows("followups"):
+            commitment = self.commitments.get(r["commitment_id"])
+            if commitment and status.is_finding(r) and not status.after_window(r, commitment["window_end"]):
+                by_day[(r["commitment_id"], r["date"])].append(r)
+        for (cid, day), rows in by_day.items():
+            for r in rows[1:]:
+                if r["status"] != rows[0]["status"]:
+                    yield (
+                        r,
+                        "status",
+                        f"{r['status']!r} on {day}, but line {rows[0].line} gives {cid!r} {rows[0]['status']!r} "
+                        "on the same day: which sets the status would depend on the order of the file. Give "
+                        "them the status the day's evidence supports together, or make one 'context'",
+                    )
 
 
 @attrs.define(kw_only=True, repr=False)
