@@ -27,7 +27,6 @@ from scripts import citations, draw, export
 from scripts.annex_markup import annex, md, quote_in_context  # noqa: F401 (annex: a macro's page)
 from scripts.annex_text import squash
 from scripts.derive import (
-    STATUS_MEANINGS,
     STRENGTHS,
     Site,
     format_number,
@@ -88,7 +87,6 @@ ENV.globals.update(
         "{{#{}}}" if indexed else '{{#{} data-search-exclude="true"}}'
     ).format(ident),
     anchor=lambda version: re.sub(r"[^0-9a-z]+", "-", version.lower()),  # an attr-list id takes no spaces or quotes
-    meanings=STATUS_MEANINGS,
 )
 
 
@@ -181,10 +179,18 @@ def commitment_page(site: Site, cid: str, site_url: str, repo_url: str = "") -> 
     numbers = site.commitment_numbers
     strength, meaning = site.label("strength", c["strength"]), STRENGTHS.get(c["strength"], ("", "", ""))[2]
     parent = site.commitments.get(c["part_of"]) if c["part_of"] else None
-    title = f"Commitment {numbers[cid]}: {strength.lower()}" + (
-        f", part of C{numbers[parent['commitment_id']]}" if parent else ""
+    # "C8.1: expectation that binds no named party, part of C8": what the row is, in the
+    # methodology's own categories (an expectation is not called a commitment).
+    kind = STRENGTHS.get(c["strength"], (strength.lower(),))[0]
+    title = f"C{numbers[cid]}: {kind}" + (f", part of C{numbers[parent['commitment_id']]}" if parent else "")
+    verdict = site.assessment(cid)
+    window_basis = (
+        f"as the annex states it, “{c['timeframe_as_stated']}”"
+        if c["timeframe_as_stated"]
+        else f"that of C{numbers[parent['commitment_id']]}, which this part shares"
+        if parent
+        else "the default for a commitment that names no period: up to the day before the next UK-France summit"
     )
-    status, latest = site.status(cid)
     amounts = sorted(site.amounts(cid), key=lambda a: a["period"])
     money_chart = f"amounts-{cid}"
     body = render(
@@ -200,9 +206,14 @@ def commitment_page(site: Site, cid: str, site_url: str, repo_url: str = "") -> 
         meaning=meaning,
         figs=site.figures_for_commitment(c),
         quote=quote_in_context(site, c["paragraph_id"], c["quote"], url, c["operative_phrase"]),
-        status=status,
-        latest=latest,
-        trail=site.followups(cid),
+        verdict=verdict,
+        expectation=site.is_expectation(cid),
+        status_label=lambda s: site.status_label(s, cid),
+        meaning_of=lambda s: site.status_meaning(s, cid),
+        window_basis=window_basis,
+        package_date=site.document["date"],
+        part_statuses=[(p, site.status(p["commitment_id"])) for p in site.parts(cid)],
+        part_label=lambda p, s: site.status_label(s, p["commitment_id"]),
         amounts=amounts,
         amounts_chart=chart(site, money_chart) if money_chart in drawn(site) else "",
         repo_url=repo_url,
@@ -286,16 +297,22 @@ def figures_table(site: Site, page_url: str, number: int = 1) -> Markup:
     return render("figures_table.html", site, rows=rows, paged=paged)
 
 
-def status_badge(site: Site, status: str) -> Markup:
-    return Markup('<span class="status status--{}">{}</span>').format(status, site.label("status", status))
+def status_badge(site: Site, status: str, commitment_id: str = "") -> Markup:
+    return Markup('<span class="status status--{}">{}</span>').format(status, site.status_label(status, commitment_id))
 
 
 def commitments_table(site: Site, page_url: str, number: int = 1) -> Markup:
-    paged = list_slice(site, "commitments", number)
+    # Parts follow their parent, as their numbers do (C5, C5.1, C5.2 …).
+    paged = list_slice(
+        site,
+        "commitments",
+        number,
+        sorted(site.rows("commitments"), key=lambda c: site.commitment_order[c["commitment_id"]]),
+    )
     rows, row_attrs = [], []
     numbers = site.commitment_numbers
     for c in paged.rows:
-        status = site.status(c["commitment_id"])[0]
+        status = site.status(c["commitment_id"])
         part = (
             Markup('<span class="part-of">Part of C{}.</span> ').format(numbers[c["part_of"]])
             if c["part_of"] in numbers
@@ -305,7 +322,7 @@ def commitments_table(site: Site, page_url: str, number: int = 1) -> Markup:
         rows.append(
             [
                 Markup('<span data-sort-value="{}">{}</span>').format(
-                    numbers[c["commitment_id"]],
+                    site.commitment_order[c["commitment_id"]],
                     link(rel(page_url, commitment_url(c["commitment_id"])), f"C{numbers[c['commitment_id']]}"),
                 ),
                 part
@@ -315,7 +332,7 @@ def commitments_table(site: Site, page_url: str, number: int = 1) -> Markup:
                 ),
                 site.label("strength", c["strength"]),
                 site.label("actor", c["actor"]),
-                status_badge(site, status),
+                status_badge(site, status, c["commitment_id"]),
             ]
         )
         row_attrs.append(
@@ -326,7 +343,7 @@ def commitments_table(site: Site, page_url: str, number: int = 1) -> Markup:
             "strength": {v: site.label("strength", v) for v in site.enum("commitments", "strength")},
             "actor": {v: site.label("actor", v) for v in site.enum("commitments", "actor")},
             "theme": {v: site.label("theme", v) for v in site.enum("commitments", "theme")},
-            "status": {v: site.label("status", v) for v in site.status_counts()},
+            "status": {v: site.status_label(v) for v in site.statuses()},
         }
     )
     return render(

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
@@ -202,7 +202,7 @@ class CommitmentRules(Rule):
         self.figure_ids = {r["figure_id"] for r in self.rows("figures")}
         self.by_id = {r["commitment_id"]: r for r in self.rows("commitments")}
         self.doc_dates = {r["document_id"]: r["date"] for r in self.rows("documents")}
-        self.default = default_window(self.rows("commitments"))
+        self.default = status.default_window(self.rows("commitments"))
 
     def check(self, row: Row) -> Found:
         phrase = annex_text.squash(row["operative_phrase"])
@@ -277,15 +277,6 @@ class CommitmentRules(Rule):
             yield "part_of", f"{row['part_of']!r} must be a top-level commitment (parts are one level deep)"
         elif parent["document_id"] != row["document_id"]:
             yield "part_of", f"{row['part_of']!r} belongs to another document"
-
-
-def default_window(commitments: list[Row]) -> str:
-    """The default window end: the one most top-level rows that name no period use (ties: the
-    earliest), so one mistyped row is the one reported."""
-    ends = Counter(
-        r["window_end"] for r in commitments if not r["part_of"] and not r["timeframe_as_stated"] and r["window_end"]
-    )
-    return min(ends, key=lambda end: (-ends[end], end)) if ends else ""
 
 
 def confidence(row: Row) -> Found:

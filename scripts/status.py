@@ -17,6 +17,7 @@ Rows dated after the window are later context: shown, never the status.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -69,3 +70,12 @@ def assess(rows: Sequence[Rowish], window_end: str) -> Assessment:
     searches = [r for r in within if r["status"] == SEARCH]
     row = findings[-1] if findings else searches[-1] if searches else None
     return Assessment(row["status"] if row is not None else NOT_SHOWN, row, window_end, within, later)
+
+
+def default_window(commitments: Sequence[Rowish]) -> str:
+    """The default window end: the one most top-level rows that name no period use (ties: the
+    earliest), so one mistyped row is the one reported."""
+    ends = Counter(
+        r["window_end"] for r in commitments if not r["part_of"] and not r["timeframe_as_stated"] and r["window_end"]
+    )
+    return min(ends, key=lambda end: (-ends[end], end)) if ends else ""
