@@ -80,6 +80,7 @@ EXPECTATION_LABELS = {
     "outcome_by_others": "Happened, wholly or in part (binds no one)",
     "not_delivered": "Did not happen (binds no one)",
 }
+EXPECTATION_SHORT = {"outcome_by_others": "happened (wholly or in part)", "not_delivered": "did not happen"}
 EXPECTATION_MEANINGS = {
     "outcome_by_others": "What the annex expects happened, wholly or in part, through someone's action (the "
     "evidence says whose, and how much). The annex binds no one to it, so no one is credited with delivering it.",
@@ -418,17 +419,40 @@ class Site:
         return {s: counts[s] for s in self.enum("commitments", "strength") if counts[s]}
 
     def strength_sentence(self) -> str:
-        """ "14 commitments, each counted once: 7 pledges …": the count the site gives wherever it counts."""
+        """ "14 statements, each counted once: 12 commitments by the UK and/or France (7 pledges …)
+        and 2 statements that bind no one …": the count the site gives wherever it counts, in the
+        methodology's two categories (an expectation is not a commitment of anyone)."""
         counts = self.strength_counts()
         parts = len(self.rows("commitments")) - len(self.top_level)
-        listed = [f"{n} {STRENGTHS[s][0 if n == 1 else 1]}" for s, n in counts.items()]
+
+        def listing(strengths: list[str]) -> str:
+            items = [
+                f"{counts[s]} {STRENGTHS[s][0 if counts[s] == 1 else 1].removesuffix(' by the UK and/or France')}"
+                for s in strengths
+            ]
+            return ", ".join(items[:-1]) + (" and " if len(items) > 1 else "") + items[-1]
+
+        bound = [s for s in counts if s != "expectation"]
+        groups = []
+        if bound:
+            n = sum(counts[s] for s in bound)
+            groups.append(f"{n} commitment{'s' if n != 1 else ''} by the UK and/or France ({listing(bound)})")
+        if counts.get("expectation"):
+            n = counts["expectation"]
+            groups.append(
+                f"{n} statement{'s' if n != 1 else ''} that bind{'s' if n == 1 else ''} no one (expectations)"
+            )
+        top = len(self.top_level)
         return (
-            f"{len(self.top_level)} commitments, each counted once ({parts} more rows record their parts, "
-            f"such as the uses of a sum or the items of a list): "
-            + ", ".join(listed[:-1])
-            + (" and " if len(listed) > 1 else "")
-            + listed[-1]
-            + "."
+            f"{top} top-level statement{'s' if top != 1 else ''}, each counted once: "
+            + " and ".join(groups)
+            + (
+                f". {parts} more rows record their parts, such as the uses of a sum or the items of a list; "
+                f"each is numbered after its parent (C{self.commitment_numbers[self.all_parts[0]['commitment_id']]} "
+                f"is a part of C{self.commitment_numbers[self.all_parts[0]['part_of']]}) and not counted again."
+                if parts and self.all_parts[0]["part_of"] in self.commitment_numbers
+                else "."
+            )
         )
 
     def paired_capacity(self) -> list[dict]:

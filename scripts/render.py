@@ -218,7 +218,15 @@ def commitment_page(site: Site, cid: str, site_url: str, repo_url: str = "") -> 
         amounts_chart=chart(site, money_chart) if money_chart in drawn(site) else "",
         repo_url=repo_url,
         line=site.lines.get(("commitments", cid)),
-        **citations_for(site, site_url, "Commitment", cid, c["summary"], c["paragraph_id"], url),
+        **citations_for(
+            site,
+            site_url,
+            "Statement that binds no one" if site.is_expectation(cid) else "Commitment",
+            cid,
+            c["summary"],
+            c["paragraph_id"],
+            url,
+        ),
     )
     return front_matter(f"C{numbers[cid]} ({strength.lower()}): {c['summary']}", c["summary"]) + one_line(body) + "\n"
 
