@@ -237,7 +237,7 @@ def strength_bars(site: Site, strengths: list[str], stacks: list[tuple[str, list
         fig,
         barmode="stack",
         # A tick per commitment while counts are small; plotly's own ticks beyond that.
-        xaxis={"title": {"text": "Commitments (each counted once)"}, "dtick": 1 if most <= 10 else None},
+        xaxis={"title": {"text": "Top-level statements (each counted once)"}, "dtick": 1 if most <= 10 else None},
         yaxis={"automargin": True, "autorange": "reversed"},
         **layout,
     )

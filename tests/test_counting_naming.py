@@ -104,7 +104,7 @@ def test_parents_list_their_parts_with_their_own_statuses(site_dir):
         if not parts:
             assert 'class="followup-parts"' not in html
             continue
-        listed = html.split('class="followup-parts"')[1].split("</p>")[0]
+        listed = html.split('class="followup-parts"')[1].split("</div>")[0]
         assert "assessed separately" in listed
         for p in parts:
             assert f'{p["commitment_id"]}/"' in listed
