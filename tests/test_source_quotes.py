@@ -8,7 +8,7 @@ from conftest import ROOT, assert_rejected, set_cell
 
 from scripts.package import Row
 from scripts.quantities import canonical_number, stated_numbers
-from scripts.rules import QUOTE_MAX, quote_problems
+from scripts.rules import quote_problems
 
 
 @pytest.mark.parametrize(
