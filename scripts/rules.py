@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 import attrs
 from frictionless import Check, errors
 
-from scripts import annex_text, descriptor, status
+from scripts import annex_text, descriptor, quantities, status
 from scripts.descriptor import visible
 from scripts.package import Row
 
@@ -360,23 +360,28 @@ class FollowupRules(Rule):
                 yield self.error(self.rows("followups").index(row) + 2, field, message)
 
     def same_day(self) -> Iterator[tuple[Row, str, str]]:
-        """Two findings of one commitment on one day within its window, with different statuses:
-        which sets the status would depend on the order of the file, so a row added below another
-        could change it, or fail to, unseen."""
-        by_day: dict[tuple[str, str], list[Row]] = defaultdict(list)
+        """Two findings of one commitment on the day that sets its status, with different statuses:
+        which one sets it would depend on the order of the file, so a row added below another could
+        change the status, or fail to, unseen. (On an earlier day the order decides nothing.)"""
+        by_commitment: dict[str, list[Row]] = defaultdict(list)
         for r in self.rows("followups"):
-            commitment = self.commitments.get(r["commitment_id"])
-            if commitment and status.is_finding(r) and not status.after_window(r, commitment["window_end"]):
-                by_day[(r["commitment_id"], r["date"])].append(r)
-        for (cid, day), rows in by_day.items():
-            for r in rows[1:]:
-                if r["status"] != rows[0]["status"]:
+            by_commitment[r["commitment_id"]].append(r)
+        for cid, rows in by_commitment.items():
+            commitment = self.commitments.get(cid)
+            verdict = status.assess(rows, commitment["window_end"]) if commitment else None
+            if verdict is None or verdict.row is None or not status.is_finding(verdict.row):
+                continue
+            day = verdict.row["date"]
+            same = [r for r in verdict.within if r["date"] == day and status.is_finding(r)]
+            for r in same[1:]:
+                if r["status"] != same[0]["status"]:
                     yield (
                         r,
                         "status",
-                        f"{r['status']!r} on {day}, but line {rows[0].line} gives {cid!r} {rows[0]['status']!r} "
-                        "on the same day: which sets the status would depend on the order of the file. Give "
-                        "them the status the day's evidence supports together, or make one 'context'",
+                        f"{r['status']!r} on {day}, but line {same[0].line} gives {cid!r} {same[0]['status']!r} "
+                        "on the same day, the day that sets its status: which one sets it would depend on the "
+                        "order of the file. Give them the status the day's evidence supports together, or make "
+                        "one 'context'",
                     )
 
 
@@ -400,6 +405,71 @@ class AmountRules(Rule):
         yield from confidence(row)
 
 
+# The source's words kept beside each sourced row: short enough to read on the page (issue 19).
+QUOTE_MAX = 400
+# What each table states in its own words (and, for amounts, the source's words it copies).
+STATED = {"followups": ("what_happened",), "amounts": ("what",)}
+
+
+def quote_problems(table: str, row: Row) -> Found:
+    """What is wrong with a sourced row's `source_quote` (a table of STATED): the rule of SourceQuotes,
+    as a plain function of one row."""
+    quote, url = annex_text.squash(row["source_quote"]), row["source_url"].strip()
+    if url and not quote:
+        yield (
+            "source_quote",
+            "is empty: copy the sentence or two of the source that supports this row, verbatim "
+            f"(at most {QUOTE_MAX} characters)",
+        )
+    if not url and quote:
+        yield "source_quote", "quotes a source, but the row cites none (source_url is empty)"
+    if len(quote) > QUOTE_MAX:
+        yield (
+            "source_quote",
+            f"is {len(quote)} characters long: keep the sentence or two that support the row (at most {QUOTE_MAX})",
+        )
+    if quote and not row["source_quote_language"]:
+        yield "source_quote_language", "name the language of source_quote (en, fr, …)"
+    if row["archived_url"] and not re.fullmatch(r"https://\S+", row["archived_url"]):
+        yield "archived_url", f"{row['archived_url'][:60]!r} is not an https:// address"
+    if not quote:
+        return
+    said = quantities.stated_numbers(quote) | quantities.stated_numbers(row["derivation"])
+    for field in STATED[table]:
+        for n in sorted(quantities.digit_numbers(row[field]) - said, key=lambda n: (len(n), n)):
+            yield (
+                field,
+                f"the number {n!r} is not in source_quote: quote the words that state it, or say in "
+                "`derivation` how it follows from them",
+            )
+    if table == "amounts":
+        yield from amount_problems(row, quote)
+
+
+def amount_problems(row: Row, quote: str) -> Found:
+    """An amount's `as_stated` is the quote's own words, and `amount` and `currency` what they mean."""
+    stated = annex_text.squash(row["as_stated"])
+    if stated and quantities.find_phrase(quote, stated) < 0:
+        yield "as_stated", f"{stated!r} does not occur in source_quote: copy the source's own words"
+    parsed = quantities.parse_quantity(stated)
+    if parsed and lenient_number(row["amount"]) and abs(parsed.value - float(row["amount"])) > 0.5:
+        yield "amount", f"{row['amount']} disagrees with {stated!r}, which means {parsed.value:.0f}"
+    if parsed and parsed.currency and row["currency"] and parsed.currency != row["currency"]:
+        yield "currency", f"{row['currency']!r} disagrees with {stated!r}, which is in {parsed.currency}"
+
+
+@attrs.define(kw_only=True, repr=False)
+class SourceQuotes(Rule):
+    """Every sourced follow-up and amount carries its source's words (`source_quote`), and every
+    number it states is in them, or follows from them by the rule written in `derivation`."""
+
+    def applies(self) -> bool:
+        return self.resource.name in STATED
+
+    def check(self, row: Row) -> Found:
+        yield from quote_problems(self.resource.name, row)
+
+
 def rules(tables: dict[str, list[Row]], phrases: dict[str, str], phrases_name: str) -> list[Any]:
     """Every row rule, bound to the package's tables as read."""
     return [
@@ -411,4 +481,5 @@ def rules(tables: dict[str, list[Row]], phrases: dict[str, str], phrases_name: s
         CommitmentRules(tables=tables, phrases=phrases, phrases_name=phrases_name),
         FollowupRules(tables=tables),
         AmountRules(tables=tables),
+        SourceQuotes(tables=tables),
     ]

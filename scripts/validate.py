@@ -495,29 +495,34 @@ def check_numbers(
 
 def check_status_moves(pkg: Package) -> None:
     """Warn where evidence cannot set the status it reports (scripts/status.py): findings dated
-    after a commitment's window while the status comes from a search or from nothing within it."""
+    after a commitment's window that record another status than the one within it. Valid data (a
+    later event is later context), but whoever adds such a row should know it will not move the
+    status, and a row that reports something done within the window should carry that date."""
     pkg.checks += 1
     by_commitment: dict[str, list[Row]] = {}
     for row in pkg.table("followups"):
         by_commitment.setdefault(row["commitment_id"], []).append(row)
     for c in pkg.table("commitments"):
         verdict = status.assess(by_commitment.get(c["commitment_id"], []), c["window_end"])
-        later = [r for r in verdict.later if status.is_finding(r)]
-        if later and (verdict.row is None or verdict.status == status.SEARCH):
-            stays = "no evidence found" if verdict.row is not None else "nothing recorded within the window"
-            last = max(later, key=lambda r: r.line)
-            pkg.warnings.append(
-                Problem(
-                    display(pkg.paths["followups"]),
-                    last.line,
-                    "date",
-                    f"{c['commitment_id']!r}: {len(later)} finding(s) (lines "
-                    f"{', '.join(str(r.line) for r in later)}) are dated after its window, which ends "
-                    f"{c['window_end']}: shown as later context, they cannot set its status, which stays "
-                    f"'{stays}'. Evidence of what was done within the window goes in a row of its own date; a "
-                    "search of the window that found nothing, in a 'no_evidence_found' row naming what was searched",
-                )
+        later = sorted(
+            (r for r in verdict.later if status.is_finding(r) and r["status"] != verdict.status), key=lambda r: r.line
+        )
+        if not later:
+            continue
+        stays = verdict.status if verdict.row is not None else "nothing recorded within the window"
+        recorded = ", ".join(sorted({r["status"] for r in later}))
+        pkg.warnings.append(
+            Problem(
+                display(pkg.paths["followups"]),
+                later[-1].line,
+                "date",
+                f"{c['commitment_id']!r}: {len(later)} finding(s) on lines {', '.join(str(r.line) for r in later)} "
+                f"({recorded}) are dated after its window, which ends {c['window_end']}: shown as later context, "
+                f"they cannot set its status, which stays {stays!r}. A row that reports something done within the "
+                "window (a payment 'in 2016' reported in 2019) takes the date it happened, with a note; a search of "
+                "the window that found nothing is a 'no_evidence_found' row naming what was searched",
             )
+        )
 
 
 def validate(descriptor_path: Path = DESCRIPTOR, allowlist: Path | None = None) -> Report:

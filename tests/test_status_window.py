@@ -78,7 +78,8 @@ def test_a_window_ends_the_status_where_the_annex_names_a_period(package_copy):
     verdict = Site.load(package_copy).assessment(cid)
     assert verdict.window_end == "2016-12-31"
     assert verdict.row["followup_id"] == "late-not-delivered"  # the window's last day is in it
-    assert [r["followup_id"] for r in verdict.later] == ["late-delivered"]
+    later = [r["followup_id"] for r in verdict.later]
+    assert "late-delivered" in later and "late-not-delivered" not in later
 
 
 def test_same_day_findings_that_disagree_are_rejected(package_copy):
