@@ -348,9 +348,9 @@ class Site:
         """Every status a commitment can have, in schema order; the derived one last."""
         return [s for s in self.enum("followups", "status") if s != "context"] + [status_rule.NOT_SHOWN]
 
-    def status_counts(self, rows: list[dict[str, str]] | None = None) -> dict[str, int]:
-        """Statuses of top-level commitments (or of `rows`), each counted once."""
-        counts = Counter(self.status(c["commitment_id"]) for c in (self.top_level if rows is None else rows))
+    def status_counts(self) -> dict[str, int]:
+        """Statuses of top-level commitments, each counted once."""
+        counts = Counter(self.status(c["commitment_id"]) for c in self.top_level)
         return {s: counts.get(s, 0) for s in self.statuses()}
 
     @cached_property
