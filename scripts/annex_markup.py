@@ -57,10 +57,17 @@ def paragraph_marks(site: Site, pid: str, page_url: str) -> list[Mark]:
             # The strength is printed beside the number, so it shows without hovering.
             strength = site.label("strength", c["strength"])
             ref = Markup(
-                '<a class="annex-ref annex-ref--{0}" href="{1}" aria-label="C{2} {3}: commitment {2}, {4}">'
+                '<a class="annex-ref annex-ref--{0}" href="{1}" aria-label="C{2} {3}: {4}, {5}">'
                 'C{2} <span class="annex-strength">{3}</span></a>'
             ).format(
-                c["strength"], rel(page_url, commitment_url(c["commitment_id"])), n, strength.lower(), c["summary"]
+                c["strength"],
+                rel(page_url, commitment_url(c["commitment_id"])),
+                n,
+                strength.lower(),
+                # The methodology's two categories: a commitment by the UK and/or France, or a
+                # statement that binds no one.
+                "a statement that binds no one" if site.is_expectation(c["commitment_id"]) else "a commitment",
+                c["summary"],
             )
             # A part's quote may start with the phrase that governs it ("will be used for … (ii)"):
             # only its own words, the last fragment, are marked.

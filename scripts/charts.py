@@ -18,11 +18,13 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from scripts.derive import (
+    EXPECTATION_SHORT,
     STATUS_SHORT,
     STRENGTHS,
     Site,
     format_money,
     format_number,
+    long_date,
 )
 
 # Okabe-Ito: distinguishable with the common forms of colour blindness, readable on light and dark.
@@ -235,7 +237,7 @@ def strength_bars(site: Site, strengths: list[str], stacks: list[tuple[str, list
         fig,
         barmode="stack",
         # A tick per commitment while counts are small; plotly's own ticks beyond that.
-        xaxis={"title": {"text": "Commitments (each counted once)"}, "dtick": 1 if most <= 10 else None},
+        xaxis={"title": {"text": "Top-level statements (each counted once)"}, "dtick": 1 if most <= 10 else None},
         yaxis={"automargin": True, "autorange": "reversed"},
         **layout,
     )
@@ -260,7 +262,7 @@ def commitments(site: Site) -> Chart:
     ]
     return Chart(
         "commitments",
-        "How firmly is each commitment worded, and who is bound?",
+        "How firmly is each statement worded, and who is bound?",
         "The annex makes " + site.strength_sentence(),
         fig,
         ["Strength"] + [site.label("actor", a) for a in actors] + ["Total"],
@@ -393,18 +395,40 @@ def status(site: Site) -> Chart:
 
     def phrase(k: str) -> str:
         total = sum(table[k].values())
+        # An expectation binds no one: its statuses in their own words (no one delivers it).
+        short = {**STATUS_SHORT, **EXPECTATION_SHORT} if k == "expectation" else STATUS_SHORT
         return f"{total} {STRENGTHS[k][0 if total == 1 else 1]}: " + ordinal_list(
-            [f"{n} {STATUS_SHORT[s]}" for s, n in table[k].items() if n]
+            [f"{n} {short[s]}" for s, n in table[k].items() if n]
         )
 
-    summary = "On the evidence recorded so far: " + "; ".join(phrase(k) for k in strengths) + "."
+    # Parts are assessed on their own pages; counting them here would count a commitment twice, so
+    # the summary gives their statuses apart (the only "not delivered" may be a part's).
+    order = {s: i for i, s in enumerate(site.statuses())}
+    part_counts = Counter(
+        (order[s], (EXPECTATION_SHORT if site.is_expectation(p["commitment_id"]) else {}).get(s, STATUS_SHORT[s]))
+        for p in site.all_parts
+        for s in [site.status(p["commitment_id"])]
+    )
+    parts = (
+        f" Their {len(site.all_parts)} parts are assessed separately, on their own pages, and are not in the "
+        "chart: " + ordinal_list([f"{n} {short}" for (_, short), n in sorted(part_counts.items())]) + "."
+        if part_counts
+        else ""
+    )
+    summary = (
+        "Each top-level statement judged on evidence dated within its assessment window (the period the annex "
+        f"names, or up to {long_date(site.default_window_end)} where it names none): "
+        + "; ".join(phrase(k) for k in strengths)
+        + "."
+        + parts
+    )
     rows = [
         [site.label("strength", k)] + [str(table[k][s]) for s in statuses] + [str(sum(table[k].values()))]
         for k in strengths
     ]
     return Chart(
         "status",
-        "What do later sources show for each commitment, by how firmly it was worded? (our assessment, not the annex)",
+        "What do later sources show for each statement, by how firmly it was worded? (our assessment, not the annex)",
         summary,
         fig,
         ["Strength"] + [STATUS_SHORT[s].capitalize() for s in statuses] + ["Total"],

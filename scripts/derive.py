@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from scripts import status as status_rule
 from scripts.annex_text import locate, squash
 from scripts.package import Row
 from scripts.paths import DESCRIPTOR
@@ -57,6 +58,7 @@ STATUS_SHORT = {
     "outcome_by_others": "reached by others",
     "context": "context",
     "no_evidence_found": "no evidence found",
+    status_rule.NOT_SHOWN: "nothing recorded within the window",
 }
 # One line each on the commitment pages (the scale and its rules: datapackage/README.md, "Follow-ups").
 STATUS_MEANINGS = {
@@ -69,6 +71,22 @@ STATUS_MEANINGS = {
     "outcome_by_others": "What it backed or expected happened through someone else; what the UK and France "
     "themselves did is not shown.",
     "no_evidence_found": "We searched and found no solid evidence either way.",
+    status_rule.NOT_SHOWN: "No evidence we recorded is dated within the assessment window; what later "
+    "sources show is listed after the window, as later context.",
+}
+# An expectation binds no one, so no one delivers it (the validator refuses the statuses that credit
+# a party): its statuses say whether what the annex expects happened, in words of their own.
+EXPECTATION_LABELS = {
+    "outcome_by_others": "Happened, wholly or in part (binds no one)",
+    "not_delivered": "Did not happen (binds no one)",
+}
+EXPECTATION_SHORT = {"outcome_by_others": "happened (wholly or in part)", "not_delivered": "did not happen"}
+EXPECTATION_MEANINGS = {
+    "outcome_by_others": "What the annex expects happened, wholly or in part, through someone's action (the "
+    "evidence says whose, and how much). The annex binds no one to it, so no one is credited with delivering it.",
+    "not_delivered": "The evidence shows that what the annex expects did not happen. The annex binds no one "
+    "to it, so this is no party's failure to deliver.",
+    "lapsed": "The rules it concerns stopped applying to a party.",
 }
 
 
@@ -247,9 +265,24 @@ class Site:
         return {c["commitment_id"]: c for c in self.rows("commitments")}
 
     @cached_property
-    def commitment_numbers(self) -> dict[str, int]:
-        """C1, C2, …: each commitment's number, in file order."""
-        return {cid: n for n, cid in enumerate(self.commitments, start=1)}
+    def commitment_numbers(self) -> dict[str, str]:
+        """C1 … C14 for the top-level rows, counted as the site counts commitments, and C5.1, C5.2 …
+        for the parts of C5, each in file order."""
+        numbers: dict[str, str] = {}
+        for n, c in enumerate(self.top_level, start=1):
+            numbers[c["commitment_id"]] = str(n)
+            for k, part in enumerate(self.parts(c["commitment_id"]), start=1):
+                numbers[part["commitment_id"]] = f"{n}.{k}"
+        return numbers
+
+    @cached_property
+    def commitment_order(self) -> dict[str, int]:
+        """Each row's place when parts follow their parent: the order of the numbers (a sort key)."""
+        return {cid: i for i, cid in enumerate(self.commitment_numbers)}
+
+    def is_expectation(self, commitment_id: str) -> bool:
+        """A row that binds no one (strength `expectation`, actor `none`): not a commitment of a party."""
+        return self.commitments.get(commitment_id, {}).get("actor") == "none"
 
     @cached_property
     def terms(self) -> dict[str, dict[str, str]]:
@@ -278,19 +311,56 @@ class Site:
     def amounts(self, commitment_id: str) -> list[dict[str, str]]:
         return [a for a in self.rows("amounts") if a["commitment_id"] == commitment_id]
 
-    def status(self, commitment_id: str) -> tuple[str, dict[str, str]]:
-        """The current status is the latest row's that is not context (the validator ensures there is one)."""
-        latest = [f for f in self.followups(commitment_id) if f["status"] != "context"][-1]
-        return latest["status"], latest
+    @cached_property
+    def _assessments(self) -> dict[str, status_rule.Assessment]:
+        by: dict[str, list[dict[str, str]]] = defaultdict(list)
+        for f in self.rows("followups"):
+            by[f["commitment_id"]].append(f)
+        return {cid: status_rule.assess(by[cid], c["window_end"]) for cid, c in self.commitments.items()}
+
+    def assessment(self, commitment_id: str) -> status_rule.Assessment:
+        """The status within the commitment's window, the trail within it and the rows after it
+        (scripts/status.py: the rule the validator checks)."""
+        return self._assessments[commitment_id]
+
+    def status(self, commitment_id: str) -> str:
+        return self.assessment(commitment_id).status
+
+    def status_label(self, status: str, commitment_id: str = "") -> str:
+        """A status in words; an expectation's in words of its own (no one is bound to deliver it)."""
+        if status == status_rule.NOT_SHOWN:
+            return status_rule.NOT_SHOWN_LABEL
+        if commitment_id and self.is_expectation(commitment_id) and status in EXPECTATION_LABELS:
+            return EXPECTATION_LABELS[status]
+        return self.label("status", status)
+
+    def status_meaning(self, status: str, commitment_id: str) -> str:
+        if self.is_expectation(commitment_id) and status in EXPECTATION_MEANINGS:
+            return EXPECTATION_MEANINGS[status]
+        return STATUS_MEANINGS.get(status, "")
+
+    @cached_property
+    def default_window_end(self) -> str:
+        """The window of commitments that name no period (methodology, "Assessment window")."""
+        return status_rule.default_window(self.rows("commitments"))
+
+    def statuses(self) -> list[str]:
+        """Every status a commitment can have, in schema order; the derived one last."""
+        return [s for s in self.enum("followups", "status") if s != "context"] + [status_rule.NOT_SHOWN]
 
     def status_counts(self) -> dict[str, int]:
-        counts = Counter(self.status(c["commitment_id"])[0] for c in self.top_level)
-        return {s: counts.get(s, 0) for s in self.enum("followups", "status") if s != "context"}
+        """Statuses of top-level commitments, each counted once."""
+        counts = Counter(self.status(c["commitment_id"]) for c in self.top_level)
+        return {s: counts.get(s, 0) for s in self.statuses()}
+
+    @cached_property
+    def all_parts(self) -> list[dict[str, str]]:
+        return [c for c in self.rows("commitments") if c["part_of"]]
 
     def status_by_strength(self) -> dict[str, dict[str, int]]:
         """Top-level commitments per strength and current status: a pledge not kept is news; an
         expectation of others is context."""
-        counts = Counter((c["strength"], self.status(c["commitment_id"])[0]) for c in self.top_level)
+        counts = Counter((c["strength"], self.status(c["commitment_id"])) for c in self.top_level)
         return {
             strength: {s: counts[(strength, s)] for s in self.status_counts()} for strength in self.strength_counts()
         }
@@ -349,17 +419,40 @@ class Site:
         return {s: counts[s] for s in self.enum("commitments", "strength") if counts[s]}
 
     def strength_sentence(self) -> str:
-        """ "14 commitments, each counted once: 7 pledges …": the count the site gives wherever it counts."""
+        """ "14 statements, each counted once: 12 commitments by the UK and/or France (7 pledges …)
+        and 2 statements that bind no one …": the count the site gives wherever it counts, in the
+        methodology's two categories (an expectation is not a commitment of anyone)."""
         counts = self.strength_counts()
         parts = len(self.rows("commitments")) - len(self.top_level)
-        listed = [f"{n} {STRENGTHS[s][0 if n == 1 else 1]}" for s, n in counts.items()]
+
+        def listing(strengths: list[str]) -> str:
+            items = [
+                f"{counts[s]} {STRENGTHS[s][0 if counts[s] == 1 else 1].removesuffix(' by the UK and/or France')}"
+                for s in strengths
+            ]
+            return ", ".join(items[:-1]) + (" and " if len(items) > 1 else "") + items[-1]
+
+        bound = [s for s in counts if s != "expectation"]
+        groups = []
+        if bound:
+            n = sum(counts[s] for s in bound)
+            groups.append(f"{n} commitment{'s' if n != 1 else ''} by the UK and/or France ({listing(bound)})")
+        if counts.get("expectation"):
+            n = counts["expectation"]
+            groups.append(
+                f"{n} statement{'s' if n != 1 else ''} that bind{'s' if n == 1 else ''} no one (expectations)"
+            )
+        top = len(self.top_level)
         return (
-            f"{len(self.top_level)} commitments, each counted once ({parts} more rows record their parts, "
-            f"such as the uses of a sum or the items of a list): "
-            + ", ".join(listed[:-1])
-            + (" and " if len(listed) > 1 else "")
-            + listed[-1]
-            + "."
+            f"{top} top-level statement{'s' if top != 1 else ''}, each counted once: "
+            + " and ".join(groups)
+            + (
+                f". {parts} more rows record their parts, such as the uses of a sum or the items of a list; "
+                f"each is numbered after its parent (C{self.commitment_numbers[self.all_parts[0]['commitment_id']]} "
+                f"is a part of C{self.commitment_numbers[self.all_parts[0]['part_of']]}) and not counted again."
+                if parts and self.all_parts[0]["part_of"] in self.commitment_numbers
+                else "."
+            )
         )
 
     def paired_capacity(self) -> list[dict]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+from scripts import status
 from scripts.derive import Site
 from scripts.export import download_names
 from scripts.links import commitment_url
@@ -34,7 +35,12 @@ def atom_feed(site: Site, site_url: str) -> bytes:
     for f in rows:
         c = site.commitments.get(f["commitment_id"], {})
         entry = add(feed, "entry")
-        add(entry, "title", f"{site.label('status', f['status'])}: {c.get('summary', f['commitment_id'])}")
+        later = " (after the assessment window)" if c and status.after_window(f, c["window_end"]) else ""
+        add(
+            entry,
+            "title",
+            f"{site.status_label(f['status'], f['commitment_id'])}{later}: {c.get('summary', f['commitment_id'])}",
+        )
         add(entry, "id", f"{site_url}{commitment_url(f['commitment_id'])}#followup-{f['followup_id']}")
         add(entry, "link", href=f"{site_url}{commitment_url(f['commitment_id'])}#followup-{f['followup_id']}")
         add(entry, "updated", f"{f['date']}T00:00:00Z")

@@ -7,6 +7,7 @@ and validated for this build.
 from __future__ import annotations
 
 from scripts import charts, citations, export, pipeline, render, versions
+from scripts.derive import long_date
 from scripts.links import public_url
 from scripts.paths import PACKAGE_DIR, ROOT
 
@@ -25,6 +26,9 @@ def define_env(env) -> None:
         "workbook": render.e(export.download_names(site.released_version)["workbook"]),
         "homepage": render.e(site.descriptor.get("homepage", "")),
         "counts": {name: len(rows) for name, rows in site.tables.items()},
+        "top_level": len(site.top_level),
+        # The assessment window of commitments that name no period (methodology).
+        "default_window_end": render.e(long_date(site.default_window_end)) if site.default_window_end else "",
         "document": {k: render.e(v) for k, v in site.document.items()},
     }
 

@@ -153,3 +153,43 @@ def find_phrase(haystack: str, needle: str, start: int = 0) -> int:
 
 def number_tokens(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group()) for m in NUMBER_TOKEN.finditer(text)]
+
+
+# Numbers as a later source writes them in digits: "1,300", "1 300" and "1 300" (French, with a
+# no-break or narrow space before each group of three), "3.6", "3,6", "05" in "05/10/2016".
+DIGITS = re.compile(r"(?<![\w.,])\d+(?:(?:[,.]|[ \u00a0\u202f](?=\d{3}(?!\d)))\d+)*")
+THOUSANDS = re.compile(r"\d{1,3}(?:([, \u00a0\u202f])\d{3})(?:\1\d{3})*")
+# Number words a source may write instead of digits (English and French), two to twenty.
+SPELLED = {
+    **{w: n for n, w in enumerate("two three four five six seven eight nine ten eleven twelve".split(), start=2)},
+    **{w: n for n, w in enumerate("deux trois quatre cinq six sept huit neuf dix onze douze".split(), start=2)},
+    "thirteen": 13,
+    "fifteen": 15,
+    "twenty": 20,
+    "treize": 13,
+    "quinze": 15,
+    "vingt": 20,
+}
+SPELLED_WORD = re.compile(rf"\b(?:{'|'.join(SPELLED)})\b", re.IGNORECASE)
+
+
+def canonical_number(raw: str) -> str:
+    """One spelling per number: "1,300" and "1 300" are "1300"; "3,6" and "3.60" are "3.6"; "05" is "5"."""
+    if THOUSANDS.fullmatch(raw):
+        raw = re.sub(r"[, \u00a0\u202f]", "", raw)
+    elif raw.count(",") == 1 and "." not in raw:
+        raw = raw.replace(",", ".")  # a decimal comma
+    whole, _, decimals = raw.partition(".") if raw.count(".") == 1 else (raw.replace(".", ""), "", "")
+    whole = whole.lstrip("0") or "0"
+    decimals = decimals.rstrip("0")
+    return f"{whole}.{decimals}" if decimals else whole
+
+
+def digit_numbers(text: str) -> set[str]:
+    """Every number written in digits in `text`, in canonical form."""
+    return {canonical_number(m.group()) for m in DIGITS.finditer(text)}
+
+
+def stated_numbers(text: str) -> set[str]:
+    """Every number `text` states, in digits or as a word from two to twenty."""
+    return digit_numbers(text) | {str(SPELLED[m.group().lower()]) for m in SPELLED_WORD.finditer(text)}

@@ -27,7 +27,6 @@ from scripts import citations, draw, export
 from scripts.annex_markup import annex, md, quote_in_context  # noqa: F401 (annex: a macro's page)
 from scripts.annex_text import squash
 from scripts.derive import (
-    STATUS_MEANINGS,
     STRENGTHS,
     Site,
     format_number,
@@ -104,7 +103,6 @@ ENV.globals.update(
         "{{#{}}}" if indexed else '{{#{} data-search-exclude="true"}}'
     ).format(ident),
     anchor=lambda version: re.sub(r"[^0-9a-z]+", "-", version.lower()),  # an attr-list id takes no spaces or quotes
-    meanings=STATUS_MEANINGS,
 )
 
 
@@ -204,10 +202,18 @@ def commitment_page(site: Site, cid: str, site_url: str, repo_url: str = "") -> 
     numbers = site.commitment_numbers
     strength, meaning = site.label("strength", c["strength"]), STRENGTHS.get(c["strength"], ("", "", ""))[2]
     parent = site.commitments.get(c["part_of"]) if c["part_of"] else None
-    title = f"Commitment {numbers[cid]}: {strength.lower()}" + (
-        f", part of C{numbers[parent['commitment_id']]}" if parent else ""
+    # "C8.1: expectation that binds no named party, part of C8": what the row is, in the
+    # methodology's own categories (an expectation is not called a commitment).
+    kind = STRENGTHS.get(c["strength"], (strength.lower(),))[0]
+    title = f"C{numbers[cid]}: {kind}" + (f", part of C{numbers[parent['commitment_id']]}" if parent else "")
+    verdict = site.assessment(cid)
+    window_basis = (
+        f"as the annex states it, “{c['timeframe_as_stated']}”"
+        if c["timeframe_as_stated"]
+        else f"that of C{numbers[parent['commitment_id']]}, which this part shares"
+        if parent
+        else "the default for a commitment that names no period: up to the day before the next UK-France summit"
     )
-    status, latest = site.status(cid)
     amounts = sorted(site.amounts(cid), key=lambda a: a["period"])
     money_chart = f"amounts-{cid}"
     body = render(
@@ -223,14 +229,27 @@ def commitment_page(site: Site, cid: str, site_url: str, repo_url: str = "") -> 
         meaning=meaning,
         figs=site.figures_for_commitment(c),
         quote=quote_in_context(site, c["paragraph_id"], c["quote"], url, c["operative_phrase"]),
-        status=status,
-        latest=latest,
-        trail=site.followups(cid),
+        verdict=verdict,
+        expectation=site.is_expectation(cid),
+        status_label=lambda s: site.status_label(s, cid),
+        meaning_of=lambda s: site.status_meaning(s, cid),
+        window_basis=window_basis,
+        package_date=site.document["date"],
+        part_statuses=[(p, site.status(p["commitment_id"])) for p in site.parts(cid)],
+        part_label=lambda p, s: site.status_label(s, p["commitment_id"]),
         amounts=amounts,
         amounts_chart=chart(site, money_chart) if money_chart in drawn(site) else "",
         repo_url=repo_url,
         line=site.lines.get(("commitments", cid)),
-        **citations_for(site, site_url, "Commitment", cid, c["summary"], c["paragraph_id"], url),
+        **citations_for(
+            site,
+            site_url,
+            "Statement that binds no one" if site.is_expectation(cid) else "Commitment",
+            cid,
+            c["summary"],
+            c["paragraph_id"],
+            url,
+        ),
     )
     return front_matter(f"C{numbers[cid]} ({strength.lower()}): {c['summary']}", c["summary"]) + one_line(body) + "\n"
 
@@ -309,20 +328,31 @@ def figures_table(site: Site, page_url: str, number: int = 1) -> Markup:
     return render("figures_table.html", site, rows=rows, paged=paged)
 
 
-def status_badge(site: Site, status: str) -> Markup:
-    return Markup('<span class="status status--{}">{}</span>').format(status, site.label("status", status))
+def status_badge(site: Site, status: str, commitment_id: str = "") -> Markup:
+    return Markup('<span class="status status--{}">{}</span>').format(status, site.status_label(status, commitment_id))
 
 
 # The commitments table's column headings, by field; its filters use the same words.
-COMMITMENT_HEADINGS = {"strength": "Strength", "actor": "Who is bound", "theme": "Theme", "status": "Status"}
+COMMITMENT_HEADINGS = {
+    "strength": "Strength",
+    "actor": "Who is bound",
+    "theme": "Theme",
+    "status": "Status within its window",
+}
 
 
 def commitments_table(site: Site, page_url: str, number: int = 1) -> Markup:
-    paged = list_slice(site, "commitments", number)
+    # Parts follow their parent, as their numbers do (C5, C5.1, C5.2 …).
+    paged = list_slice(
+        site,
+        "commitments",
+        number,
+        sorted(site.rows("commitments"), key=lambda c: site.commitment_order[c["commitment_id"]]),
+    )
     rows, row_attrs = [], []
     numbers = site.commitment_numbers
     for c in paged.rows:
-        status = site.status(c["commitment_id"])[0]
+        status = site.status(c["commitment_id"])
         part = (
             Markup('<span class="part-of">Part of C{}.</span> ').format(numbers[c["part_of"]])
             if c["part_of"] in numbers
@@ -332,7 +362,7 @@ def commitments_table(site: Site, page_url: str, number: int = 1) -> Markup:
         rows.append(
             [
                 Markup('<span data-sort-value="{}">{}</span>').format(
-                    numbers[c["commitment_id"]],
+                    site.commitment_order[c["commitment_id"]],
                     link(rel(page_url, commitment_url(c["commitment_id"])), f"C{numbers[c['commitment_id']]}"),
                 ),
                 part
@@ -342,7 +372,7 @@ def commitments_table(site: Site, page_url: str, number: int = 1) -> Markup:
                 ),
                 site.label("strength", c["strength"]),
                 site.label("actor", c["actor"]),
-                status_badge(site, status),
+                status_badge(site, status, c["commitment_id"]),
             ]
         )
         row_attrs.append(
@@ -352,12 +382,15 @@ def commitments_table(site: Site, page_url: str, number: int = 1) -> Markup:
         "strength": site.enum("commitments", "strength"),
         "actor": site.enum("commitments", "actor"),
         "theme": site.enum("commitments", "theme"),
-        "status": list(site.status_counts()),
+        "status": list(site.statuses()),
     }
     # Each filter is named as its column is (theme, which has no column, by its own name).
     filters = json.dumps(
         {
-            key: {"label": COMMITMENT_HEADINGS[key], "values": {v: site.label(key, v) for v in vals}}
+            key: {
+                "label": COMMITMENT_HEADINGS[key],
+                "values": {v: site.status_label(v) if key == "status" else site.label(key, v) for v in vals},
+            }
             for key, vals in values.items()
         }
     )

@@ -14,13 +14,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
 import attrs
 from frictionless import Check, errors
 
-from scripts import annex_text, descriptor
+from scripts import annex_text, descriptor, quantities, status
 from scripts.descriptor import visible
 from scripts.package import Row
 
@@ -41,6 +42,7 @@ CREDITING = {"delivered", "partly_delivered", "in_progress"}  # statuses that cr
 # file names (`exchange_rates.csv`) may hold underscores; so may a word joined to a path or query.
 SNAKE = re.compile(r"(?<![\w/.#?&=-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w/]|\.(?:csv|json|py|md|xlsx|zip)\b)")
 ADDRESS = re.compile(r"https?://\S+")
+YEAR = re.compile(r"\b(19|20)[0-9]{2}\b")
 
 Found = Iterator[tuple[str, str]]  # (field, message) pairs
 
@@ -234,6 +236,8 @@ class CommitmentRules(Rule):
     def prepare(self) -> None:
         self.figure_ids = {r["figure_id"] for r in self.rows("figures")}
         self.by_id = {r["commitment_id"]: r for r in self.rows("commitments")}
+        self.doc_dates = {r["document_id"]: r["date"] for r in self.rows("documents")}
+        self.default = status.default_window(self.rows("commitments"))
 
     def check(self, row: Row) -> Found:
         phrase = annex_text.squash(row["operative_phrase"])
@@ -261,6 +265,42 @@ class CommitmentRules(Rule):
             if fid not in self.figure_ids:
                 yield "figure_ids", f"figure {fid!r} does not exist"
         yield from self.check_part_of(row)
+        yield from self.check_window(row)
+
+    def check_window(self, row: Row) -> Found:
+        """The assessment window: after the annex; the end of the year the annex names; a part that
+        names no period shares its parent's; an end the words do not give is explained in
+        `window_note`; and every row that names no period uses the one default."""
+        end, stated = row["window_end"], annex_text.squash(row["timeframe_as_stated"])
+        if not status.ISO_DATE.fullmatch(end):
+            return  # missing or not a date: Frictionless's required and type errors say so
+        after = self.doc_dates.get(row["document_id"], "")
+        if after and end <= after:
+            yield "window_end", f"{end} is not after the annex's date, {after}: the window runs from the annex"
+        year = YEAR.search(stated)
+        parent = self.by_id.get(row["part_of"]) if row["part_of"] else None
+        if year and end != f"{year.group(0)}-12-31":
+            yield (
+                "window_end",
+                f"{end} is not the end of the period the annex names ({stated!r}): write {year.group(0)}-12-31",
+            )
+        elif stated and not year and not row["window_note"].strip():
+            yield "window_note", f"{stated!r} gives no date: say how {end} was read from it"
+        elif not stated and parent is not None and end != parent["window_end"]:
+            yield (
+                "window_end",
+                f"{end} differs from the window of {row['part_of']!r} ({parent['window_end']}): a part that "
+                "names no period of its own is judged against its parent's",
+            )
+        elif not stated and parent is None and self.default and end != self.default:
+            yield (
+                "window_end",
+                f"{end} is not the default window end ({self.default}) that the other commitments naming no "
+                "period use (methodology, 'Assessment window'): name the annex's words in timeframe_as_stated, "
+                "or use the default",
+            )
+        if row["window_note"].strip() and not stated:
+            yield "window_note", "explains a period the annex names, but timeframe_as_stated is empty"
 
     def check_part_of(self, row: Row) -> Found:
         if not row["part_of"]:
@@ -320,7 +360,16 @@ class FollowupRules(Rule):
         if commitment is None or not status:
             return
         bound = BOUND.get(commitment["actor"], set())
-        if status in CREDITING and bound and actor not in bound:
+        if status in CREDITING and not bound:
+            # One rule for expectations: no one is bound, so no one is credited with delivering one.
+            yield (
+                "status",
+                f"{status!r} is for a party bound by the commitment, and {row['commitment_id']!r} is an "
+                "expectation that binds no one: use 'outcome_by_others' for what anyone (the UK and France "
+                "included) did towards it, saying in what_happened how much happened, 'not_delivered' where "
+                "the evidence shows it did not happen, or 'context'",
+            )
+        elif status in CREDITING and actor not in bound:
             yield (
                 "status",
                 f"{status!r} credits {commitment['actor']!r}'s commitment with what {actor!r} did: "
@@ -338,6 +387,37 @@ class FollowupRules(Rule):
                     f"commitment {cid!r} has no follow-up that sets its status: add what you "
                     "found, or a 'no_evidence_found' row naming what you searched",
                 )
+
+    def validate_end(self):
+        yield from super().validate_end()
+        if self.applies():
+            for row, field, message in self.same_day():
+                yield self.error(self.rows("followups").index(row) + 2, field, message)
+
+    def same_day(self) -> Iterator[tuple[Row, str, str]]:
+        """Two findings of one commitment on the day that sets its status, with different statuses:
+        which one sets it would depend on the order of the file, so a row added below another could
+        change the status, or fail to, unseen. (On an earlier day the order decides nothing.)"""
+        by_commitment: dict[str, list[Row]] = defaultdict(list)
+        for r in self.rows("followups"):
+            by_commitment[r["commitment_id"]].append(r)
+        for cid, rows in by_commitment.items():
+            commitment = self.commitments.get(cid)
+            verdict = status.assess(rows, commitment["window_end"]) if commitment else None
+            if verdict is None or verdict.row is None or not status.is_finding(verdict.row):
+                continue
+            day = verdict.row["date"]
+            same = [r for r in verdict.within if r["date"] == day and status.is_finding(r)]
+            for r in same[1:]:
+                if r["status"] != same[0]["status"]:
+                    yield (
+                        r,
+                        "status",
+                        f"{r['status']!r} on {day}, but line {same[0].line} gives {cid!r} {same[0]['status']!r} "
+                        "on the same day, the day that sets its status: which one sets it would depend on the "
+                        "order of the file. Give them the status the day's evidence supports together, or make "
+                        "one 'context'",
+                    )
 
 
 @attrs.define(kw_only=True, repr=False)
@@ -360,6 +440,71 @@ class AmountRules(Rule):
         yield from confidence(row)
 
 
+# The source's words kept beside each sourced row: short enough to read on the page (issue 19).
+QUOTE_MAX = 400
+# What each table states in its own words (and, for amounts, the source's words it copies).
+STATED = {"followups": ("what_happened",), "amounts": ("what",)}
+
+
+def quote_problems(table: str, row: Row) -> Found:
+    """What is wrong with a sourced row's `source_quote` (a table of STATED): the rule of SourceQuotes,
+    as a plain function of one row."""
+    quote, url = annex_text.squash(row["source_quote"]), row["source_url"].strip()
+    if url and not quote:
+        yield (
+            "source_quote",
+            "is empty: copy the sentence or two of the source that supports this row, verbatim "
+            f"(at most {QUOTE_MAX} characters)",
+        )
+    if not url and quote:
+        yield "source_quote", "quotes a source, but the row cites none (source_url is empty)"
+    if len(quote) > QUOTE_MAX:
+        yield (
+            "source_quote",
+            f"is {len(quote)} characters long: keep the sentence or two that support the row (at most {QUOTE_MAX})",
+        )
+    if quote and not row["source_quote_language"]:
+        yield "source_quote_language", "name the language of source_quote (en, fr, …)"
+    if row["archived_url"] and not re.fullmatch(r"https://\S+", row["archived_url"]):
+        yield "archived_url", f"{row['archived_url'][:60]!r} is not an https:// address"
+    if not quote:
+        return
+    said = quantities.stated_numbers(quote) | quantities.stated_numbers(row["derivation"])
+    for field in STATED[table]:
+        for n in sorted(quantities.digit_numbers(row[field]) - said, key=lambda n: (len(n), n)):
+            yield (
+                field,
+                f"the number {n!r} is not in source_quote: quote the words that state it, or say in "
+                "`derivation` how it follows from them",
+            )
+    if table == "amounts":
+        yield from amount_problems(row, quote)
+
+
+def amount_problems(row: Row, quote: str) -> Found:
+    """An amount's `as_stated` is the quote's own words, and `amount` and `currency` what they mean."""
+    stated = annex_text.squash(row["as_stated"])
+    if stated and quantities.find_phrase(quote, stated) < 0:
+        yield "as_stated", f"{stated!r} does not occur in source_quote: copy the source's own words"
+    parsed = quantities.parse_quantity(stated)
+    if parsed and lenient_number(row["amount"]) and abs(parsed.value - float(row["amount"])) > 0.5:
+        yield "amount", f"{row['amount']} disagrees with {stated!r}, which means {parsed.value:.0f}"
+    if parsed and parsed.currency and row["currency"] and parsed.currency != row["currency"]:
+        yield "currency", f"{row['currency']!r} disagrees with {stated!r}, which is in {parsed.currency}"
+
+
+@attrs.define(kw_only=True, repr=False)
+class SourceQuotes(Rule):
+    """Every sourced follow-up and amount carries its source's words (`source_quote`), and every
+    number it states is in them, or follows from them by the rule written in `derivation`."""
+
+    def applies(self) -> bool:
+        return self.resource.name in STATED
+
+    def check(self, row: Row) -> Found:
+        yield from quote_problems(self.resource.name, row)
+
+
 def rules(tables: dict[str, list[Row]], phrases: dict[str, str], phrases_name: str) -> list[Any]:
     """Every row rule, bound to the package's tables as read."""
     return [
@@ -372,4 +517,5 @@ def rules(tables: dict[str, list[Row]], phrases: dict[str, str], phrases_name: s
         CommitmentRules(tables=tables, phrases=phrases, phrases_name=phrases_name),
         FollowupRules(tables=tables),
         AmountRules(tables=tables),
+        SourceQuotes(tables=tables),
     ]

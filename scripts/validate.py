@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import copy
 import csv
+import dataclasses
 import datetime as dt
 import hashlib
 import io
@@ -17,7 +18,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from scripts import annex_text, descriptor, quantities, rules
+from scripts import annex_text, descriptor, quantities, rules, status
 from scripts.descriptor import UnsafePath, local_file, visible
 from scripts.package import Row, read_csv
 from scripts.paths import DESCRIPTOR
@@ -57,6 +58,9 @@ class Report:
     resources: int
     rows: int
     checks: int
+    # Data that is valid but may not do what its author meant (a row that cannot set the status it
+    # reports): printed, never a failure.
+    warnings: list[Problem] = dataclasses.field(default_factory=list)
 
     @property
     def valid(self) -> bool:
@@ -80,6 +84,7 @@ class Package:
         self.descriptor_path = descriptor_path
         self.base = descriptor_path.parent
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
         self.checks = 0
         self.descriptor: dict = {}
         self.tables: dict[str, list[Row]] = {}
@@ -507,6 +512,38 @@ def check_numbers(
                 )
 
 
+def check_status_moves(pkg: Package) -> None:
+    """Warn where evidence cannot set the status it reports (scripts/status.py): findings dated
+    after a commitment's window that record another status than the one within it. Valid data (a
+    later event is later context), but whoever adds such a row should know it will not move the
+    status, and a row that reports something done within the window should carry that date."""
+    pkg.checks += 1
+    by_commitment: dict[str, list[Row]] = {}
+    for row in pkg.table("followups"):
+        by_commitment.setdefault(row["commitment_id"], []).append(row)
+    for c in pkg.table("commitments"):
+        verdict = status.assess(by_commitment.get(c["commitment_id"], []), c["window_end"])
+        later = sorted(
+            (r for r in verdict.later if status.is_finding(r) and r["status"] != verdict.status), key=lambda r: r.line
+        )
+        if not later:
+            continue
+        stays = verdict.status if verdict.row is not None else "nothing recorded within the window"
+        recorded = ", ".join(sorted({r["status"] for r in later}))
+        pkg.warnings.append(
+            Problem(
+                display(pkg.paths["followups"]),
+                later[-1].line,
+                "date",
+                f"{c['commitment_id']!r}: {len(later)} finding(s) on lines {', '.join(str(r.line) for r in later)} "
+                f"({recorded}) are dated after its window, which ends {c['window_end']}: shown as later context, "
+                f"they cannot set its status, which stays {stays!r}. A row that reports something done within the "
+                "window (a payment 'in 2016' reported in 2019) takes the date it happened, with a note; a search of "
+                "the window that found nothing is a 'no_evidence_found' row naming what was searched",
+            )
+        )
+
+
 def validate(descriptor_path: Path = DESCRIPTOR, allowlist: Path | None = None) -> Report:
     return load_and_validate(descriptor_path, allowlist)[0]
 
@@ -528,9 +565,11 @@ def load_and_validate(descriptor_path: Path = DESCRIPTOR, allowlist: Path | None
         check_events(pkg)
         check_terms(pkg, paras)
         check_numbers(pkg, paras, spans, allowlist)
+        if not pkg.problems:
+            check_status_moves(pkg)
     problems = sorted(set(pkg.problems))
     rows = sum(len(rows) for rows in pkg.tables.values())
-    return Report(problems, len(pkg.tables), rows, pkg.checks), pkg
+    return Report(problems, len(pkg.tables), rows, pkg.checks, sorted(set(pkg.warnings))), pkg
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -538,6 +577,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("descriptor", nargs="?", default=str(DESCRIPTOR), type=Path)
     args = parser.parse_args(argv)
     report = validate(args.descriptor)
+    for warning in report.warnings:
+        print(f"{warning.path}:{warning.line}: {warning.field}: warning: {warning.message}", file=sys.stderr)
     if report.valid:
         print(report.summary())
         return 0

@@ -175,10 +175,13 @@ def test_counts_are_by_strength_everywhere(site_dir):
 def test_annex_marks_show_every_strength_without_hover(site_dir, commitments):
     html = page(site_dir, "annex")
     labels = re.findall(
-        r'<a class="annex-ref annex-ref--(\w+)"[^>]*>C\d+ <span class="annex-strength">(\w+)</span>', html
+        r'<a class="annex-ref annex-ref--(\w+)"[^>]*>C(\d+(?:\.\d+)?) <span class="annex-strength">(\w+)</span>', html
     )
     assert len(labels) == len(commitments)
-    assert all(cls == word for cls, word in labels)
+    assert all(cls == word for cls, _, word in labels)
+    # Top-level rows C1 … C14, parts after their parent's number (C5.1): the numbers the site counts.
+    numbers = Site.load().commitment_numbers
+    assert sorted(n for _, n, _ in labels) == sorted(numbers.values())
 
 
 @pytest.mark.browser

@@ -6,7 +6,7 @@ from datetime import date
 from html import escape, unescape
 
 import pytest
-from conftest import read_table, write_table
+from conftest import csv_line_of, read_table, write_table
 
 from scripts.derive import Site
 from scripts.package import load_rows
@@ -24,41 +24,39 @@ def add_followup(descriptor, **cells) -> int:
     row.update(cells)
     rows.append([row[h] for h in header])
     write_table(path, header, rows)
-    return len(rows) + 1  # its CSV line
+    return csv_line_of(path, len(rows) - 1)
 
 
-def test_current_status_is_the_latest_row_and_history_stays(package_copy):
-    add_followup(
-        package_copy,
-        followup_id="later-evidence",
-        commitment_id="1a-pursue-port-tunnel-security",
-        date="2019-11-13",
-        status="not_delivered",
-        actor="both",
-        source_kind="primary",
-        note="",
-        what_happened="A later review found the efforts stopped.",
-    )
-    add_followup(
-        package_copy,
-        followup_id="later-context",
-        commitment_id="1a-pursue-port-tunnel-security",
-        date="2020-01-01",
-        status="context",
-        actor="other",
-        source_kind="primary",
-        note="",
-        what_happened="Background that moves no status.",
-    )
+def test_current_status_is_the_latest_row_within_the_window_and_history_stays(package_copy):
+    # 1a names its period ("in 2016"): its window ends 2016-12-31.
+    for followup_id, day, status, actor in (
+        ("later-evidence", "2016-11-13", "not_delivered", "both"),
+        ("later-context", "2016-12-01", "context", "other"),
+        ("after-the-window", "2019-11-13", "delivered", "both"),
+    ):
+        add_followup(
+            package_copy,
+            followup_id=followup_id,
+            commitment_id="1a-pursue-port-tunnel-security",
+            date=day,
+            status=status,
+            actor=actor,
+            source_kind="primary",
+            note="",
+            what_happened="A row added to test how the status follows the evidence.",
+        )
     assert validate(package_copy).valid, [str(p) for p in validate(package_copy).problems]
     site = Site.load(package_copy)
-    status, latest = site.status("1a-pursue-port-tunnel-security")
-    assert (status, latest["followup_id"]) == ("not_delivered", "later-evidence")  # context does not set it
+    verdict = site.assessment("1a-pursue-port-tunnel-security")
+    # Context does not set it; a row after the window is later context, not the status.
+    assert (verdict.status, verdict.row["followup_id"]) == ("not_delivered", "later-evidence")
+    later = [f["followup_id"] for f in verdict.later]
+    assert "after-the-window" in later and "later-evidence" not in later
     before = [f["followup_id"] for f in Site.load().followups("1a-pursue-port-tunnel-security")]
-    assert [f["followup_id"] for f in site.followups("1a-pursue-port-tunnel-security")] == before + [
-        "later-evidence",
-        "later-context",
-    ]
+    after = [f["followup_id"] for f in site.followups("1a-pursue-port-tunnel-security")]
+    # Every earlier row stays, in date order, with the new ones among them.
+    assert [f for f in after if f in before] == before
+    assert sorted(after) == sorted(before + ["later-evidence", "later-context", "after-the-window"])
 
 
 def test_every_commitment_has_a_status_and_evidence_rows_follow_the_rules():
@@ -66,8 +64,9 @@ def test_every_commitment_has_a_status_and_evidence_rows_follow_the_rules():
     rows = load_rows(DATA / "followups.csv")
     commitments = load_rows(DATA / "commitments.csv")
     for c in commitments:
-        status, latest = site.status(c["commitment_id"])
-        assert status != "context" and latest["commitment_id"] == c["commitment_id"]
+        verdict = site.assessment(c["commitment_id"])
+        assert verdict.status != "context"
+        assert verdict.row is None or verdict.row["commitment_id"] == c["commitment_id"]
     bound = {"both": {"UK", "France", "both"}, "UK": {"UK", "both"}, "France": {"France", "both"}, "none": set()}
     actors = {c["commitment_id"]: c["actor"] for c in commitments}
     for f in rows:
@@ -75,12 +74,13 @@ def test_every_commitment_has_a_status_and_evidence_rows_follow_the_rules():
         assert f["actor"] in {"UK", "France", "both", "EU", "other", "none"}
         assert f["source_kind"] in {"primary", "primary_copy", "secondary", ""}
         assert f["confidence"] in {"confirmed", "likely"}
-        if f["status"] in {"delivered", "partly_delivered", "in_progress"} and bound[actors[f["commitment_id"]]]:
+        if f["status"] in {"delivered", "partly_delivered", "in_progress"}:
+            # Only a bound party is credited; an expectation binds no one, so no one is.
             assert f["actor"] in bound[actors[f["commitment_id"]]], f["followup_id"]
         if f["status"] == "no_evidence_found":
             assert f["actor"] == "none" and not f["source_url"] and "searched" in f["what_happened"]
     # The EU adopted what the UK and France supported: not "delivered" by them.
-    assert site.status("2d-support-border-coast-guard")[0] == "outcome_by_others"
+    assert site.status("2d-support-border-coast-guard") == "outcome_by_others"
     assert sum(site.status_counts().values()) == len(site.top_level)
 
 
@@ -114,6 +114,13 @@ FOLLOWUP = {
         ({"actor": "other", "status": "in_progress"}, "status", "credits"),
         ({"commitment_id": "1d-uk-funding-22m", "actor": "France", "status": "delivered"}, "status", "credits"),
         ({"actor": "both", "status": "outcome_by_others"}, "status", "is bound"),
+        # An expectation binds no one: no one, not even the UK or France, is credited with it.
+        ({"commitment_id": "2b-return-migrants-not-entitled", "actor": "UK"}, "status", "use 'outcome_by_others'"),
+        (
+            {"commitment_id": "2a-hotspots-identification", "actor": "other", "status": "delivered"},
+            "status",
+            "expectation that binds no one",
+        ),
         ({"actor": "none", "status": "in_progress"}, "actor", "no_evidence_found"),
         ({"actor": "UK", "status": "no_evidence_found"}, "actor", "no_evidence_found"),
         ({"actor": "none", "status": "no_evidence_found"}, "source_url", "must be empty"),
@@ -152,9 +159,9 @@ def test_commitment_pages_show_status_as_of_and_trail(site_dir):
         assert 'id="what-happened-next"' in page and "It is not part of the annex." in page
         # The annex's words come before our assessment.
         assert page.index('class="record-quote"') < page.index('id="what-happened-next"')
-        status, latest = site.status(c["commitment_id"])
+        verdict = site.assessment(c["commitment_id"])
         current = page.split('class="followup-current"')[1].split("</p>")[0]
-        assert f'class="status status--{status}"' in current and f'datetime="{latest["date"]}"' in current
+        assert f'class="status status--{verdict.status}"' in current and f'datetime="{verdict.as_of}"' in current
         for f in site.followups(c["commitment_id"]):
             item = page.split(f'id="followup-{f["followup_id"]}"')[1].split("</li>")[0]
             if f["source_url"]:
@@ -193,7 +200,7 @@ def test_status_filter_in_a_browser(browser, base_url):
     page.goto(base_url + "commitments/", wait_until="networkidle")
     page.select_option("#commitments-table-filter-status", "no_evidence_found")
     site = Site.load()
-    expected = sum(site.status(c["commitment_id"])[0] == "no_evidence_found" for c in site.rows("commitments"))
+    expected = sum(site.status(c["commitment_id"]) == "no_evidence_found" for c in site.rows("commitments"))
     assert expected and page.locator("#commitments-table tbody tr:visible").count() == expected
     page.goto(base_url + "commitments/2d-support-border-coast-guard/", wait_until="networkidle")
     assert page.locator("ol.followup-trail li").count() == len(site.followups("2d-support-border-coast-guard"))
