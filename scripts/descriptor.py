@@ -31,6 +31,7 @@ MAX_DESCRIPTOR_BYTES = 1_000_000
 # Folder and file names a package may use: no leading dot, no "..", nothing a shell or URL treats specially.
 PATH_PART = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,99}$")
 REMOTE = re.compile(r"^https://[^\s\"'<>\\`]+$")
+MAX_URL_CHARS = 2000
 # Characters a reader cannot see or that reorder what they see: C0/C1 controls (line feed aside,
 # which a quoted CSV cell may hold), format characters (bidi overrides, zero-width), line separators.
 INVISIBLE_CATEGORIES = {"Cc", "Cf", "Zl", "Zp"}
@@ -56,6 +57,12 @@ def invisible(text: str) -> list[str]:
 def visible(text: str) -> str:
     """`text` with every invisible or control character shown as ⟨U+XXXX⟩, for reviewers and logs."""
     return "".join(f"⟨U+{ord(c):04X}⟩" if unicodedata.category(c) in INVISIBLE_CATEGORIES else c for c in text)
+
+
+def is_https(value: object) -> bool:
+    """A plain https:// address: the only kind of link the data may give a page, whatever the
+    descriptor's patterns say (a pull request can delete a pattern)."""
+    return isinstance(value, str) and len(value) <= MAX_URL_CHARS and bool(REMOTE.fullmatch(value))
 
 
 def local_file(base: Path, rel: object) -> Path:
@@ -214,7 +221,7 @@ def check(descriptor: dict, base: Path) -> Iterator[tuple[tuple, str]]:
     for i, source in enumerate(descriptor["sources"]):
         path = source["path"]
         if path.startswith("https://"):
-            if not REMOTE.fullmatch(path):
+            if not is_https(path):
                 yield ("sources", i, "path"), f"{_short(path)!r} is not a plain https:// address"
             continue
         try:

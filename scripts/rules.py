@@ -156,6 +156,35 @@ class NoInvisibleCharacters(Rule):
                 )
 
 
+def url_fields(resource) -> list[str]:
+    """The fields that hold a web address: every `*_url` column, and any the descriptor calls a
+    `uri`. Decided here, not by the descriptor's `pattern`, which a pull request can delete."""
+    return [f.name for f in resource.schema.fields if f.name.endswith("_url") or f.format == "uri"]
+
+
+@attrs.define(kw_only=True, repr=False)
+class HttpsLinks(Rule):
+    """Every address the data gives is an https:// address (a page links it): no `javascript:`,
+    `data:` or plain `http:`, whatever the descriptor's patterns allow. A note's sources
+    (`note_source`, separated by " ; ") each start with one.
+
+    `frozen`: a released version, exported byte for byte and never rendered as pages, keeps the
+    plain http:// addresses it was released with (v1.0.0 has some); any other scheme is refused."""
+
+    frozen: bool = False
+
+    def check(self, row: Row) -> Found:
+        for field in url_fields(self.resource):
+            value = row[field]
+            if self.frozen and value.startswith("http://"):
+                value = "https://" + value.removeprefix("http://")
+            if value and not descriptor.is_https(value):
+                yield field, f"{visible(row[field][:60])!r} is not an https:// address (a link must be https://)"
+        for source in row["note_source"].split(";") if "note_source" in row.values else ():
+            if source.strip() and not descriptor.is_https(source.split()[0]):
+                yield "note_source", f"{visible(source.strip()[:60])!r} must start with an https:// address"
+
+
 @attrs.define(kw_only=True, repr=False)
 class PlainNumbers(Rule):
     """Every number is written in plain decimal notation, as every CSV reader understands it."""
@@ -325,13 +354,14 @@ class AmountRules(Rule):
         yield from confidence(row)
 
 
-def rules(tables: dict[str, list[Row]], phrases: dict[str, str], phrases_name: str) -> list[Any]:
+def rules(tables: dict[str, list[Row]], phrases: dict[str, str], phrases_name: str, frozen: bool = False) -> list[Any]:
     """Every row rule, bound to the package's tables as read."""
     return [
         NoFormulas(tables=tables),
         SafeIdentifiers(tables=tables),
         NoInvisibleCharacters(tables=tables),
         PlainNumbers(tables=tables),
+        HttpsLinks(tables=tables, frozen=frozen),
         EventNotes(tables=tables),
         CommitmentRules(tables=tables, phrases=phrases, phrases_name=phrases_name),
         FollowupRules(tables=tables),

@@ -206,13 +206,13 @@ class Package:
 
 
 # -- Frictionless -------------------------------------------------------------------------------
-def frictionless_check(pkg: Package, phrases: Path) -> None:
+def frictionless_check(pkg: Package, phrases: Path, frozen: bool = False) -> None:
     """Schema types, constraints, keys and foreign keys, by Frictionless itself, and the project's
     row rules (scripts/rules.py) as Frictionless checks, into the same report."""
     from frictionless import Checklist, system
     from frictionless import Package as FPackage
 
-    row_rules = rules.rules(pkg.tables, operative_phrases(pkg, phrases), phrases.name)
+    row_rules = rules.rules(pkg.tables, operative_phrases(pkg, phrases), phrases.name, frozen)
     pkg.checks += 1 + len(row_rules)
     with system.use_context(trusted=False):
         try:
@@ -488,20 +488,25 @@ def check_numbers(
                 )
 
 
-def validate(descriptor_path: Path = DESCRIPTOR, allowlist: Path | None = None) -> Report:
-    return load_and_validate(descriptor_path, allowlist)[0]
+def validate(descriptor_path: Path = DESCRIPTOR, allowlist: Path | None = None, frozen: bool = False) -> Report:
+    return load_and_validate(descriptor_path, allowlist, frozen)[0]
 
 
-def load_and_validate(descriptor_path: Path = DESCRIPTOR, allowlist: Path | None = None) -> tuple[Report, Package]:
+def load_and_validate(
+    descriptor_path: Path = DESCRIPTOR, allowlist: Path | None = None, frozen: bool = False
+) -> tuple[Report, Package]:
     """Read the package once and run every check on what was read; the build derives from the same
-    tables (scripts/pipeline.py), so nothing is read again after it is validated."""
+    tables (scripts/pipeline.py), so nothing is read again after it is validated.
+
+    `frozen`: a released version's package (scripts/versions.py), whose bytes cannot change: see
+    `rules.HttpsLinks` for the one rule it is held to differently."""
     descriptor_path = Path(descriptor_path)
     allowlist = allowlist or descriptor_path.parent / "checks" / "number-allowlist.csv"
     phrases = descriptor_path.parent / "checks" / "operative-phrases.csv"
     pkg = Package(descriptor_path)
     # A table that cannot be read would make every check across tables report noise: fix it first.
     if pkg.load() and not pkg.unreadable:
-        frictionless_check(pkg, phrases)
+        frictionless_check(pkg, phrases, frozen)
         texts = source_texts(pkg)
         paras = check_paragraphs(pkg, texts)
         spans = check_quotes(pkg, paras)
