@@ -34,6 +34,7 @@ from scripts.derive import (
     long_date,
     number_forms,
 )
+from scripts.descriptor import is_https
 from scripts.links import (
     PAGE_ROWS,
     commitment_url,
@@ -89,6 +90,7 @@ ENV.globals.update(
     ).format(ident),
     anchor=lambda version: re.sub(r"[^0-9a-z]+", "-", version.lower()),  # an attr-list id takes no spaces or quotes
     meanings=STATUS_MEANINGS,
+    is_https=is_https,
 )
 
 

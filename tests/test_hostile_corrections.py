@@ -322,14 +322,16 @@ PARAGRAPHS = (
     "A note of several paragraphs.\n\n# Injected heading\n\n**bolded** [jl](javascript:alert(4))"
     "\n\n    indented code\n\n</div></p><div>closed early"
 )
-EVIL_URL = 'https://evil.example/"onmouseover="alert(5)'
+# A quote, <, > or a scheme other than https:// in an address is refused by the validator
+# (tests/test_untrusted_input.py); what it accepts still reaches an attribute escaped.
+EVIL_URL = "https://evil.example/?a=1&b=2"
 CELLS = [  # (table, key, field, value)
     ("figures", "cao-centres", "metric", "Centres " + HOSTILE),
     ("figures", "cao-centres", "note", PARAGRAPHS),
     ("commitments", "2d-support-border-coast-guard", "summary", "Support " + HOSTILE),
     ("events", "valletta-summit", "description", "Summit " + HOSTILE),
     ("events", "valletta-summit", "note", PARAGRAPHS),
-    ("events", "valletta-summit", "note_source", 'https://evil.example/"><script>alert(6)</script> ; a book'),
+    ("events", "valletta-summit", "note_source", "https://evil.example/a ; a book <script>alert(6)</script>"),
     ("terms", "iom", "expansion", "Organisation " + HOSTILE),
     ("terms", "iom", "definition", PARAGRAPHS),
     ("terms", "iom", "reference", "Reference " + HOSTILE),
@@ -463,9 +465,9 @@ def test_several_paragraphs_stay_inside_their_element(hostile_site):
 
 def test_urls_from_the_data_cannot_leave_their_attribute(hostile_site):
     assert f'href="{e(EVIL_URL)}"' in page(hostile_site, "glossary/iom")
-    assert 'href="https://evil.example/&quot;&gt;&lt;script&gt;alert(6)&lt;/script&gt;"' in page(
-        hostile_site, "timeline"
-    )
+    timeline = page(hostile_site, "timeline")
+    assert 'href="https://evil.example/a"' in timeline
+    assert "a book &lt;script&gt;alert(6)&lt;/script&gt;" in timeline  # a source given as text stays text
 
 
 def test_markdown_headings_disarm_the_text(hostile_site):
