@@ -21,11 +21,9 @@ import attrs
 from frictionless import Check, errors
 
 from scripts import annex_text, descriptor
-from scripts.descriptor import visible
+from scripts.descriptor import FORMULA_PREFIXES, visible
 from scripts.package import Row
 
-# Cells starting with these run as formulas when a CSV is opened in a spreadsheet.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # What a number cell may look like. Python's float() also takes "1e309", "Infinity", "NaN" and
 # "1_0_2", and Frictionless let them through: pandas and R would not read them as numbers.
 PLAIN_NUMBER = {"number": re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?"), "integer": re.compile(r"-?(0|[1-9][0-9]*)")}
