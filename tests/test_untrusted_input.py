@@ -20,7 +20,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, assert_rejected, build_site, read_table, set_cell, write_table
+from conftest import ROOT, assert_rejected, build_site, explore_chart, read_table, set_cell, write_table
 from diff_fixtures import GIT_ENV, clone, commit_files, git, two_packages  # noqa: F401 (pytest fixtures)
 
 from scripts import descriptor as desc
@@ -428,6 +428,52 @@ def test_category_labels_reach_charts_escaped(package_copy):
     assert (
         "evil.example/" in spec and '<a href=\\"https://evil' not in spec and "<span" not in spec and "<img" not in spec
     )
+
+
+# -- the Content-Security-Policy: the site works under it, and it names only the site ------------
+WATCH = """window.__violations = [];
+document.addEventListener('securitypolicyviolation',
+  e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + location.pathname));"""
+
+
+def test_every_page_has_a_policy_allowing_only_the_site(site_dir):
+    pages = sorted(site_dir.rglob("*.html"))
+    assert len(pages) > 50
+    for path in pages:
+        if path.relative_to(site_dir).parts[0] == "data" and path.name != "index.html":
+            continue
+        text = path.read_text(encoding="utf-8")
+        policy = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">', text)
+        assert policy, path
+        assert text.index(policy[0]) < text.index("<script"), "the policy must come before every script"
+        assert "http" not in policy[1] and "'unsafe-inline'" not in policy[1].split("style-src")[0], policy[1]
+
+
+@pytest.mark.browser
+def test_the_site_works_under_its_policy(browser, base_url):
+    """Search (its worker and index), plotly.js on request and the drawings' inline styles: no
+    violation is reported, and no request leaves the site."""
+    page = browser.new_page()
+    elsewhere, console = [], []
+    page.on("request", lambda r: None if r.url.startswith(base_url) else elsewhere.append(r.url))
+    page.on("console", lambda m: console.append(m.text) if "Content Security Policy" in m.text else None)
+    violations = []
+    page.add_init_script(WATCH)  # before any of the page's own scripts
+    try:
+        for path in ("", "commitments/1a-pursue-port-tunnel-security/", "timeline/", "embed/networks/", "glossary/"):
+            page.goto(base_url + path, wait_until="networkidle")
+            if path in ("", "commitments/1a-pursue-port-tunnel-security/"):
+                chart = page.locator("[data-explore]").first.get_attribute("data-explore").removeprefix("chart-")
+                explore_chart(page, chart)
+            if path == "glossary/":
+                page.keyboard.press("/")
+                page.locator("input.md-search__input").press_sequentially("Calais")
+                page.wait_for_selector(".md-search-result__link", state="attached")
+            violations += page.evaluate("() => window.__violations")
+    finally:
+        page.close()
+    assert not violations and not console, violations + console
+    assert not elsewhere, elsewhere
 
 
 # -- the changelog quotes data as text ------------------------------------------------------------
