@@ -341,6 +341,11 @@ CELLS = [  # (table, key, field, value)
     ("followups", "eu-border-coast-guard-regulation-adopted", "note", PARAGRAPHS),
     ("amounts", "uk-sandhurst-treaty-2018", "what", "Committed " + HOSTILE),
 ]
+# A descriptor's category label (commitments' strengths and actors): the charts draw them too.
+LABEL = (
+    '<a href="https://label.evil.example/">L</a><span style="background:u\\72l(https://label.evil.example/b.png)">'
+    '</span><img src="https://label.evil.example/i.png">'
+)
 # Evidence that something ran: a tag from the data, evaluated Jinja, Markdown turned into markup.
 RAN = [
     "<script>alert",
@@ -381,6 +386,11 @@ def hostile_site(tmp_path_factory, hostile_port) -> Path:
     descriptor = package / "datapackage.json"
     for table, key, field, value in CELLS:
         set_cell(descriptor, table, key, field, value)
+    data = json.loads(descriptor.read_text(encoding="utf-8"))
+    for field in data["resources"][3]["schema"]["fields"]:  # commitments: strength and actor labels
+        for category in field.get("categories", []):
+            category["label"] = LABEL
+    descriptor.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     report = validate(descriptor)
     assert report.valid, [str(p) for p in report.problems]  # legitimate text: the validator accepts it
     site = tmp_path_factory.mktemp("hostile-site")
@@ -450,7 +460,7 @@ def test_record_page_titles_are_escaped_once(hostile_site):
     figure = title(page(hostile_site, "figures/cao-centres"))
     assert figure.startswith(e(metric) + ": 102 centres (“102 reception and guidance centres”)")
     commitment = title(page(hostile_site, "commitments/2d-support-border-coast-guard"))
-    assert re.match(r"C\d+ \(\w+\): " + re.escape(e(summary)), commitment)
+    assert re.match(r"C\d+ \([^<]+\): " + re.escape(e(summary)), commitment)  # the strength label is hostile too
     for text in (figure, commitment):
         assert "<" not in text and "&amp;lt;" not in text
 
@@ -517,6 +527,32 @@ HOVER = """() => {
 
 
 @pytest.mark.browser
+def test_hostile_pages_request_nothing_from_elsewhere(hostile_site, hostile_port, browser):
+    """Labels and cells that hold links, images and CSS url()s: the home page, a commitment page and
+    the timeline, with their charts drawn and explored, load nothing from another site."""
+    server = serve(hostile_site, hostile_port)
+    page = browser.new_page()
+    base = f"http://127.0.0.1:{hostile_port}/"
+    elsewhere = []
+    page.on("request", lambda r: None if r.url.startswith(base) else elsewhere.append(r.url))
+    try:
+        for path, chart in (
+            ("", "commitments"),
+            ("commitments/1a-pursue-port-tunnel-security/", None),
+            ("timeline/", None),
+        ):
+            page.goto(base + path, wait_until="networkidle")
+            if chart:
+                explore_chart(page, chart)
+                page.wait_for_load_state("networkidle")
+    finally:
+        page.close()
+        server.shutdown()
+        server.server_close()  # the next test serves on the same port
+    assert not elsewhere, elsewhere
+
+
+@pytest.mark.browser
 def test_chart_hover_labels_show_markup_as_text(hostile_site, hostile_port, browser):
     server = serve(hostile_site, hostile_port)
     page = browser.new_page()
@@ -527,5 +563,6 @@ def test_chart_hover_labels_show_markup_as_text(hostile_site, hostile_port, brow
     finally:
         page.close()
         server.shutdown()
+        server.server_close()  # the next test serves on the same port
     assert label and "Summit" in label
     assert "<a " not in label and "font-weight:bold" not in label, label
