@@ -215,7 +215,10 @@ def check(svg: str, name: str) -> str:
                 out.append(html.escape(child.tail or "", quote=False))
             out.append(f"</{tag}>")
 
-    write(root, True)
+    try:
+        write(root, True)
+    except RecursionError:
+        raise DrawError(f"{name}: the drawing nests its elements too deeply") from None
     return "".join(out)
 
 

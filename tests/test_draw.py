@@ -160,6 +160,8 @@ SVG = '<svg xmlns="http://www.w3.org/2000/svg">{}</svg>'
         ('<rect xmlns:x="http://www.w3.org/1999/xlink" x:href="#a"/>', "attribute"),
         ('<g><svg xmlns="http://www.w3.org/2000/svg"/></g>', "<svg> element"),
         ("<unclosed>", "not well-formed"),
+        ("<g>" * 5000 + "</g>" * 5000, "too deeply"),
+        ('<!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa">]><text>&a;</text>', "declaration"),
     ],
 )
 def test_check_refuses_what_could_run_or_load(inner, found):

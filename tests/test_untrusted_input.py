@@ -324,10 +324,10 @@ def test_links_are_https_whatever_the_descriptor_says(package_copy, table, key, 
 
 
 def test_a_link_that_is_not_https_is_never_rendered_as_one():
-    """The link macro itself links only https:// addresses: text otherwise."""
+    """The macro that links an address from the data links only https:// ones: text otherwise."""
     from scripts.render import ENV
 
-    link = ENV.get_template("macros.html").module.link
+    link = ENV.get_template("macros.html").module.source_link
     assert (
         str(link("https://www.gov.uk/a?b=1&c=2", "GOV.UK")) == '<a href="https://www.gov.uk/a?b=1&amp;c=2">GOV.UK</a>'
     )
