@@ -70,6 +70,10 @@ class Rule(Check):
     type = "project-rule"
     Errors = [RuleError]
     table: ClassVar[str | None] = None
+    # A rule of the project's editorial method (statuses, modality, notes), which changes as the
+    # method does; a released version, frozen, is held to the rules that protect readers and the
+    # annex's words, not to a method written after it (see `rules`).
+    editorial: ClassVar[bool] = False
     tables: dict[str, list[Row]] = attrs.field(factory=dict)
 
     def applies(self) -> bool:
@@ -206,6 +210,7 @@ class EventNotes(Rule):
     """A note on an event has its text, and a correction or context note its source."""
 
     table = "events"
+    editorial = True
 
     def check(self, row: Row) -> Found:
         if row["note_type"] and not (row["note"] and row["note_source"]) and row["note_type"] != "ambiguity":
@@ -221,6 +226,7 @@ class CommitmentRules(Rule):
     and `part_of` names a top-level row of the same document."""
 
     table = "commitments"
+    editorial = True
     phrases: dict[str, str] = attrs.field(factory=dict)
     phrases_name: str = "operative-phrases.csv"
 
@@ -281,6 +287,7 @@ class FollowupRules(Rule):
     commitment has at least one row that sets its status."""
 
     table = "followups"
+    editorial = True
 
     def prepare(self) -> None:
         self.commitments = {r["commitment_id"]: r for r in self.rows("commitments")}
@@ -338,6 +345,7 @@ class AmountRules(Rule):
     """Amounts from later sources: dated after the annex and not after today, with their confidence."""
 
     table = "amounts"
+    editorial = True
 
     def prepare(self) -> None:
         self.doc_dates = {r["document_id"]: r["date"] for r in self.rows("documents")}
@@ -354,8 +362,13 @@ class AmountRules(Rule):
 
 
 def rules(tables: dict[str, list[Row]], phrases: dict[str, str], phrases_name: str, frozen: bool = False) -> list[Any]:
-    """Every row rule, bound to the package's tables as read."""
-    return [
+    """Every row rule, bound to the package's tables as read.
+
+    `frozen`: the package of a released version (scripts/versions.py), which cannot change. It gets
+    every rule that keeps a reader safe (formulas, identifiers, invisible characters, numbers,
+    links), but not the editorial ones: a rule of method added after a release would otherwise
+    stop every build. The validator's own checks (source, paragraphs, quotes, numbers) all apply."""
+    every = [
         NoFormulas(tables=tables),
         SafeIdentifiers(tables=tables),
         NoInvisibleCharacters(tables=tables),
@@ -366,3 +379,4 @@ def rules(tables: dict[str, list[Row]], phrases: dict[str, str], phrases_name: s
         FollowupRules(tables=tables),
         AmountRules(tables=tables),
     ]
+    return [rule for rule in every if not (frozen and rule.editorial)]

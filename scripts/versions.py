@@ -116,7 +116,7 @@ _checkouts: dict[tuple[str, str, str], tuple[tempfile.TemporaryDirectory, Versio
 def checkout(repo: Path, release: Release) -> Version:
     """A release's package as committed at its commit, once it is proved to be one: the commit is
     an ancestor of the built commit (not a side branch's), its package holds no link, and it passes
-    the full validator, as the working tree must."""
+    the validator as a frozen package (every check but the editorial rules: scripts/rules.py)."""
     key = (str(Path(repo).resolve()), release.commit, release.tag)
     if key in _checkouts:
         return _checkouts[key][1]

@@ -703,6 +703,19 @@ def test_release_commit_holding_a_symbolic_link_is_refused(make_clone):
         release_state(make_clone)
 
 
+def test_a_frozen_release_is_held_to_every_safety_rule_not_to_a_later_method(package_copy):
+    """A release cannot change, so a rule of method written after it must not stop every build;
+    every rule that keeps a reader safe, and every check of the annex's words, still applies."""
+    line = set_cell(package_copy, "commitments", "1d-uk-funding-22m", "summary", "The UK will pay.")
+    assert_rejected(package_copy, "commitments", line, "summary", "keep the annex's modality")
+    assert validate(package_copy, frozen=True).valid
+    set_cell(package_copy, "commitments", "1d-uk-funding-22m", "summary", "=1+1")
+    set_cell(package_copy, "figures", "cao-centres", "quote", "Not the annex's words.")
+    problems = [str(p) for p in validate(package_copy, frozen=True).problems]
+    assert any(f"commitments.csv:{line}: summary: starts with '='" in p for p in problems), problems
+    assert any("figures.csv" in p and ": quote: is not in paragraph" in p for p in problems), problems
+
+
 @pytest.mark.parametrize("case", ["side branch", "missing commit", "symbolic link"])
 def test_build_and_release_refuse_a_bad_release_without_a_traceback(make_clone, tmp_path, case):
     """What `mkdocs build` and `make release` print: the record's file and field, no traceback."""
