@@ -5,6 +5,7 @@ Inline scripts run only if the policy names their hash. The hashes are of the in
 theme's templates (partials/javascripts/) and overrides/main.html write, nothing else: a page
 holding any other inline script fails the build. Styles may be inline (the drawings and plotly.js
 style their elements with `style`); `url()` in them still loads only from the site's origin.
+Images may also be data: and blob: URLs: the theme's icons, and plotly.js drawing a chart to PNG.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ TEMPLATES = [
 ] + [ROOT / "overrides" / "main.html"]
 POLICY = (
     "default-src 'self'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; font-src 'self'; connect-src 'self'; worker-src 'self'; "
+    "img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; worker-src 'self'; "
     "object-src 'none'; base-uri 'self'; form-action 'self'"
 )
 
