@@ -26,6 +26,7 @@ from scripts.derive import (
     format_number,
     long_date,
 )
+from scripts.descriptor import is_https
 
 # Okabe-Ito: distinguishable with the common forms of colour blindness, readable on light and dark.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]
@@ -76,6 +77,17 @@ class Chart:
 def t(text: str) -> str:
     """Data text for Plotly, which draws a subset of HTML (<b>, <a href>) in labels: escape it."""
     return html.escape(text, quote=False)
+
+
+def label(site: Site, field: str, value: str) -> str:
+    """A value's label from the descriptor's categories, which a pull request can change: escaped
+    like any other data text (plotly reads <a>, <span style> and <br> in it)."""
+    return t(site.label(field, value))
+
+
+def source_link(url: str, text: str) -> str:
+    """`text` linked to a source for plotly, only if the address is https:// (else plain text)."""
+    return f'<a href="{html.escape(url)}">{t(text)}</a>' if is_https(url) else t(text)
 
 
 def wrapped(text: str, width: int = 18) -> str:
@@ -228,7 +240,7 @@ def strength_bars(site: Site, strengths: list[str], stacks: list[tuple[str, list
     for i, (name, counts) in enumerate(stacks):
         fig.add_bar(
             name=name,
-            y=[site.label("strength", s) for s in strengths],
+            y=[label(site, "strength", s) for s in strengths],
             orientation="h",
             x=counts,
             marker_color=PALETTE[i % len(PALETTE)],
@@ -251,7 +263,7 @@ def commitments(site: Site) -> Chart:
     fig = strength_bars(
         site,
         strengths,
-        [(site.label("actor", a), [counts.get((s, a), 0) for s in strengths]) for a in actors],
+        [(label(site, "actor", a), [counts.get((s, a), 0) for s in strengths]) for a in actors],
         height=360,
     )
     rows = [
@@ -453,7 +465,7 @@ def amounts(site: Site, commitment_id: str) -> Chart | None:
         orientation="h",
         marker_color=[PALETTE[0] if a["kind"] == "payment" else PALETTE[4] for a in shown],
         # Each bar's label links to its source.
-        text=[f'<a href="{html.escape(a["source_url"])}">£{float(a["amount_gbp"]) / 1e6:,.4g}m</a>' for a in shown],
+        text=[source_link(a["source_url"], f"£{float(a['amount_gbp']) / 1e6:,.4g}m") for a in shown],
         textposition="outside",
         cliponaxis=False,
         hoverinfo="text",

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from scripts import status as status_rule
 from scripts.annex_text import locate, squash
+from scripts.descriptor import is_https
 from scripts.package import Row
 from scripts.paths import DESCRIPTOR
 
@@ -198,7 +199,7 @@ class Site:
     @cached_property
     def published_at(self) -> list[dict]:
         """Where the annex is published: the descriptor's sources that are web addresses."""
-        return [s for s in self.descriptor.get("sources", []) if str(s.get("path", "")).startswith("https://")]
+        return [s for s in self.descriptor.get("sources", []) if is_https(s.get("path"))]
 
     def headline_value(self, figure: Row) -> str:
         """The value to show in large type: the annex's own words when they hold the number and what

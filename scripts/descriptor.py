@@ -28,12 +28,16 @@ from pathlib import Path, PurePosixPath
 
 SCHEMA_FILE = Path(__file__).with_name("descriptor.schema.json")
 MAX_DESCRIPTOR_BYTES = 1_000_000
+MAX_DEPTH = 20  # the descriptor nests 8 levels deep
 # Folder and file names a package may use: no leading dot, no "..", nothing a shell or URL treats specially.
 PATH_PART = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,99}$")
 REMOTE = re.compile(r"^https://[^\s\"'<>\\`]+$")
+MAX_URL_CHARS = 2000
 # Characters a reader cannot see or that reorder what they see: C0/C1 controls (line feed aside,
 # which a quoted CSV cell may hold), format characters (bidi overrides, zero-width), line separators.
 INVISIBLE_CATEGORIES = {"Cc", "Cf", "Zl", "Zp"}
+# Text starting with these runs as a formula when a CSV or XLSX is opened in a spreadsheet.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Files the downloads carry beside those the descriptor names: optional, but never a link.
 PUBLISHED_FILES = ("README.md", "LICENSE.md")
 
@@ -56,6 +60,12 @@ def invisible(text: str) -> list[str]:
 def visible(text: str) -> str:
     """`text` with every invisible or control character shown as ⟨U+XXXX⟩, for reviewers and logs."""
     return "".join(f"⟨U+{ord(c):04X}⟩" if unicodedata.category(c) in INVISIBLE_CATEGORIES else c for c in text)
+
+
+def is_https(value: object) -> bool:
+    """A plain https:// address: the only kind of link the data may give a page, whatever the
+    descriptor's patterns say (a pull request can delete a pattern)."""
+    return isinstance(value, str) and len(value) <= MAX_URL_CHARS and bool(REMOTE.fullmatch(value))
 
 
 def local_file(base: Path, rel: object) -> Path:
@@ -117,11 +127,28 @@ def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict:
     return seen
 
 
+def depth(value: object) -> int:
+    """How deeply arrays and objects nest in a parsed JSON value (counted without recursion)."""
+    deepest, todo = 0, [(value, 1)]
+    while todo:
+        item, level = todo.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            todo.extend((v, level + 1) for v in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
 def parse(text: str) -> dict:
-    """JSON with no duplicated keys, whose top level is an object (ValueError otherwise)."""
-    data = json.loads(text, object_pairs_hook=_no_duplicate_keys)
+    """JSON with no duplicated keys, whose top level is an object, nested no deeper than a
+    descriptor needs (ValueError otherwise: every later step walks it, some recursively)."""
+    try:
+        data = json.loads(text, object_pairs_hook=_no_duplicate_keys)
+    except RecursionError:
+        raise ValueError(f"the JSON is nested too deeply (the limit is {MAX_DEPTH} levels)") from None
     if not isinstance(data, dict):
         raise ValueError("the descriptor must be a JSON object")
+    if depth(data) > MAX_DEPTH:
+        raise ValueError(f"the JSON is nested more than {MAX_DEPTH} levels deep")
     return data
 
 
@@ -158,7 +185,7 @@ def lines(text: str) -> dict[tuple, int]:
 
     try:
         value(0, ())
-    except (ValueError, IndexError):
+    except (ValueError, IndexError, RecursionError):
         pass  # only for line numbers: the parse itself reports malformed JSON
     return found
 
@@ -200,6 +227,8 @@ def check(descriptor: dict, base: Path) -> Iterator[tuple[tuple, str]]:
     for at, text in _strings(descriptor):
         if bad := invisible(text):
             yield at, f"contains invisible or control characters ({', '.join(bad[:5])}): remove them"
+        if text.startswith(FORMULA_PREFIXES):
+            yield at, f"starts with {text[0]!r}, which a spreadsheet may run as a formula"
     shape_errors = sorted(_validator().iter_errors(descriptor), key=lambda err: list(map(str, err.absolute_path)))
     for err in shape_errors:
         yield tuple(err.absolute_path), _short(err.message)
@@ -214,7 +243,7 @@ def check(descriptor: dict, base: Path) -> Iterator[tuple[tuple, str]]:
     for i, source in enumerate(descriptor["sources"]):
         path = source["path"]
         if path.startswith("https://"):
-            if not REMOTE.fullmatch(path):
+            if not is_https(path):
                 yield ("sources", i, "path"), f"{_short(path)!r} is not a plain https:// address"
             continue
         try:

@@ -8,7 +8,9 @@ a reader asks to explore one. Each chart is drawn twice (wide, and narrow for ph
   user's cache folder, outside the checkout, so a pull request can't plant one;
 - the site's text and grid colours are CSS variables, so a drawing follows light and dark mode;
 - plotly's random element ids become ids named after the chart (same bytes every build, no clash
-  between two drawings in one page), and anything that could run in a page is refused.
+  between two drawings in one page);
+- what reaches a page is only what `check` writes out from the parsed drawing, through an
+  allowlist of elements, attributes and in-drawing references (fresh and cached drawings alike).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import asyncio
 import concurrent.futures
 import copy
 import hashlib
+import html
 import importlib.metadata
 import os
 import re
@@ -42,7 +45,7 @@ MADE_BY = (
     hashlib.sha256(Path(__file__).read_bytes()).hexdigest(),
 )
 SVG_NS = "{http://www.w3.org/2000/svg}"
-XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+MAX_DRAWING_BYTES = 5_000_000  # the largest chart is under 200 kB
 
 
 class DrawError(Exception):
@@ -112,23 +115,111 @@ def export(todo: list[Job]) -> list[bytes]:
         ) from exc
 
 
-def check(svg: str, name: str) -> None:
-    """Refuse a drawing that could run code or load anything when inlined in a page."""
+# What a drawing may hold, as plotly draws a chart: shapes, text, clip paths and fill patterns.
+# Anything else (script, foreignObject, image, use, a, style, animations, any other namespace) is
+# refused, so a page receives only what `check` writes out itself.
+ELEMENTS = {
+    "svg", "g", "defs", "clipPath", "pattern", "linearGradient", "radialGradient", "stop",
+    "path", "rect", "circle", "ellipse", "line", "polyline", "polygon", "text", "tspan",
+}  # fmt: skip
+ATTRIBUTES = {
+    "class", "id", "style", "transform", "viewBox", "x", "y", "dx", "dy", "x1", "y1", "x2", "y2",
+    "width", "height", "d", "points", "r", "rx", "ry", "cx", "cy", "offset", "text-anchor",
+    "clip-path", "fill", "fill-opacity", "stroke", "stroke-width", "stroke-opacity", "opacity",
+    "shape-rendering", "pointer-events", "patternUnits", "patternTransform", "gradientUnits",
+    "gradientTransform", "stop-color", "stop-opacity", "data-notex", "aria-hidden", "focusable",
+}  # fmt: skip
+# Style declarations: the properties plotly writes, each value made of plain CSS tokens. No
+# backslash (a CSS escape hides a word: u\72l( is url()), quotes only around a plain name, and the only
+# functions are colours, the theme's variables and url() of an element of this drawing.
+STYLE_PROPERTIES = {
+    "fill", "fill-opacity", "stroke", "stroke-width", "stroke-opacity", "stroke-miterlimit",
+    "stroke-dasharray", "opacity", "font-family", "font-size", "font-weight", "font-style",
+    "white-space", "vector-effect", "pointer-events", "stop-color", "stop-opacity", "text-anchor",
+}  # fmt: skip
+SAFE_VALUE = re.compile(r"[\w\s#%.,()'+-]*")
+FUNCTION = re.compile(r"([\w-]*)\(")
+LOCAL_REF = re.compile(r"url\((['\"]?)#([A-Za-z][\w-]*)\1\)")
+ID = re.compile(r"[A-Za-z][\w-]{0,99}")
+THEME_VARS = {"var(--chart-fg)", "var(--chart-grid)"}
+QUOTED_NAME = re.compile(r"'[\w -]*'|\"[\w -]*\"")  # a font family: 'Open Sans'
+
+
+def _value(value: str, where: str, ids: set[str]) -> None:
+    """An attribute or style value: plain tokens, and url() only of an element of this drawing."""
+    rest = LOCAL_REF.sub(lambda m: "" if m[2] in ids else "?", value)
+    for var in THEME_VARS:
+        rest = rest.replace(var, "")
+    rest = QUOTED_NAME.sub("", rest)
+    if not SAFE_VALUE.fullmatch(rest) or "'" in rest:
+        raise DrawError(f"{where} holds characters a drawing does not need: {value[:80]!r}")
+    if bad := [f for f in FUNCTION.findall(rest) if f not in ("rgb", "rgba", "translate", "rotate", "scale")]:
+        raise DrawError(f"{where} uses {bad[0]}(), which a drawing does not need (only url(#id) of itself)")
+
+
+def _style(style: str, where: str, ids: set[str]) -> str:
+    out = []
+    for decl in filter(str.strip, style.split(";")):
+        prop, colon, value = decl.partition(":")
+        prop, value = prop.strip(), value.strip()
+        if not colon or prop not in STYLE_PROPERTIES:
+            raise DrawError(f"{where}: the style property {prop[:40]!r} is not one a drawing needs")
+        _value(value, f"{where}: style {prop}", ids)
+        out.append(f"{prop}: {value};")
+    return " ".join(out)
+
+
+def check(svg: str, name: str) -> str:
+    """The drawing as a page may inline it, written out afresh from its parsed tree: only allowed
+    elements, attributes and style properties, text escaped, no comment, processing instruction
+    or declaration; DrawError naming what is refused. An XML parser and a browser's HTML parser
+    read markup differently (<SCRIPT>, <!--><script>): so the page never gets the input's bytes,
+    only what this function writes, which both parsers read the same way."""
+    if "<!" in svg or "<?" in svg:
+        raise DrawError(f"{name}: the drawing holds a comment, declaration or processing instruction")
     try:
         root = ET.fromstring(svg)
     except ET.ParseError as exc:
         raise DrawError(f"{name}: the drawing is not well-formed SVG ({exc})") from exc
-    for el in root.iter():
-        tag = el.tag.removeprefix(SVG_NS)
-        if tag in {"script", "foreignObject", "iframe", "object", "embed", "image", "use"}:
-            raise DrawError(f"{name}: the drawing holds a <{tag}> element")
+    ids = {el.get("id") for el in root.iter() if el.get("id")}
+    out: list[str] = []
+
+    def write(el: ET.Element, top: bool) -> None:
+        tag = el.tag.removeprefix(SVG_NS) if isinstance(el.tag, str) and el.tag.startswith(SVG_NS) else None
+        if tag not in ELEMENTS or (tag == "svg") != top:
+            shown = el.tag.rpartition("}")[2] if isinstance(el.tag, str) else "?"
+            raise DrawError(f"{name}: the drawing holds a <{shown}> element, which a drawing does not need")
+        attrs = []
         for attr, value in el.attrib.items():
+            where = f"{name}: <{tag} {attr}>"
             if attr.lower().startswith("on"):
-                raise DrawError(f"{name}: the drawing holds an event handler ({attr})")
-            if attr in ("href", XLINK_HREF) and not re.match(r"https://|#", value):
-                raise DrawError(f"{name}: the drawing links somewhere other than an https address: {value!r}")
-        if "url(" in (el.get("style") or "") and re.search(r"url\((?!['\"]?#)", el.get("style")):
-            raise DrawError(f"{name}: the drawing loads a resource from its style")
+                raise DrawError(f"{where}: the drawing holds an event handler")
+            if attr not in ATTRIBUTES:
+                raise DrawError(f"{where}: the attribute is not one a drawing needs")
+            if attr == "id" and not ID.fullmatch(value):
+                raise DrawError(f"{where}: {value[:40]!r} is not a plain id")
+            value = _style(value, where, ids) if attr == "style" else value
+            if attr != "style":
+                _value(value, where, ids)
+            attrs.append(f' {attr}="{html.escape(value)}"')
+        if top:
+            attrs.append(' xmlns="http://www.w3.org/2000/svg"')
+        inner = list(el)
+        text = html.escape(el.text or "", quote=False)
+        if not inner and not text:
+            out.append(f"<{tag}{''.join(attrs)}/>")
+        else:
+            out.append(f"<{tag}{''.join(attrs)}>{text}")
+            for child in inner:
+                write(child, False)
+                out.append(html.escape(child.tail or "", quote=False))
+            out.append(f"</{tag}>")
+
+    try:
+        write(root, True)
+    except RecursionError:
+        raise DrawError(f"{name}: the drawing nests its elements too deeply") from None
+    return "".join(out)
 
 
 def finish(raw: bytes, name: str) -> str:
@@ -149,8 +240,7 @@ def finish(raw: bytes, name: str) -> str:
     # figure around it, so screen readers skip the drawing itself.
     svg = re.sub(r'^<svg class="main-svg"([^>]*?) width="\d+" height="\d+"', r'<svg class="main-svg"\1', svg, count=1)
     svg = svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
-    check(svg, name)
-    return svg
+    return check(svg, name)
 
 
 def draw(todo: list[Job], cache: Path = CACHE) -> dict[str, Markup]:
@@ -158,8 +248,13 @@ def draw(todo: list[Job], cache: Path = CACHE) -> dict[str, Markup]:
     cached: dict[str, str] = {}
     for job in todo:
         path = cache / f"{job.key}.svg"
-        if path.is_file() and not path.is_symlink():
-            cached[job.name] = path.read_text(encoding="utf-8")
+        if path.is_file() and not path.is_symlink() and path.stat().st_size <= MAX_DRAWING_BYTES:
+            # The cache is a folder anyone on the machine may write: a cached drawing goes through
+            # the same allowlist as a fresh one, and one that fails it is drawn again.
+            try:
+                cached[job.name] = check(path.read_text(encoding="utf-8"), job.name)
+            except (DrawError, OSError, UnicodeDecodeError):
+                pass
     missing = [job for job in todo if job.name not in cached]
     for job, raw in zip(missing, export(missing)):
         cached[job.name] = finish(raw, job.name)
@@ -170,9 +265,6 @@ def draw(todo: list[Job], cache: Path = CACHE) -> dict[str, Markup]:
             os.replace(tmp, cache / f"{job.key}.svg")  # atomic: parallel builds share the cache
         except OSError:
             pass  # a cache that can't be written (read-only home): the build draws every time
-    # A cached drawing is checked again: the cache is a folder anyone on the machine may write.
-    for name, svg in cached.items():
-        check(svg, name)
     return {name: Markup(svg) for name, svg in cached.items()}
 
 

@@ -22,6 +22,7 @@ import tomllib
 from pathlib import Path
 
 from scripts import versions
+from scripts.package import load_descriptor
 from scripts.validate import validate
 
 # In the checkout being released (not scripts.paths.DESCRIPTOR, which ANNEX_DATAPACKAGE may move).
@@ -81,18 +82,23 @@ def check(repo: Path, version: str) -> tuple[str, str, dict[str, str]]:
     dirty = git(repo, "status", "--porcelain")
     if dirty:
         raise ReleaseError(f"the working tree has uncommitted changes; commit or remove them first:\n{dirty}")
-    current = json.loads((repo / DESCRIPTOR_REL).read_text(encoding="utf-8")).get("version", "")
+    report = validate(repo / DESCRIPTOR_REL)
+    if not report.valid:
+        problems = "\n".join(map(str, report.problems))
+        raise ReleaseError(f"the package does not validate; fix these first:\n{problems}")
+    current = load_descriptor(repo / DESCRIPTOR_REL)["version"]  # read once it has passed
     # The first release may keep the version the package already carries; later ones must bump it.
-    recorded = versions.releases(repo)
+    try:
+        recorded = versions.releases(repo)
+        for previous in recorded:
+            versions.checkout(repo, previous)  # each an ancestor of HEAD that passes the validator
+    except versions.ReleaseError as exc:
+        raise ReleaseError(str(exc)) from None
     first = not recorded
     if target < parse(current) or (target == parse(current) and not first):
         raise ReleaseError(f"{version} is not greater than the current version {current}")
     if any(r.version == version for r in recorded):
         raise ReleaseError(f"release v{version} is already recorded in {versions.LEDGER}/")
-    report = validate(repo / DESCRIPTOR_REL)
-    if not report.valid:
-        problems = "\n".join(map(str, report.problems))
-        raise ReleaseError(f"the package does not validate; fix these first:\n{problems}")
     return branch, current, {rel: with_version(repo, rel, version) for rel in VERSION_LINES}
 
 

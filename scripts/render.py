@@ -33,6 +33,7 @@ from scripts.derive import (
     long_date,
     number_forms,
 )
+from scripts.descriptor import is_https
 from scripts.links import (
     PAGE_ROWS,
     commitment_url,
@@ -103,6 +104,7 @@ ENV.globals.update(
         "{{#{}}}" if indexed else '{{#{} data-search-exclude="true"}}'
     ).format(ident),
     anchor=lambda version: re.sub(r"[^0-9a-z]+", "-", version.lower()),  # an attr-list id takes no spaces or quotes
+    is_https=is_https,
 )
 
 

@@ -22,11 +22,9 @@ import attrs
 from frictionless import Check, errors
 
 from scripts import annex_text, descriptor, quantities, status
-from scripts.descriptor import visible
+from scripts.descriptor import FORMULA_PREFIXES, visible
 from scripts.package import Row
 
-# Cells starting with these run as formulas when a CSV is opened in a spreadsheet.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # What a number cell may look like. Python's float() also takes "1e309", "Infinity", "NaN" and
 # "1_0_2", and Frictionless let them through: pandas and R would not read them as numbers.
 PLAIN_NUMBER = {"number": re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?"), "integer": re.compile(r"-?(0|[1-9][0-9]*)")}
@@ -78,6 +76,10 @@ class Rule(Check):
     type = "project-rule"
     Errors = [RuleError]
     table: ClassVar[str | None] = None
+    # A rule of the project's editorial method (statuses, modality, notes), which changes as the
+    # method does; a released version, frozen, is held to the rules that protect readers and the
+    # annex's words, not to a method written after it (see `rules`).
+    editorial: ClassVar[bool] = False
     tables: dict[str, list[Row]] = attrs.field(factory=dict)
 
     def applies(self) -> bool:
@@ -176,6 +178,8 @@ class PlainWords(Rule):
     """Free text (a string with no enum, pattern or format: notes, summaries, definitions) reaches
     the pages as it is written, so it holds no internal code."""
 
+    editorial = True
+
     def prepare(self) -> None:
         self.prose = [
             f.name
@@ -191,6 +195,36 @@ class PlainWords(Rule):
                     f"{words[0]!r} is an internal code, not a word a reader knows: write it in plain words "
                     "(or as an address or file name)",
                 )
+
+
+def url_fields(resource) -> list[str]:
+    """The fields that hold a web address: every `*_url` column, and any the descriptor calls a
+    `uri`. Decided here, not by the descriptor's `pattern`, which a pull request can delete."""
+    return [f.name for f in resource.schema.fields if f.name.endswith("_url") or f.format == "uri"]
+
+
+@attrs.define(kw_only=True, repr=False)
+class HttpsLinks(Rule):
+    """Every address the data gives is an https:// address (a page links it): no `javascript:`,
+    `data:` or plain `http:`, whatever the descriptor's patterns allow. A note's sources
+    (`note_source`, separated by " ; ") are each an https:// address or words.
+
+    `frozen`: a released version, exported byte for byte and never rendered as pages, keeps the
+    plain http:// addresses it was released with (v1.0.0 has some); any other scheme is refused."""
+
+    frozen: bool = False
+
+    def check(self, row: Row) -> Found:
+        for field in url_fields(self.resource):
+            value = row[field]
+            if self.frozen and value.startswith("http://"):
+                value = "https://" + value.removeprefix("http://")
+            if value and not descriptor.is_https(value):
+                yield field, f"{visible(row[field][:60])!r} is not an https:// address (a link must be https://)"
+        for source in row["note_source"].split(";") if "note_source" in row.values else ():
+            first = (source.split() or [""])[0]
+            if ":" in first and not descriptor.is_https(first):  # an address, not a source named in words
+                yield "note_source", f"{visible(first[:60])!r} is not an https:// address (a link must be https://)"
 
 
 @attrs.define(kw_only=True, repr=False)
@@ -215,6 +249,7 @@ class EventNotes(Rule):
     """A note on an event has its text, and a correction or context note its source."""
 
     table = "events"
+    editorial = True
 
     def check(self, row: Row) -> Found:
         if row["note_type"] and not (row["note"] and row["note_source"]) and row["note_type"] != "ambiguity":
@@ -230,6 +265,7 @@ class CommitmentRules(Rule):
     and `part_of` names a top-level row of the same document."""
 
     table = "commitments"
+    editorial = True
     phrases: dict[str, str] = attrs.field(factory=dict)
     phrases_name: str = "operative-phrases.csv"
 
@@ -328,6 +364,7 @@ class FollowupRules(Rule):
     commitment has at least one row that sets its status."""
 
     table = "followups"
+    editorial = True
 
     def prepare(self) -> None:
         self.commitments = {r["commitment_id"]: r for r in self.rows("commitments")}
@@ -425,6 +462,7 @@ class AmountRules(Rule):
     """Amounts from later sources: dated after the annex and not after today, with their confidence."""
 
     table = "amounts"
+    editorial = True
 
     def prepare(self) -> None:
         self.doc_dates = {r["document_id"]: r["date"] for r in self.rows("documents")}
@@ -465,8 +503,6 @@ def quote_problems(table: str, row: Row) -> Found:
         )
     if quote and not row["source_quote_language"]:
         yield "source_quote_language", "name the language of source_quote (en, fr, …)"
-    if row["archived_url"] and not re.fullmatch(r"https://\S+", row["archived_url"]):
-        yield "archived_url", f"{row['archived_url'][:60]!r} is not an https:// address"
     if not quote:
         return
     said = quantities.stated_numbers(quote) | quantities.stated_numbers(row["derivation"])
@@ -498,6 +534,8 @@ class SourceQuotes(Rule):
     """Every sourced follow-up and amount carries its source's words (`source_quote`), and every
     number it states is in them, or follows from them by the rule written in `derivation`."""
 
+    editorial = True
+
     def applies(self) -> bool:
         return self.resource.name in STATED
 
@@ -505,17 +543,24 @@ class SourceQuotes(Rule):
         yield from quote_problems(self.resource.name, row)
 
 
-def rules(tables: dict[str, list[Row]], phrases: dict[str, str], phrases_name: str) -> list[Any]:
-    """Every row rule, bound to the package's tables as read."""
-    return [
+def rules(tables: dict[str, list[Row]], phrases: dict[str, str], phrases_name: str, frozen: bool = False) -> list[Any]:
+    """Every row rule, bound to the package's tables as read.
+
+    `frozen`: the package of a released version (scripts/versions.py), which cannot change. It gets
+    every rule that keeps a reader safe (formulas, identifiers, invisible characters, numbers,
+    links), but not the editorial ones: a rule of method added after a release would otherwise
+    stop every build. The validator's own checks (source, paragraphs, quotes, numbers) all apply."""
+    every = [
         NoFormulas(tables=tables),
         SafeIdentifiers(tables=tables),
         NoInvisibleCharacters(tables=tables),
         PlainNumbers(tables=tables),
         PlainWords(tables=tables),
+        HttpsLinks(tables=tables, frozen=frozen),
         EventNotes(tables=tables),
         CommitmentRules(tables=tables, phrases=phrases, phrases_name=phrases_name),
         FollowupRules(tables=tables),
         AmountRules(tables=tables),
         SourceQuotes(tables=tables),
     ]
+    return [rule for rule in every if not (frozen and rule.editorial)]

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import shutil
 import subprocess
+import tarfile
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from scripts import diff, export
+from scripts import diff, export, validate
 from scripts.descriptor import UnsafePath, local_file
 from scripts.package import load_descriptor
 
@@ -25,6 +27,9 @@ RECORD_NAME = re.compile(r"v(" + SEMVER.pattern + r")\.json")
 COMMIT = re.compile(r"[0-9a-f]{40}")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 LEDGER = Path("datapackage") / "releases"
+# A record is three short fields and a ledger a few checksums: anything larger is refused unread.
+MAX_RECORD_BYTES = 10_000
+MAX_LEDGER_BYTES = 100_000
 
 
 class ReleaseError(RuntimeError):
@@ -64,12 +69,23 @@ def version_key(version: str) -> tuple[int, ...]:
     return tuple(int(x) for x in SEMVER.fullmatch(version).groups())
 
 
+def read_capped(repo: Path, where: str, limit: int) -> str:
+    """A file of the release ledger, through `local_file` and no larger than `limit` (read unread
+    otherwise: a 300 MB record must not be read whole before it is refused)."""
+    path = local_file(repo, where)
+    size = path.stat().st_size
+    if size > limit:
+        raise ValueError(f"the file is {size:,} bytes; the limit is {limit:,}")
+    with path.open("rb") as handle:
+        return handle.read(limit + 1).decode("utf-8")
+
+
 def read_release(repo: Path, name: str) -> Release:
     """One release record, checked field by field (it arrives by pull request like the data)."""
     where = f"{LEDGER.as_posix()}/{name}"
     try:
-        data = json.loads(local_file(repo, where).read_text(encoding="utf-8"))
-    except (UnsafePath, OSError, UnicodeDecodeError, ValueError) as exc:
+        data = json.loads(read_capped(repo, where, MAX_RECORD_BYTES))
+    except (UnsafePath, OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise ReleaseError(f"{where}: cannot read the release record: {exc}") from None
     if not isinstance(data, dict) or set(data) != {"version", "date", "commit"}:
         raise ReleaseError(f'{where}: a release record has exactly "version", "date" and "commit"')
@@ -98,19 +114,47 @@ _checkouts: dict[tuple[str, str, str], tuple[tempfile.TemporaryDirectory, Versio
 
 
 def checkout(repo: Path, release: Release) -> Version:
-    """A release's package as committed at its commit."""
+    """A release's package as committed at its commit, once it is proved to be one: the commit is
+    an ancestor of the built commit (not a side branch's), its package holds no link, and it passes
+    the validator as a frozen package (every check but the editorial rules: scripts/rules.py)."""
     key = (str(Path(repo).resolve()), release.commit, release.tag)
     if key in _checkouts:
         return _checkouts[key][1]
+    where = f"{LEDGER.as_posix()}/{release.tag}.json: commit"
     try:
         sha = diff.resolve(repo, release.commit)
     except diff.BadRevision:
         raise ReleaseError(
-            f"{LEDGER.as_posix()}/{release.tag}.json: commit: {release.commit} is not in this clone "
+            f"{where}: {release.commit} is not in this clone "
             "(a shallow clone? fetch the full history: git fetch --unshallow)"
         ) from None
+    if subprocess.run(["git", "-C", str(repo), "merge-base", "--is-ancestor", sha, "HEAD"], check=False).returncode:
+        raise ReleaseError(
+            f"{where}: {release.commit} is not an ancestor of the commit being built: a release names a "
+            "commit of this branch's history"
+        )
+    # Links and submodules: a release is exported from its commit, which must hold its files.
+    tree = diff.git(repo, "ls-tree", "-r", "-z", "--full-tree", sha, "--", diff.PACKAGE_REL, "CITATION.cff")
+    for entry in filter(None, tree.split(b"\0")):
+        mode, _, path = entry.partition(b"\t")
+        if not mode.startswith(b"100"):
+            raise ReleaseError(
+                f"{where}: the package at {release.commit} holds {path.decode(errors='replace')!r}, "
+                "which is a symbolic link or submodule, not a file"
+            )
     tmp = tempfile.TemporaryDirectory(prefix=f"annex-{release.tag}-")
-    package_dir = diff.export(repo, sha, Path(tmp.name))
+    try:
+        package_dir = diff.export(repo, sha, Path(tmp.name))
+    except (tarfile.TarError, OSError) as exc:
+        tmp.cleanup()
+        raise ReleaseError(f"{where}: cannot export the package at {release.commit}: {exc}") from None
+    report = validate.validate(package_dir / "datapackage.json", frozen=True)
+    if not report.valid:
+        tmp.cleanup()
+        shown = [str(p).replace(validate.display(Path(tmp.name)), release.tag, 1) for p in report.problems[:20]]
+        raise ReleaseError(
+            f"{where}: the package at {release.commit} does not pass the validator:\n" + "\n".join(shown)
+        )
     try:
         citation = diff.git(repo, "show", f"{sha}:CITATION.cff")
     except subprocess.CalledProcessError:
@@ -151,11 +195,9 @@ def state(repo: Path, package_dir: Path, built: str) -> State:
         head = diff.git(repo, "rev-parse", "--short=12", "HEAD").decode().strip()
     except (OSError, subprocess.CalledProcessError):
         head = ""
-    recorded = releases(repo)
-    try:
-        last = checkout(repo, recorded[-1]) if recorded else None
-    except ReleaseError:
-        last = None  # its commit is not here: the build's history step says so
+    # Every release is checked here, at the start of the build: a bad one stops it with its file and field.
+    released = [checkout(repo, r) for r in releases(repo)]
+    last = released[-1] if released else None
     return State(last.version if last and is_release(last, package_dir) else None, head, built)
 
 
@@ -186,6 +228,15 @@ def entries(history: list[Version]) -> list[Entry]:
     return out
 
 
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>&!#|~{}()])")
+
+
+def md_text(text: str) -> str:
+    """Data text for CHANGELOG.md: every character Markdown or HTML could read as syntax is
+    backslash-escaped (CommonMark shows an escaped punctuation mark as itself), on one line."""
+    return MARKDOWN_SPECIAL.sub(r"\\\1", text.replace("\r", "\\r").replace("\n", "\\n"))
+
+
 def changelog(history: list[Version]) -> str:
     """Markdown for CHANGELOG.md: newest first, each version with its row-level changes."""
     sections = []
@@ -197,16 +248,16 @@ def changelog(history: list[Version]) -> str:
             counts = {k: sum(1 for r in res.rows if r.kind == k) for k in ("added", "removed", "changed")}
             lines.append(
                 f"- {res.name}: {counts['added']} added, {counts['removed']} removed, "
-                f"{counts['changed']} changed" + (f"; schema: {'; '.join(res.schema)}" if res.schema else "")
+                f"{counts['changed']} changed" + (f"; schema: {md_text('; '.join(res.schema))}" if res.schema else "")
             )
             for row in res.rows:
                 cells = (
-                    "; ".join(f"{f}: {diff.show(a)} -> {diff.show(b)}" for f, a, b in row.cells)
+                    "; ".join(f"{f}: {md_text(diff.show(a))} -> {md_text(diff.show(b))}" for f, a, b in row.cells)
                     if row.kind == "changed"
                     else ""
                 )
                 lines.append(f"  - {row.kind} {', '.join(row.key)}" + (f": {cells}" if cells else ""))
-        lines += [f"- package: {line}" for line in entry.package]  # the descriptor's own properties
+        lines += [f"- package: {md_text(line)}" for line in entry.package]  # the descriptor's own properties
         if not entry.first and not entry.resources and not entry.package:
             lines.append("No change to the data.")
         sections.append("\n".join(lines) + "\n")
@@ -224,7 +275,10 @@ def history(repo: Path, package_dir: Path, version: str | None = None) -> tuple[
 
     `version`: the working tree's, when the build has already read it (scripts/pipeline.py)."""
     released = [checkout(repo, r) for r in releases(repo)]
-    citation = local_file(repo, "CITATION.cff").read_bytes() if (repo / "CITATION.cff").exists() else b""
+    try:
+        citation = local_file(repo, "CITATION.cff").read_bytes() if os.path.lexists(repo / "CITATION.cff") else b""
+    except (UnsafePath, OSError) as exc:
+        raise ReleaseError(f"CITATION.cff: {exc}") from None
     current = Version(
         version or load_descriptor(package_dir / "datapackage.json")["version"],
         package_dir,
@@ -272,8 +326,8 @@ def check_frozen(repo: Path, tag: str, files: dict[str, bytes]) -> None:
     """A released version's files must match the checksums recorded when it was released."""
     where = f"{LEDGER.as_posix()}/{tag}.sha256"
     try:
-        recorded = local_file(repo, where).read_text(encoding="utf-8")
-    except (UnsafePath, OSError, UnicodeDecodeError) as exc:
+        recorded = read_capped(repo, where, MAX_LEDGER_BYTES)
+    except (UnsafePath, OSError, UnicodeDecodeError, ValueError) as exc:
         raise ReleaseError(f"{where}: a release needs the checksums of its downloads: {exc}") from None
     built = export.sums(files).decode()
     if recorded != built:

@@ -3,6 +3,8 @@ every build, theme colours as CSS variables, a cache that can't plant anything i
 
 from __future__ import annotations
 
+import shutil
+
 import plotly.graph_objects as go
 import pytest
 
@@ -72,10 +74,53 @@ def test_the_cache_is_used_and_checked(tmp_path, monkeypatch):
 
     monkeypatch.setattr(draw, "export", no_export)
     assert draw.drawings({"one": figure()}, tmp_path) == cached
-    # A drawing planted in the cache (anyone on the machine may write there) is refused.
-    files[0].write_text(files[0].read_text().replace("</svg>", "<script>alert(1)</script></svg>"))
-    with pytest.raises(draw.DrawError, match="<script> element"):
-        draw.drawings({"one": figure()}, tmp_path)
+
+
+# Drawings planted in the cache (anyone on the machine may write there). An XML parser reads each
+# of these as harmless or as a drawing with a script, and a browser's HTML parser as a live script.
+PLANTED = [
+    "<script>alert(1)</script>",
+    "<SCRIPT>alert(1)</SCRIPT>",
+    "<!--><script>alert(1)</script>-->",
+    "<?x y><script>alert(1)</script>?>",
+    "<foreignObject><img src=x onerror=alert(1) xmlns='http://www.w3.org/1999/xhtml'/></foreignObject>",
+    "<foreignobject><iframe xmlns='http://www.w3.org/1999/xhtml' src='https://x.example/'/></foreignobject>",
+    "<![CDATA[<script>alert(1)</script>]]>",
+    '<rect style="fill: u\\72l(https://x.example/a.png)"/>',
+    '<rect style="fill: url(https://x.example/a.png)"/>',
+    '<use href="https://x.example/s.svg#a"/>',
+    '<rect onload="alert(1)"/>',
+    '<style>@import "https://x.example/a.css";</style>',
+]
+
+
+@pytest.fixture(scope="module")
+def one_cached(tmp_path_factory):
+    """A cache holding chart "one", and its drawings."""
+    folder = tmp_path_factory.mktemp("cache")
+    return folder, draw.drawings({"one": figure()}, folder)
+
+
+@pytest.mark.parametrize("planted", PLANTED)
+def test_a_planted_drawing_never_reaches_the_page(tmp_path, one_cached, planted):
+    """The page gets only what the sanitiser writes: a cached drawing that fails the allowlist is
+    drawn again, so the page holds the fresh drawing, byte for byte."""
+    folder, fresh = one_cached
+    shutil.copytree(folder, tmp_path, dirs_exist_ok=True)
+    for path in tmp_path.glob("*.svg"):
+        path.write_text(path.read_text().replace("</svg>", planted + "</svg>"))
+    assert draw.drawings({"one": figure()}, tmp_path) == fresh
+    assert all(planted not in p.read_text() for p in tmp_path.glob("*.svg")), "the poisoned cache was kept"
+
+
+def test_planted_text_is_written_out_escaped(tmp_path, one_cached, monkeypatch):
+    """What the allowlist lets through is inert: text is text, even where a browser would read tags."""
+    shutil.copytree(one_cached[0], tmp_path, dirs_exist_ok=True)
+    for path in tmp_path.glob("*.svg"):
+        path.write_text(path.read_text().replace("£3m", "&lt;img src=x onerror=alert(1)&gt;"))
+    monkeypatch.setattr(draw, "export", lambda todo: [] if not todo else pytest.fail("drawn again"))
+    svg = draw.drawings({"one": figure()}, tmp_path)["one"]["wide"]
+    assert "&lt;img src=x onerror=alert(1)&gt;" in svg and "<img" not in svg
 
 
 def test_a_cache_that_cannot_be_written_does_not_stop_the_build(tmp_path):
@@ -91,37 +136,50 @@ def test_the_narrow_drawing_puts_the_legend_above_the_plot():
     assert narrow.layout.width == draw.WIDTHS["narrow"]
 
 
+SVG = '<svg xmlns="http://www.w3.org/2000/svg">{}</svg>'
+
+
 @pytest.mark.parametrize(
-    "svg,found",
+    "inner,found",
     [
-        ('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "<script> element"),
-        ('<svg xmlns="http://www.w3.org/2000/svg"><foreignObject/></svg>', "<foreignObject> element"),
-        ('<svg xmlns="http://www.w3.org/2000/svg"><image href="https://x.example/a.png"/></svg>', "<image> element"),
-        ('<svg xmlns="http://www.w3.org/2000/svg"><rect onclick="alert(1)"/></svg>', "event handler"),
-        (
-            '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
-            '<a xlink:href="javascript:alert(1)"><text>x</text></a></svg>',
-            "links somewhere",
-        ),
-        ('<svg xmlns="http://www.w3.org/2000/svg"><rect style="fill: url(https://x.example/)"/></svg>', "style"),
-        ("<svg><unclosed></svg>", "not well-formed"),
+        ("<script>alert(1)</script>", "<script> element"),
+        ("<SCRIPT>alert(1)</SCRIPT>", "<SCRIPT> element"),
+        ("<!--><script>alert(1)</script>-->", "comment"),
+        ("<?x y><script>alert(1)</script>?>", "processing instruction"),
+        ("<foreignObject/>", "<foreignObject> element"),
+        ("<foreignobject/>", "<foreignobject> element"),
+        ('<image href="https://x.example/a.png"/>', "<image> element"),
+        ('<rect onclick="alert(1)"/>', "event handler"),
+        ('<a href="javascript:alert(1)"><text>x</text></a>', "<a> element"),
+        ('<rect style="fill: url(https://x.example/)"/>', "characters"),
+        ('<rect style="fill: url(#missing)"/>', "characters"),
+        ('<rect style="fill: u\\72l(https://x.example/)"/>', "characters"),
+        ('<rect style="background-image: none"/>', "background-image"),
+        ('<rect fill="url(https://x.example/#a)"/>', "characters"),
+        ('<rect filter="url(#a)"/>', "attribute"),
+        ('<rect xmlns:x="http://www.w3.org/1999/xlink" x:href="#a"/>', "attribute"),
+        ('<g><svg xmlns="http://www.w3.org/2000/svg"/></g>', "<svg> element"),
+        ("<unclosed>", "not well-formed"),
+        ("<g>" * 5000 + "</g>" * 5000, "too deeply"),
+        ('<!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa">]><text>&a;</text>', "declaration"),
     ],
 )
-def test_check_refuses_what_could_run_or_load(svg, found):
+def test_check_refuses_what_could_run_or_load(inner, found):
     with pytest.raises(draw.DrawError, match=found):
-        draw.check(svg, "test")
+        draw.check(SVG.format(inner), "test")
 
 
-@pytest.mark.parametrize(
-    "svg",
-    [
-        '<svg xmlns="http://www.w3.org/2000/svg"><rect style="fill: url(\'#p1\')"/></svg>',
-        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
-        '<a xlink:href="https://www.gov.uk/"><text>&lt;script&gt;</text></a></svg>',
-    ],
-)
-def test_check_accepts_patterns_links_and_escaped_text(svg):
-    draw.check(svg, "test")
+def test_check_writes_out_only_what_it_allows():
+    svg = SVG.format(
+        '<defs><pattern id="p1"><path d="M0,0h4"/></pattern></defs>'
+        '<rect style="fill: url(\'#p1\'); fill-opacity: 1"/><text x="1">&lt;script&gt;&amp;<![CDATA[</text>'
+    ).replace("<![CDATA[", "")
+    out = draw.check(svg, "test")
+    assert out == (
+        '<svg xmlns="http://www.w3.org/2000/svg"><defs><pattern id="p1"><path d="M0,0h4"/></pattern></defs>'
+        '<rect style="fill: url(&#x27;#p1&#x27;); fill-opacity: 1;"/><text x="1">&lt;script&gt;&amp;</text></svg>'
+    )
+    assert draw.check(out, "test") == out  # a cached drawing reads back to the same bytes
 
 
 def test_without_chromium_the_build_says_what_to_install(monkeypatch):

@@ -322,14 +322,16 @@ PARAGRAPHS = (
     "A note of several paragraphs.\n\n# Injected heading\n\n**bolded** [jl](javascript:alert(4))"
     "\n\n    indented code\n\n</div></p><div>closed early"
 )
-EVIL_URL = 'https://evil.example/"onmouseover="alert(5)'
+# A quote, <, > or a scheme other than https:// in an address is refused by the validator
+# (tests/test_untrusted_input.py); what it accepts still reaches an attribute escaped.
+EVIL_URL = "https://evil.example/?a=1&b=2"
 CELLS = [  # (table, key, field, value)
     ("figures", "cao-centres", "metric", "Centres " + HOSTILE),
     ("figures", "cao-centres", "note", PARAGRAPHS),
     ("commitments", "2d-support-border-coast-guard", "summary", "Support " + HOSTILE),
     ("events", "valletta-summit", "description", "Summit " + HOSTILE),
     ("events", "valletta-summit", "note", PARAGRAPHS),
-    ("events", "valletta-summit", "note_source", 'https://evil.example/"><script>alert(6)</script> ; a book'),
+    ("events", "valletta-summit", "note_source", "https://evil.example/a ; a book <script>alert(6)</script>"),
     ("terms", "iom", "expansion", "Organisation " + HOSTILE),
     ("terms", "iom", "definition", PARAGRAPHS),
     ("terms", "iom", "reference", "Reference " + HOSTILE),
@@ -339,6 +341,11 @@ CELLS = [  # (table, key, field, value)
     ("followups", "eu-border-coast-guard-regulation-adopted", "note", PARAGRAPHS),
     ("amounts", "uk-sandhurst-treaty-2018", "what", "Committed " + HOSTILE),
 ]
+# A descriptor's category label (commitments' strengths and actors): the charts draw them too.
+LABEL = (
+    '<a href="https://label.evil.example/">L</a><span style="background:u\\72l(https://label.evil.example/b.png)">'
+    '</span><img src="https://label.evil.example/i.png">'
+)
 # Evidence that something ran: a tag from the data, evaluated Jinja, Markdown turned into markup.
 RAN = [
     "<script>alert",
@@ -379,6 +386,11 @@ def hostile_site(tmp_path_factory, hostile_port) -> Path:
     descriptor = package / "datapackage.json"
     for table, key, field, value in CELLS:
         set_cell(descriptor, table, key, field, value)
+    data = json.loads(descriptor.read_text(encoding="utf-8"))
+    for field in data["resources"][3]["schema"]["fields"]:  # commitments: strength and actor labels
+        for category in field.get("categories", []):
+            category["label"] = LABEL
+    descriptor.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     report = validate(descriptor)
     assert report.valid, [str(p) for p in report.problems]  # legitimate text: the validator accepts it
     site = tmp_path_factory.mktemp("hostile-site")
@@ -448,7 +460,7 @@ def test_record_page_titles_are_escaped_once(hostile_site):
     figure = title(page(hostile_site, "figures/cao-centres"))
     assert figure.startswith(e(metric) + ": 102 reception and guidance centres (102 centres)")
     commitment = title(page(hostile_site, "commitments/2d-support-border-coast-guard"))
-    assert re.match(r"C\d+ \(\w+\): " + re.escape(e(summary)), commitment)
+    assert re.match(r"C\d+ \([^<]+\): " + re.escape(e(summary)), commitment)  # the strength label is hostile too
     for text in (figure, commitment):
         assert "<" not in text and "&amp;lt;" not in text
 
@@ -463,9 +475,9 @@ def test_several_paragraphs_stay_inside_their_element(hostile_site):
 
 def test_urls_from_the_data_cannot_leave_their_attribute(hostile_site):
     assert f'href="{e(EVIL_URL)}"' in page(hostile_site, "glossary/iom")
-    assert 'href="https://evil.example/&quot;&gt;&lt;script&gt;alert(6)&lt;/script&gt;"' in page(
-        hostile_site, "timeline"
-    )
+    timeline = page(hostile_site, "timeline")
+    assert 'href="https://evil.example/a"' in timeline
+    assert "a book &lt;script&gt;alert(6)&lt;/script&gt;" in timeline  # a source given as text stays text
 
 
 def test_markdown_headings_disarm_the_text(hostile_site):
@@ -515,6 +527,32 @@ HOVER = """() => {
 
 
 @pytest.mark.browser
+def test_hostile_pages_request_nothing_from_elsewhere(hostile_site, hostile_port, browser):
+    """Labels and cells that hold links, images and CSS url()s: the home page, a commitment page and
+    the timeline, with their charts drawn and explored, load nothing from another site."""
+    server = serve(hostile_site, hostile_port)
+    page = browser.new_page()
+    base = f"http://127.0.0.1:{hostile_port}/"
+    elsewhere = []
+    page.on("request", lambda r: None if r.url.startswith(base) else elsewhere.append(r.url))
+    try:
+        for path, chart in (
+            ("", "commitments"),
+            ("commitments/1a-pursue-port-tunnel-security/", None),
+            ("timeline/", None),
+        ):
+            page.goto(base + path, wait_until="networkidle")
+            if chart:
+                explore_chart(page, chart)
+                page.wait_for_load_state("networkidle")
+    finally:
+        page.close()
+        server.shutdown()
+        server.server_close()  # the next test serves on the same port
+    assert not elsewhere, elsewhere
+
+
+@pytest.mark.browser
 def test_chart_hover_labels_show_markup_as_text(hostile_site, hostile_port, browser):
     server = serve(hostile_site, hostile_port)
     page = browser.new_page()
@@ -525,5 +563,6 @@ def test_chart_hover_labels_show_markup_as_text(hostile_site, hostile_port, brow
     finally:
         page.close()
         server.shutdown()
+        server.server_close()  # the next test serves on the same port
     assert label and "Summit" in label
     assert "<a " not in label and "font-weight:bold" not in label, label

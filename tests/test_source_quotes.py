@@ -99,8 +99,6 @@ def amount(**cells) -> Row:
         ),  # a search that found nothing quotes nothing
         ("followups", followup(source_quote="In 2016, £17 million. " * 20), [("source_quote", "characters long")]),
         ("followups", followup(source_quote_language=""), [("source_quote_language", "language")]),
-        ("followups", followup(archived_url="javascript:alert(1)"), [("archived_url", "https://")]),
-        ("followups", followup(archived_url="http://example.org/copy"), [("archived_url", "https://")]),
         ("amounts", amount(), []),
         ("amounts", amount(as_stated="£17m"), [("as_stated", "does not occur in source_quote")]),
         ("amounts", amount(amount="17500000"), [("amount", "which means 17000000")]),

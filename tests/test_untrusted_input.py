@@ -9,8 +9,10 @@ messages, the downloads or the built site, and nothing is written outside the ou
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -18,11 +20,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, assert_rejected, build_site, set_cell
+from conftest import ROOT, assert_rejected, build_site, explore_chart, read_table, set_cell, write_table
 from diff_fixtures import GIT_ENV, clone, commit_files, git, two_packages  # noqa: F401 (pytest fixtures)
 
 from scripts import descriptor as desc
-from scripts import diff, export
+from scripts import diff, export, serving
+from scripts.validate import validate
 
 CANARY = "CANARY-7f3e9c1d-not-for-publication"
 
@@ -210,12 +213,12 @@ def test_unreadable_descriptor_is_refused(package_copy, text, words):
 
 
 def test_identifiers_stay_slugs_whatever_pattern_the_descriptor_gives(package_copy):
-    """A pull request may loosen an id's pattern in datapackage.json; ids still name pages and
+    """A pull request may delete an id's pattern in datapackage.json; ids still name pages and
     download files, so one that climbs out of its folder is refused by the project's own rule."""
 
     def loosen(d):
         figures = next(r for r in d["resources"] if r["name"] == "figures")
-        next(f for f in figures["schema"]["fields"] if f["name"] == "figure_id")["constraints"]["pattern"] = ".*"
+        next(f for f in figures["schema"]["fields"] if f["name"] == "figure_id")["constraints"].pop("pattern")
 
     edit(package_copy, loosen)
     line = set_cell(package_copy, "figures", "cao-centres", "figure_id", "../../../outside")
@@ -283,6 +286,210 @@ def test_diff_reads_no_file_of_a_refused_descriptor(two_packages, canary):
     report = diff.render_markdown(diff.diff_packages(old, new))
     assert "is refused" in report and CANARY not in report
     assert "removed" not in report.split("### Other problems")[0].replace("0 removed", "")
+
+
+# -- links: https:// by the validator's own rule, whatever the descriptor's pattern says ---------
+def without_url_patterns(d):
+    """What a pull request may do: drop every pattern and format that kept addresses https://."""
+    for resource in d["resources"]:
+        for field in resource["schema"]["fields"]:
+            if field["name"].endswith("_url") or field.get("format") == "uri":
+                field.pop("format", None)
+                field.get("constraints", {}).pop("pattern", None)
+
+
+LINKS = [
+    ("followups", "eu-border-coast-guard-regulation-adopted", "source_url"),
+    ("amounts", "uk-sandhurst-treaty-2018", "source_url"),
+    ("terms", "iom", "reference_url"),
+    ("exchange_rates", "ecb-eur-gbp-2016-03-03", "source_url"),
+    ("events", "valletta-summit", "note_source"),
+]
+BAD_LINKS = [
+    "javascript:alert(document.domain)",
+    "data:text/html,<script>alert(1)</script>",
+    "JaVaScRiPt:alert(1)",
+    "http://www.consilium.europa.eu/",
+    'https://evil.example/"onmouseover="alert(1)',
+    "https://evil.example/<script>",
+]
+
+
+@pytest.mark.parametrize("table,key,field", LINKS)
+@pytest.mark.parametrize("value", BAD_LINKS)
+def test_links_are_https_whatever_the_descriptor_says(package_copy, table, key, field, value):
+    edit(package_copy, without_url_patterns)
+    line = set_cell(package_copy, table, key, field, value)
+    assert_rejected(package_copy, table, line, field, "is not an https:// address")
+
+
+def test_a_link_that_is_not_https_is_never_rendered_as_one():
+    """The macro that links an address from the data links only https:// ones: text otherwise."""
+    from scripts.render import ENV
+
+    link = ENV.get_template("macros.html").module.source_link
+    assert (
+        str(link("https://www.gov.uk/a?b=1&c=2", "GOV.UK")) == '<a href="https://www.gov.uk/a?b=1&amp;c=2">GOV.UK</a>'
+    )
+    for value in BAD_LINKS:
+        assert "<a" not in str(link(value, "x")), value
+
+
+def test_shipped_url_patterns_allow_only_https():
+    data = json.loads((ROOT / "datapackage" / "datapackage.json").read_text(encoding="utf-8"))
+    patterns = [
+        f.get("constraints", {}).get("pattern")
+        for r in data["resources"]
+        for f in r["schema"]["fields"]
+        if f["name"].endswith("_url")
+    ]
+    assert patterns and all(p == "^https://\\S+$" for p in patterns), patterns
+
+
+# -- what makes validation hang or crash --------------------------------------------------------
+def test_a_pattern_the_project_does_not_ship_is_refused(package_copy):
+    """(a|aa)+$ against 41 characters took 29 s in Python's backtracking engine: refused unread."""
+
+    def catastrophic(d):
+        note = next(f for f in d["resources"][3]["schema"]["fields"] if f["name"] == "summary")
+        note.setdefault("constraints", {})["pattern"] = "^(a|aa)+$"
+
+    edit(package_copy, catastrophic)
+    set_cell(package_copy, "commitments", "1d-uk-funding-22m", "summary", "a" * 41 + "b")
+    index = next(
+        i
+        for i, f in enumerate(json.loads(package_copy.read_text())["resources"][3]["schema"]["fields"])
+        if f["name"] == "summary"
+    )
+    assert_refused(
+        package_copy, "datapackage.json", f"resources[3].schema.fields[{index}].constraints.pattern", "is not one of"
+    )
+
+
+@pytest.mark.parametrize("levels", [50, 100_000])
+def test_deeply_nested_descriptor_is_refused_without_a_traceback(package_copy, levels):
+    data = json.loads(package_copy.read_text(encoding="utf-8"))
+    text = json.dumps(data)[:-1] + ', "deep": ' + "[" * levels + "]" * levels + "}"
+    package_copy.write_text(text, encoding="utf-8")
+    assert_refused(package_copy, "datapackage.json", "-", "nested")
+    result = subprocess.run(
+        [sys.executable, "-m", "scripts.validate", str(package_copy)], capture_output=True, text=True, cwd=ROOT
+    )
+    assert result.returncode == 1 and "nested" in result.stdout and "Traceback" not in result.stderr
+
+
+def test_a_package_past_the_row_limit_is_refused_at_the_first_row_past_it(package_copy):
+    from scripts.validate import MAX_ROWS
+
+    path = package_copy.parent / "data" / "amounts.csv"  # the last table the descriptor lists
+    header, rows = read_table(path)
+    others = validate(package_copy).rows - len(rows)
+    ids = header.index("amount_id")
+    short = [cell[:20] for cell in rows[0]]  # under the file size limit
+    more = [[*short[:ids], f"extra-{n}", *short[ids + 1 :]] for n in range(MAX_ROWS + 1 - others - len(rows))]
+    write_table(path, header, rows + more)
+    line = MAX_ROWS - others + 2  # the header, then the rows up to the limit: the next one is past it
+    assert_rejected(package_copy, "amounts", line, "-", f"the limit is {MAX_ROWS:,} rows in all", only=True)
+
+
+@pytest.mark.parametrize(
+    "path,value",
+    [
+        (("title",), '=HYPERLINK("https://evil.example/","Annex")'),
+        (("resources", 2, "title"), "@SUM(A1)"),
+        (("resources", 3, "schema", "fields", 4, "categories", 0, "label"), "+cmd|' /C calc'!A0"),
+        (("keywords", 0), "-2+3"),
+    ],
+)
+def test_descriptor_strings_cannot_start_a_formula(package_copy, path, value):
+    edit(package_copy, setter(*path, value))
+    assert_refused(package_copy, "datapackage.json", desc.pointer(path), f"starts with {value[0]!r}")
+
+
+# -- descriptor labels reach charts as text --------------------------------------------------------
+HOSTILE_LABEL = (
+    '<a href="https://evil.example/">Pledge</a><span style="background:u\\72l(https://evil.example/a.png)">'
+    '</span><img src="https://evil.example/i.png"><b>bold</b>'
+)
+
+
+def test_category_labels_reach_charts_escaped(package_copy):
+    from scripts import charts, pipeline
+
+    def hostile(d):
+        d["resources"][3]["schema"]["fields"][4]["categories"][0]["label"] = HOSTILE_LABEL
+        d["resources"][3]["schema"]["fields"][5]["categories"][0]["label"] = HOSTILE_LABEL
+
+    edit(package_copy, hostile)
+    site = pipeline.site(package_copy)
+    built = charts.every_chart(site)
+    spec = "".join(json.dumps(c.figure.to_plotly_json(), ensure_ascii=False) for c in built.values())
+    assert json.dumps(html.escape(HOSTILE_LABEL, quote=False))[1:-1] in spec  # shown, as text
+    assert (
+        "evil.example/" in spec and '<a href=\\"https://evil' not in spec and "<span" not in spec and "<img" not in spec
+    )
+
+
+# -- the Content-Security-Policy: the site works under it, and it names only the site ------------
+WATCH = """window.__violations = [];
+document.addEventListener('securitypolicyviolation',
+  e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + location.pathname));"""
+
+
+def test_every_page_has_a_policy_allowing_only_the_site(site_dir):
+    pages = sorted(site_dir.rglob("*.html"))
+    assert len(pages) > 50
+    for path in pages:
+        if path.relative_to(site_dir).parts[0] == "data" and path.name != "index.html":
+            continue
+        text = path.read_text(encoding="utf-8")
+        policy = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">', text)
+        assert policy, path
+        assert text.index(policy[0]) < text.index("<script"), "the policy must come before every script"
+        assert "http" not in policy[1] and "'unsafe-inline'" not in policy[1].split("style-src")[0], policy[1]
+
+
+@pytest.mark.browser
+def test_the_site_works_under_its_policy(browser, base_url):
+    """Search (its worker and index), plotly.js on request and the drawings' inline styles: no
+    violation is reported, and no request leaves the site."""
+    page = browser.new_page()
+    elsewhere, console = [], []
+    page.on("request", lambda r: None if r.url.startswith(base_url) else elsewhere.append(r.url))
+    page.on("console", lambda m: console.append(m.text) if "Content Security Policy" in m.text else None)
+    violations = []
+    page.add_init_script(WATCH)  # before any of the page's own scripts
+    try:
+        for path in ("", "commitments/1a-pursue-port-tunnel-security/", "timeline/", "embed/networks/", "glossary/"):
+            page.goto(base_url + path, wait_until="networkidle")
+            if path in ("", "commitments/1a-pursue-port-tunnel-security/"):
+                chart = page.locator("[data-explore]").first.get_attribute("data-explore").removeprefix("chart-")
+                explore_chart(page, chart)
+            if path == "glossary/":
+                page.keyboard.press("/")
+                page.locator("input.md-search__input").press_sequentially("Calais")
+                page.wait_for_selector(".md-search-result__link", state="attached")
+            violations += page.evaluate("() => window.__violations")
+    finally:
+        page.close()
+    assert not violations and not console, violations + console
+    assert not elsewhere, elsewhere
+
+
+# -- the changelog quotes data as text ------------------------------------------------------------
+def test_changelog_shows_cells_as_text(two_packages):
+    from scripts import versions
+
+    old, new = two_packages
+    cell = '<img src="https://evil.example/t.png"> [link](javascript:alert(1)) **bold** `code` <!-- x -->'
+    set_cell(new / "datapackage.json", "terms", "iom", "definition", cell)
+    history = [versions.Version("1.0.0", old, {}, "v1.0.0"), versions.Version("1.0.1", new, {}, None)]
+    text = versions.changelog(history)
+    line = next(x for x in text.splitlines() if "definition" in x)
+    # Once every backslash-escaped character is taken out, no character Markdown or HTML reads is left.
+    assert not re.search(r"[<>\[\]*`!&()]", re.sub(r"\\.", "", line.split(" -> ")[1])), line
+    # Every special character is escaped with a backslash, which Markdown shows as the character.
+    assert re.sub(r"\\(.)", r"\1", line.split(" -> ")[1]) == json.dumps(cell, ensure_ascii=False)
 
 
 # -- nothing from outside the package reaches the built site -----------------------------------
@@ -401,3 +608,149 @@ def test_bad_release_records_are_refused_with_their_field(tmp_path, name, record
     with pytest.raises(versions.ReleaseError) as refused:
         versions.releases(tmp_path)
     assert str(refused.value).startswith(f"datapackage/releases/{name}: ") and field in str(refused.value)
+
+
+def test_oversized_release_record_is_refused_unread(tmp_path):
+    """A 300 MB record (sparse here: no disk is used) is refused by its size, before it is read."""
+    from scripts import versions
+
+    folder = tmp_path / "datapackage" / "releases"
+    folder.mkdir(parents=True)
+    with (folder / "v1.0.0.json").open("wb") as handle:
+        handle.truncate(300_000_000)
+    with pytest.raises(versions.ReleaseError, match=r"^datapackage/releases/v1\.0\.0\.json: .*the limit is 10,000"):
+        versions.releases(tmp_path)
+
+
+def test_deeply_nested_release_record_is_refused(tmp_path):
+    from scripts import versions
+
+    folder = tmp_path / "datapackage" / "releases"
+    folder.mkdir(parents=True)
+    (folder / "v1.0.0.json").write_text("[" * 9000 + "]" * 9000, encoding="utf-8")
+    with pytest.raises(versions.ReleaseError, match=r"^datapackage/releases/v1\.0\.0\.json: cannot read"):
+        versions.releases(tmp_path)
+
+
+# -- release commits: an ancestor of the built commit, whose package passes the full validator ---
+def record_release(repo: Path, version: str, commit: str) -> None:
+    """A release record naming `commit`, committed as a pull request would (no checksums needed:
+    the commit is refused before anything is exported from it)."""
+    path = repo / "datapackage" / "releases" / f"v{version}.json"
+    path.write_text(json.dumps({"version": version, "date": "2026-12-01", "commit": commit}) + "\n")
+    git(repo, "add", "--", str(path))
+    git(repo, "commit", "--quiet", "-m", f"Record v{version}")
+
+
+def with_formula(repo: Path) -> str:
+    """Commit a package with a spreadsheet formula in a cell; returns that commit."""
+    set_cell(repo / "datapackage" / "datapackage.json", "figures", "cao-centres", "metric", '=HYPERLINK("x")')
+    git(repo, "commit", "--quiet", "-am", "A formula")
+    return git(repo, "rev-parse", "HEAD")
+
+
+def release_state(repo: Path):
+    from scripts import versions
+
+    return versions.state(repo, repo / "datapackage", "2026-12-03")
+
+
+def test_release_from_a_side_branch_is_refused(make_clone):
+    git(make_clone, "checkout", "--quiet", "-b", "side")
+    side = with_formula(make_clone)
+    git(make_clone, "checkout", "--quiet", "test-branch")
+    record_release(make_clone, "1.0.1", side)
+    from scripts import versions
+
+    with pytest.raises(versions.ReleaseError, match=r"^datapackage/releases/v1\.0\.1\.json: commit: .*not an ancestor"):
+        release_state(make_clone)
+
+
+def test_release_of_a_commit_that_fails_the_validator_is_refused(make_clone):
+    """Not only the descriptor: every rule. The formula was committed and reverted on this branch."""
+    bad = with_formula(make_clone)
+    git(make_clone, "revert", "--no-edit", "HEAD")
+    record_release(make_clone, "1.0.1", bad)
+    from scripts import versions
+
+    with pytest.raises(versions.ReleaseError) as refused:
+        release_state(make_clone)
+    message = str(refused.value)
+    assert message.startswith("datapackage/releases/v1.0.1.json: commit: ") and "does not pass the validator" in message
+    assert re.search(r"v1\.0\.1/datapackage/data/figures\.csv:\d+: metric: starts with '='", message), message
+
+
+def test_release_of_a_missing_commit_is_refused(make_clone):
+    record_release(make_clone, "1.0.1", "a" * 40)
+    from scripts import versions
+
+    with pytest.raises(versions.ReleaseError, match=r"^datapackage/releases/v1\.0\.1\.json: commit: a{40} is not in"):
+        release_state(make_clone)
+
+
+def test_release_commit_holding_a_symbolic_link_is_refused(make_clone):
+    (make_clone / "datapackage" / "README.md").unlink()
+    (make_clone / "datapackage" / "README.md").symlink_to("/etc/passwd")
+    git(make_clone, "commit", "--quiet", "-am", "A link")
+    linked = git(make_clone, "rev-parse", "HEAD")
+    git(make_clone, "revert", "--no-edit", "HEAD")
+    record_release(make_clone, "1.0.1", linked)
+    from scripts import versions
+
+    with pytest.raises(
+        versions.ReleaseError, match=r"v1\.0\.1\.json: commit: .*'datapackage/README\.md'.*symbolic link"
+    ):
+        release_state(make_clone)
+
+
+def test_a_frozen_release_is_held_to_every_safety_rule_not_to_a_later_method(package_copy):
+    """A release cannot change, so a rule of method written after it must not stop every build;
+    every rule that keeps a reader safe, and every check of the annex's words, still applies."""
+    line = set_cell(package_copy, "commitments", "1d-uk-funding-22m", "summary", "The UK will pay.")
+    assert_rejected(package_copy, "commitments", line, "summary", "keep the annex's modality")
+    assert validate(package_copy, frozen=True).valid
+    set_cell(package_copy, "commitments", "1d-uk-funding-22m", "summary", "=1+1")
+    set_cell(package_copy, "figures", "cao-centres", "quote", "Not the annex's words.")
+    problems = [str(p) for p in validate(package_copy, frozen=True).problems]
+    assert any(f"commitments.csv:{line}: summary: starts with '='" in p for p in problems), problems
+    assert any("figures.csv" in p and ": quote: is not in paragraph" in p for p in problems), problems
+
+
+@pytest.mark.parametrize("case", ["side branch", "missing commit", "symbolic link"])
+def test_build_and_release_refuse_a_bad_release_without_a_traceback(make_clone, tmp_path, case):
+    """What `mkdocs build` and `make release` print: the record's file and field, no traceback."""
+    if case == "side branch":
+        git(make_clone, "checkout", "--quiet", "-b", "side")
+        commit = with_formula(make_clone)
+        git(make_clone, "checkout", "--quiet", "test-branch")
+    elif case == "missing commit":
+        commit = "b" * 40
+    else:
+        (make_clone / "datapackage" / "LICENSE.md").unlink()
+        (make_clone / "datapackage" / "LICENSE.md").symlink_to("/etc/passwd")
+        git(make_clone, "commit", "--quiet", "-am", "A link")
+        commit = git(make_clone, "rev-parse", "HEAD")
+        git(make_clone, "revert", "--no-edit", "HEAD")
+    record_release(make_clone, "1.0.1", commit)
+    for folder in ("hooks", "overrides"):
+        commit_files(
+            make_clone,
+            {p.relative_to(ROOT).as_posix(): p for p in (ROOT / folder).rglob("*") if p.is_file()},
+            "This checkout",
+        )
+    commit_files(make_clone, {"mkdocs.yml": ROOT / "mkdocs.yml"}, "This checkout")
+    # The clone's own scripts (its ROOT is the clone), not the ones installed from this checkout.
+    env = {**GIT_ENV, "PYTHONPATH": str(make_clone)}
+    built = serving.build(tmp_path / "site", "http://127.0.0.1:1/", repo=make_clone, env=env)
+    release = subprocess.run(
+        [sys.executable, "-m", "scripts.release", "--dry-run", "9.9.9"],
+        cwd=make_clone,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    for result in (built, release):
+        assert result.returncode != 0
+        assert "datapackage/releases/v1.0.1.json: commit: " in result.stderr, result.stderr[-2000:]
+        assert "Traceback" not in result.stderr, result.stderr[-2000:]
