@@ -18,6 +18,8 @@ from scripts.derive import STRENGTHS, Site
 from scripts.package import load_rows
 from scripts.paths import PACKAGE_DIR
 
+pytestmark = pytest.mark.data
+
 DATA = PACKAGE_DIR / "data"
 PHRASES = PACKAGE_DIR / "checks" / "operative-phrases.csv"
 

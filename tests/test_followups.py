@@ -13,6 +13,8 @@ from scripts.package import load_rows
 from scripts.paths import PACKAGE_DIR
 from scripts.validate import validate
 
+pytestmark = pytest.mark.data
+
 DATA = PACKAGE_DIR / "data"
 ATOM = "{http://www.w3.org/2005/Atom}"
 

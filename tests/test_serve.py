@@ -5,9 +5,12 @@ import subprocess
 import time
 import urllib.request
 
+import pytest
 from conftest import BIN, free_port, set_cell
 
 from scripts.paths import ROOT
+
+pytestmark = pytest.mark.build
 
 
 def get(url: str) -> str:

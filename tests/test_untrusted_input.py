@@ -24,6 +24,8 @@ from diff_fixtures import GIT_ENV, clone, commit_files, git, two_packages  # noq
 from scripts import descriptor as desc
 from scripts import diff, export
 
+pytestmark = pytest.mark.data
+
 CANARY = "CANARY-7f3e9c1d-not-for-publication"
 
 

@@ -228,6 +228,7 @@ def run_job(job: dict, work: Path) -> dict:
     return state
 
 
+@pytest.mark.build
 def test_ci_runs(tmp_path):
     workflow = yaml.safe_load((GITHUB / "workflows" / "ci.yml").read_text(encoding="utf-8"))
     (job,) = workflow["jobs"].values()
@@ -237,6 +238,7 @@ def test_ci_runs(tmp_path):
     assert "actions/upload-artifact" in state["outputs"]
 
 
+@pytest.mark.build
 def test_deploy_builds_the_site_it_publishes(tmp_path):
     workflow = yaml.safe_load((GITHUB / "workflows" / "deploy.yml").read_text(encoding="utf-8"))
     jobs = workflow["jobs"]
