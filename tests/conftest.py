@@ -126,8 +126,10 @@ CHROMIUM_ARGS = [
 ]
 
 
-def build_site(site_dir: Path, site_url: str, package_dir: Path | None = None) -> subprocess.CompletedProcess:
-    return serving.build(site_dir, site_url, package_dir)
+def build_site(
+    site_dir: Path, site_url: str, package_dir: Path | None = None, env: dict | None = None
+) -> subprocess.CompletedProcess:
+    return serving.build(site_dir, site_url, package_dir, env=env)
 
 
 # The real site is built once per run, the first time a test asks for it: unit and validator tests
