@@ -1,7 +1,6 @@
 """The GitHub files lint clean (actionlint, zizmor offline, their JSON Schemas, pinned actions), and the
 workflows run: each job's steps, in order, in a throwaway clone."""
 
-import os
 import re
 import shutil
 import subprocess
@@ -10,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from diff_fixtures import GIT_ENV, git
+from diff_fixtures import checkout, clone_env, git
 
 from scripts.paths import ROOT
 
@@ -97,8 +96,6 @@ def test_no_expressions_in_scripts(workflow):
 # Each job's `run:` steps are executed in order in a throwaway clone of this checkout, as a runner
 # would, and each `uses:` step is checked for what it needs (a checkout's history, the paths an
 # upload names). Nothing here talks to GitHub.
-STAMPED = ("requirements.lock", "requirements-test.lock", "pyproject.toml", "package-lock.json")
-STAMPS = (".venv/.installed-build", ".venv/.installed-test", "node_modules/.installed-build")
 # `run:` steps that only install system packages: no root here, so instead of installing, the
 # test checks that every package the step names is installed (.ci/run installs the same ones).
 APT_INSTALL = re.compile(r"apt-get install [^\n]*?--no-install-recommends\s*\\?\s*\n?\s*([\w .+-]+)$", re.M)
@@ -138,27 +135,6 @@ def expand(text: str, base: str) -> str:
     return re.sub(r"\$\{\{(.*?)\}\}", value, str(text))
 
 
-def checkout(target: Path, fetch_depth: int) -> None:
-    """What actions/checkout makes: a clone of this checkout's tracked files, as deep as asked
-    (its default is 1: one commit, no tags, no history). Changes not yet committed come along as
-    one more commit, so the test runs the workflows being edited."""
-    depth = [] if fetch_depth == 0 else ["--depth", str(fetch_depth)]
-    subprocess.run(["git", "clone", "--quiet", *depth, f"file://{ROOT}", str(target)], check=True, env=GIT_ENV)
-    patch = subprocess.run(["git", "-C", ROOT, "diff", "HEAD", "--binary"], capture_output=True, check=True).stdout
-    if patch:
-        subprocess.run(["git", "-C", target, "apply", "--whitespace=nowarn", "-"], input=patch, check=True)
-        git(target, "commit", "--quiet", "-am", "Uncommitted changes of the checkout under test")
-    # The environment this run uses, shared: same lock files, so make's stamps stand for it (their
-    # mtimes set back, or make would install into the shared .venv from the clone).
-    for name in (".venv", "node_modules"):
-        (target / name).symlink_to(ROOT / name)
-    for name in STAMPED:
-        assert (target / name).read_bytes() == (ROOT / name).read_bytes(), f"{name} differs from the .venv's"
-        os.utime(target / name, (0, 0))
-    for stamp in STAMPS:
-        assert (ROOT / stamp).exists(), f"{stamp} is missing: run `make install-test`"
-
-
 def run_job(job: dict, work: Path) -> dict:
     """Run a job's steps in order in a fresh checkout; returns what the checks need."""
     repo, state = work / "repo", {"fetch_depth": None, "outputs": {}}
@@ -166,7 +142,7 @@ def run_job(job: dict, work: Path) -> dict:
     for f in files.values():
         f.touch()
     base = git(ROOT, "rev-parse", "HEAD~1")  # the previous push's commit (github.event.before)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "ANNEX_", "GITHUB_", "RUNNER_"))}
+    env = clone_env(repo)  # the clone's own scripts, nothing of this run's
     env.update(
         CI="true",
         GITHUB_ACTIONS="true",
@@ -179,8 +155,6 @@ def run_job(job: dict, work: Path) -> dict:
         GITHUB_REF="refs/heads/main",
         GITHUB_REPOSITORY=GITHUB_EXPRESSIONS["github.repository"],
         RUNNER_TEMP=str(work),
-        # The clone's own scripts, not the shared .venv's editable install of this checkout.
-        PYTHONPATH=str(repo),
         # `make test` is the run this test belongs to: in the clone it collects every test (so it
         # would find a broken import or fixture) but runs none, or it would run this test again.
         PYTEST_ADDOPTS="-n 0 --collect-only -q",
