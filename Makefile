@@ -21,11 +21,12 @@ export NO_MKDOCS_2_WARNING := 1
 arg = '$(subst ','\'',$(value $(1)))'
 unexport BASE VERSION DRY_RUN HOST PORT
 
-.PHONY: help install install-test validate build serve test bench diff lock paragraphs clean release
+.PHONY: help install install-test validate build serve test check bench diff lock paragraphs clean release
 
 help:
 	@echo "make serve     build the site and serve it on http://$(HOST):$(PORT)/ (rebuilds on every edit)"
 	@echo "make test      run every test (creates .venv and node_modules first)"
+	@echo "make check     the fast loop: lint, the validator, unit and data tests (no site built, no browser)"
 	@echo "make validate  check the data package; prints FILE:LINE: FIELD: message for each problem"
 	@echo "make build     build the site into site/"
 	@echo "make diff BASE=<rev>  data changes since a git revision"
@@ -69,6 +70,13 @@ test: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+
+# The inner loop: the tests marked unit or data (tests/conftest.py gives each test its layer).
+check: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m scripts.validate
+	$(BIN)/python -m pytest -m "not build and not browser"
 
 bench: install-test
 	$(BIN)/python -m scripts.bench

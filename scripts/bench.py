@@ -1,7 +1,10 @@
-"""Benchmarks (`make bench`): build and validation times, how they grow, and Lighthouse scores.
+"""Benchmarks (`make bench`): the maintainer's loop, build and validation times, how they grow, and
+Lighthouse scores.
 
 Prints numbers and asserts nothing about them; the raw numbers go to bench-results/bench.json.
 
+0. The maintainer's loop: seconds from saving a CSV under `mkdocs serve` to the page showing it
+   (median of 10 edits), `make check`, and one unit test run alone.
 1. A full `mkdocs build --strict` of the real site, and a rebuild after one CSV edit (a copy of
    the package, ANNEX_DATAPACKAGE pointing at it: built once, one note edited, built again); and
    the CPU time of the build against a bare mkdocs-material build of the same pages (the docs and
@@ -27,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 from scripts import charts, render, serving, synthetic
@@ -184,6 +188,79 @@ def bench_against_bare_material(work: Path, site_url: str, runs: int = 3) -> dic
         "runs": runs,
         "pages": sum(1 for _ in (bare / "docs").rglob("*.md")),
     }
+
+
+# -- the maintainer's loop --------------------------------------------------------------------
+EDITS = 10  # CSV edits under `mkdocs serve`: the median time to the page is reported
+UNIT_TEST = "tests/test_utils.py::test_rel"
+
+
+def wait_for_text(url: str, text: str, seconds: float, interval: float = 0.02) -> bool:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if text in response.read().decode("utf-8"):
+                    return True
+        except OSError:
+            pass
+        time.sleep(interval)
+    return False
+
+
+def bench_edit_to_page(work: Path, edits: int = EDITS) -> dict:
+    """Seconds from saving a CSV under `mkdocs serve` to the page showing the change, `edits` times:
+    the first figure's note, on a copy of the package, its page polled every 20 ms."""
+    copy = work / "serve" / "datapackage"
+    shutil.copytree(PACKAGE_DIR, copy)
+    with (copy / "data" / "figures.csv").open(encoding="utf-8", newline="") as handle:
+        first = next(csv.DictReader(handle))["figure_id"]
+    port = free_port()
+    site_url = f"http://127.0.0.1:{port}/"
+    url = f"{site_url}figures/{first}/"
+    env = {**os.environ, "ANNEX_DATAPACKAGE": str(copy), "NO_MKDOCS_2_WARNING": "1", "SITE_URL": site_url}
+    server = subprocess.Popen(
+        [str(BIN / "mkdocs"), "serve", "--strict", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    times: list[float] = []
+    try:
+        if not wait_for_text(url, first, 180, 0.2):
+            return {"error": "mkdocs serve did not start"}
+        for i in range(edits):
+            time.sleep(1)  # the previous rebuild settles
+            text = f"Benchmark edit {i} at {time.time():.0f}."
+            set_note(copy / "datapackage.json", text)
+            start = time.perf_counter()
+            if not wait_for_text(url, text, 60):
+                return {"error": f"edit {i} never reached the page", "seconds": times}
+            times.append(time.perf_counter() - start)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return {"median_s": sorted(times)[len(times) // 2], "min_s": min(times), "max_s": max(times), "edits": len(times)}
+
+
+def timed(command: list[str]) -> tuple[float | None, str]:
+    start = time.perf_counter()
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - start
+    if result.returncode:
+        return None, "failed: " + ((result.stdout + result.stderr).strip().splitlines() or ["?"])[-1][:200]
+    return seconds, ""
+
+
+def bench_loop(work: Path) -> dict:
+    """The maintainer's inner loop: `make check`, one unit test alone, and edit to page."""
+    out = {"edit_to_page": bench_edit_to_page(work)}
+    out["make_check_s"], out["make_check_error"] = timed(["make", "--silent", "check"])
+    out["unit_test_s"], out["unit_test_error"] = timed(
+        [str(BIN / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0", UNIT_TEST]
+    )
+    return out
 
 
 # -- growth -----------------------------------------------------------------------------------
@@ -391,6 +468,22 @@ def print_tables(results: dict) -> None:
         f"\n{results['cpus']} CPUs; load average {results['load_average_at_start'][0]:.1f} at the start, "
         f"{results['load_average_at_end'][0]:.1f} at the end (other work on the machine slows every number)"
     )
+    loop = results.get("loop")
+    if loop:
+        edit = loop["edit_to_page"]
+        print("\nThe maintainer's loop (targets in brackets)")
+        print(
+            "  edit a CSV to the page, under make serve  "
+            + (
+                f"{edit['median_s']:.2f} s median of {edit['edits']} (min {edit['min_s']:.2f}, max {edit['max_s']:.2f})"
+                if "median_s" in edit
+                else edit["error"]
+            )
+            + "  [≤ 1 s]"
+        )
+        check = seconds(loop["make_check_s"], loop["make_check_error"])
+        print(f"  make check                               {check}  [≤ 30 s]")
+        print(f"  one unit test ({UNIT_TEST})  {seconds(loop['unit_test_s'], loop['unit_test_error'])}  [≤ 2 s]")
     print("\nBuild of the real site")
     print(
         f"  full build (mkdocs build --strict)   {seconds(real.get('full_build_s'), real.get('error'))}"
@@ -475,7 +568,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scales", default="1,3,10,100", help="synthetic sizes (default 1,3,10,100)")
     parser.add_argument("--build-timeout", type=float, default=300, help="seconds before a build is given up")
     parser.add_argument("--always-try", action="store_true", help="start every step, even one projected to time out")
-    parser.add_argument("--skip", default="", help="comma-separated parts to skip: real, scales, lighthouse")
+    parser.add_argument("--skip", default="", help="comma-separated parts to skip: loop, real, scales, lighthouse")
     parser.add_argument("--rendered-sizes", type=Path, help=argparse.SUPPRESS)  # the child of render_in_child()
     args = parser.parse_args(argv)
     if args.rendered_sizes:
@@ -492,6 +585,9 @@ def main(argv: list[str] | None = None) -> int:
     }
     with tempfile.TemporaryDirectory(prefix="annex-bench-") as tmp:
         work = Path(tmp)
+        if "loop" not in skip:
+            print("the maintainer's loop: edits under mkdocs serve, make check, one unit test…", flush=True)
+            results["loop"] = bench_loop(work)
         if "real" not in skip or "lighthouse" not in skip:
             print("building the real site…", flush=True)
             results["real_site"] = bench_real_site(work, site_url)

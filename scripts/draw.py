@@ -48,8 +48,25 @@ SVG_NS = "{http://www.w3.org/2000/svg}"
 MAX_DRAWING_BYTES = 5_000_000  # the largest chart is under 200 kB
 
 
+# Set by hooks/preview.py under `mkdocs serve` only: without a Chromium, charts are then left to
+# plotly.js in the page (a preview) instead of stopping the build. `mkdocs build` never sets it.
+PREVIEW = False
+
+
 class DrawError(Exception):
     """A chart could not be drawn, or its drawing holds something a page must not."""
+
+
+class NoChromium(DrawError):
+    """No Chromium to draw with: one line to show, no traceback."""
+
+
+def chromium() -> str | None:
+    """The Chromium kaleido would start (BROWSER_PATH, PATH, the usual places), if it can run."""
+    from choreographer.browsers.chromium import Chromium
+
+    path = Chromium.find_browser(skip_local=False)
+    return path if path and os.path.isfile(path) and os.access(path, os.X_OK) else None
 
 
 @dataclass(frozen=True)
@@ -256,6 +273,11 @@ def draw(todo: list[Job], cache: Path = CACHE) -> dict[str, Markup]:
             except (DrawError, OSError, UnicodeDecodeError):
                 pass
     missing = [job for job in todo if job.name not in cached]
+    if missing and chromium() is None:
+        raise NoChromium(
+            "no Chromium to draw the charts with (BROWSER_PATH, or chromium on PATH): install "
+            "the chromium package (README, Prerequisites); `make serve` previews without it"
+        )
     for job, raw in zip(missing, export(missing)):
         cached[job.name] = finish(raw, job.name)
         try:
@@ -268,7 +290,13 @@ def draw(todo: list[Job], cache: Path = CACHE) -> dict[str, Markup]:
     return {name: Markup(svg) for name, svg in cached.items()}
 
 
-def drawings(figures: dict[str, go.Figure], cache: Path = CACHE) -> dict[str, dict[str, Markup]]:
-    """Each chart's drawings by width name ("wide", "narrow"), all from one export."""
-    svgs = draw([job for chart_id, figure in figures.items() for job in jobs(chart_id, figure)], cache)
+def drawings(figures: dict[str, go.Figure], cache: Path = CACHE) -> dict[str, dict[str, Markup] | None]:
+    """Each chart's drawings by width name ("wide", "narrow"), all from one export; None for
+    every chart in a preview without Chromium (PREVIEW), which plotly.js draws in the page."""
+    try:
+        svgs = draw([job for chart_id, figure in figures.items() for job in jobs(chart_id, figure)], cache)
+    except NoChromium:
+        if not PREVIEW:
+            raise
+        return dict.fromkeys(figures)
     return {chart_id: {width: svgs[f"{chart_id}-{width}"] for width in WIDTHS} for chart_id in figures}

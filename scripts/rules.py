@@ -388,6 +388,8 @@ class FollowupRules(Rule):
         status, actor = row["status"], row["actor"]
         if (status == "no_evidence_found") != (actor == "none"):
             yield "actor", "is 'none' exactly when the status is 'no_evidence_found'"
+        if status == "no_evidence_found" and "searched" not in row["what_happened"]:
+            yield "what_happened", "a search that found nothing says what was searched, in those words ('searched …')"
         for field in ("source_url", "source_kind"):
             if status == "no_evidence_found" and row[field]:
                 yield field, "must be empty: a search that found nothing cites no source"

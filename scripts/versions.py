@@ -8,6 +8,7 @@ released version would change. The changelog lists each version's row-level chan
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import re
@@ -289,12 +290,29 @@ def history(repo: Path, package_dir: Path, version: str | None = None) -> tuple[
     return released, current if unreleased else None
 
 
+# A release's downloads, exported once per process: its package (the checkout of its commit) and its
+# changelog fix them, so a rebuild under `mkdocs serve` after a CSV edit only writes them again.
+_exports: dict[tuple, dict[str, bytes]] = {}
+
+
+def export_release(ver: Version, out: Path, log: str) -> dict[str, bytes]:
+    extra = tuple(sorted((name, hashlib.sha256(data).hexdigest()) for name, data in ver.extra.items()))
+    key = (str(ver.package_dir), ver.tag, hashlib.sha256(log.encode()).hexdigest(), extra)
+    if key not in _exports:
+        _exports[key] = export.export(ver.package_dir, out, log, ver.extra)
+        return _exports[key]
+    for name, data in _exports[key].items():
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_bytes(data)
+    return _exports[key]
+
+
 def publish(repo: Path, package_dir: Path, site_dir: Path, version: str | None = None) -> list[Version]:
     """Export every released version, frozen, and the working tree as latest; returns the history."""
     released, current = history(repo, package_dir, version)
     full = released + ([current] if current else [])
     for i, ver in enumerate(released):
-        files = export.export(ver.package_dir, site_dir / "data" / ver.tag, changelog(full[: i + 1]), ver.extra)
+        files = export_release(ver, site_dir / "data" / ver.tag, changelog(full[: i + 1]))
         check_frozen(repo, ver.tag, files)
     if current is None:
         # The package is the last release, byte for byte: latest is its export, not a second one.

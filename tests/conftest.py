@@ -101,12 +101,14 @@ __all__ = ["ROOT", "read_table", "write_table", "set_cell", "csv_line_of", "tree
 
 
 # -- the built site ---------------------------------------------------------------------------
+import fcntl
 import json
 import os
 import subprocess
 import sys
 import tempfile
 from http.server import ThreadingHTTPServer
+from urllib.parse import urlparse
 
 from scripts import serving
 from scripts.serving import free_port, serve, site_pages  # noqa: F401 (tests import them from here)
@@ -124,12 +126,16 @@ CHROMIUM_ARGS = [
 ]
 
 
-def build_site(site_dir: Path, site_url: str, package_dir: Path | None = None) -> subprocess.CompletedProcess:
-    return serving.build(site_dir, site_url, package_dir)
+def build_site(
+    site_dir: Path, site_url: str, package_dir: Path | None = None, env: dict | None = None
+) -> subprocess.CompletedProcess:
+    return serving.build(site_dir, site_url, package_dir, env=env)
 
 
-# The real site is built once per run, and served once, by the process that runs the session (with
-# pytest-xdist, the controller): every worker gets the same folder and address through SHARED_SITE.
+# The real site is built once per run, the first time a test asks for it: unit and validator tests
+# never do. The process that runs the session (with pytest-xdist, the controller) only picks the
+# address and serves the folder, which costs nothing; the first worker to ask for the site builds
+# it there, under a lock, and the others wait for it and read what it wrote.
 SHARED_SITE = "ANNEX_TEST_SITE"
 _server: ThreadingHTTPServer | None = None
 
@@ -137,45 +143,49 @@ _server: ThreadingHTTPServer | None = None
 def pytest_configure(config):
     global _server
     if hasattr(config, "workerinput") or os.environ.get(SHARED_SITE):
-        return  # a worker, or a run inside a run: the site is already there
-    port = free_port()
-    target = Path(tempfile.mkdtemp(prefix="annex-site-"))
-    result = build_site(target, f"http://127.0.0.1:{port}/")
-    if result.returncode == 0:
-        _server = serve(target, port)
-        os.environ[SHARED_SITE] = json.dumps({"port": port, "dir": str(target), "log": result.stderr})
-    else:
-        os.environ[SHARED_SITE] = json.dumps({"error": result.stderr[-3000:]})
+        return  # a worker, or a run inside a run: the address is already there
+    port, work = free_port(), Path(tempfile.mkdtemp(prefix="annex-site-"))
+    _server = serve(work / "site", port)
+    os.environ[SHARED_SITE] = json.dumps({"port": port, "work": str(work)})
 
 
 def pytest_unconfigure(config):
     if _server is not None and not hasattr(config, "workerinput"):
         _server.shutdown()
-        shutil.rmtree(_server.RequestHandlerClass.keywords["directory"], ignore_errors=True)
-        os.environ.pop(SHARED_SITE, None)
-
-
-def shared_site() -> dict:
-    site = json.loads(os.environ[SHARED_SITE])
-    assert "error" not in site, site.get("error")
-    return site
+        shutil.rmtree(json.loads(os.environ.pop(SHARED_SITE))["work"], ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
-def site_port() -> int:
-    return shared_site()["port"]
+def _shared_site() -> dict:
+    shared = json.loads(os.environ[SHARED_SITE])
+    work = Path(shared["work"])
+    record = work / "site.json"
+    with open(work / "build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not record.exists():
+            result = build_site(work / "site", f"http://127.0.0.1:{shared['port']}/")
+            built = {"log": result.stderr} if result.returncode == 0 else {"error": result.stderr[-3000:]}
+            record.write_text(json.dumps(built), encoding="utf-8")
+    built = json.loads(record.read_text(encoding="utf-8"))
+    assert "error" not in built, built["error"]
+    return {**shared, **built, "dir": str(work / "site")}
 
 
 @pytest.fixture(scope="session")
-def build_log() -> str:
+def site_port(_shared_site) -> int:
+    return _shared_site["port"]
+
+
+@pytest.fixture(scope="session")
+def build_log(_shared_site) -> str:
     """What `mkdocs build` printed when it built the shared site."""
-    return shared_site()["log"]
+    return _shared_site["log"]
 
 
 @pytest.fixture(scope="session")
-def site_dir() -> Path:
+def site_dir(_shared_site) -> Path:
     """The real site, built once per run from the real package."""
-    return Path(shared_site()["dir"])
+    return Path(_shared_site["dir"])
 
 
 @pytest.fixture(scope="session")
@@ -192,6 +202,53 @@ def browser():
         b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+# Views a browser test can ask `page` for: `@pytest.mark.parametrize("page", VIEWS, indirect=True)`,
+# or a subset; without that, light at desktop width.
+VIEWS = [f"{scheme}-{viewport}" for scheme in ("light", "dark") for viewport in ("desktop", "phone")]
+
+
+@pytest.fixture
+def page(request, browser):
+    """A fresh page in its own context, at one view ("light-desktop", "dark-phone", …). It records
+    console errors and warnings and uncaught errors (`page.problems`) and the hosts it asked
+    (`page.hosts`); `page.scheme` and `page.viewport` say which view it is."""
+    from quality_helpers import DESKTOP, PHONE
+
+    scheme, viewport = getattr(request, "param", "light-desktop").split("-")
+    context = browser.new_context(viewport={"desktop": DESKTOP, "phone": PHONE}[viewport], color_scheme=scheme)
+    pg = context.new_page()
+    pg.scheme, pg.viewport, pg.problems, pg.hosts = scheme, pg.viewport_size, [], set()
+    pg.on(
+        "console",
+        lambda m: pg.problems.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning") else None,
+    )
+    pg.on("pageerror", lambda err: pg.problems.append(f"page error: {err}"))
+    pg.on("request", lambda r: pg.hosts.add(urlparse(r.url).netloc) if r.url.startswith("http") else None)
+    yield pg
+    context.close()
+
+
+# Each test is in one layer, by what it uses, so that a run can pick the fast ones (`make check`
+# runs `-m "not build and not browser"`): `browser` drives Chromium through Playwright; `build`
+# builds a site (through a fixture in BUILDS, or its own: such tests carry the mark themselves) or
+# draws charts; `data` reads and validates the package or a copy of it (marked by module); `unit`
+# is everything else.
+LAYERS = ("browser", "build", "data", "unit")
+BUILDS = {"_shared_site", "hostile_site", "scaled"}  # fixtures that build a site
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m selects by marker
+def pytest_collection_modifyitems(items):
+    for item in items:
+        uses = set(item.fixturenames)
+        if uses & {"browser", "page"}:
+            item.add_marker(pytest.mark.browser)
+        elif uses & BUILDS:
+            item.add_marker(pytest.mark.build)
+        elif not any(item.get_closest_marker(name) for name in LAYERS):
+            item.add_marker(pytest.mark.unit)
 
 
 # site.js has run on the page (it marks the document when it has).

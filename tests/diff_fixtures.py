@@ -77,3 +77,36 @@ def without_releases(repo: Path) -> Path:
         git(repo, "rm", "-r", "--quiet", "--", "datapackage/releases")
         git(repo, "commit", "--quiet", "-m", "Start without recorded releases")
     return repo
+
+
+# -- a clone that runs make ----------------------------------------------------------------
+STAMPED = ("requirements.lock", "requirements-test.lock", "pyproject.toml", "package-lock.json")
+STAMPS = (".venv/.installed-build", ".venv/.installed-test", "node_modules/.installed-build")
+
+
+def checkout(target: Path, fetch_depth: int) -> None:
+    """What actions/checkout makes: a clone of this checkout's tracked files, as deep as asked
+    (its default is 1: one commit, no tags, no history). Changes not yet committed come along as
+    one more commit, so the test runs the workflows being edited."""
+    depth = [] if fetch_depth == 0 else ["--depth", str(fetch_depth)]
+    subprocess.run(["git", "clone", "--quiet", *depth, f"file://{ROOT}", str(target)], check=True, env=GIT_ENV)
+    patch = subprocess.run(["git", "-C", ROOT, "diff", "HEAD", "--binary"], capture_output=True, check=True).stdout
+    if patch:
+        subprocess.run(["git", "-C", target, "apply", "--whitespace=nowarn", "-"], input=patch, check=True)
+        git(target, "commit", "--quiet", "-am", "Uncommitted changes of the checkout under test")
+    # The environment this run uses, shared: same lock files, so make's stamps stand for it (their
+    # mtimes set back, or make would install into the shared .venv from the clone).
+    for name in (".venv", "node_modules"):
+        (target / name).symlink_to(ROOT / name)
+    for name in STAMPED:
+        assert (target / name).read_bytes() == (ROOT / name).read_bytes(), f"{name} differs from the .venv's"
+        os.utime(target / name, (0, 0))
+    for stamp in STAMPS:
+        assert (ROOT / stamp).exists(), f"{stamp} is missing: run `make install-test`"
+
+
+def clone_env(repo: Path) -> dict:
+    """The environment for `make` in such a clone: the clone's own scripts (not the shared .venv's
+    editable install of this checkout), and nothing of this test run's."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "ANNEX_", "GITHUB_", "RUNNER_"))}
+    return {**env, "PYTHONPATH": str(repo), "NO_MKDOCS_2_WARNING": "1"}

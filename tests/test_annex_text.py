@@ -2,9 +2,13 @@
 
 import re
 
+import pytest
+
 from scripts.annex_text import paragraphs, read_source
 from scripts.package import load_rows
 from scripts.paths import PACKAGE_DIR
+
+pytestmark = pytest.mark.data
 
 RAW = read_source(PACKAGE_DIR / "source" / "000_73c898e7f7e88842.txt")
 

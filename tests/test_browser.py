@@ -12,21 +12,6 @@ pytestmark = pytest.mark.browser
 DATA = PACKAGE_DIR / "data"
 
 
-@pytest.fixture
-def page(browser, base_url):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-    pg.problems, pg.hosts = [], set()
-    pg.on(
-        "console",
-        lambda m: pg.problems.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning") else None,
-    )
-    pg.on("pageerror", lambda err: pg.problems.append(f"page error: {err}"))
-    pg.on("request", lambda r: pg.hosts.add(urlparse(r.url).netloc) if r.url.startswith("http") else None)
-    yield pg
-    context.close()
-
-
 def test_charts_show_at_once_and_plotly_only_on_request(page, base_url):
     """Every chart is in the page as drawn at build time; plotly.js is fetched only when a reader
     asks to explore one, and then draws it at the width of its column, with a named toolbar."""
@@ -61,12 +46,11 @@ def test_a_tap_on_a_drawing_asks_for_the_interactive_chart(browser, base_url):
     context.close()
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_drawings_follow_the_colour_scheme(browser, base_url, scheme):
+@pytest.mark.parametrize("page", ["light-desktop", "dark-desktop"], indirect=True)
+def test_drawings_follow_the_colour_scheme(page, base_url):
     """The drawing's text takes the theme's colour (one drawing for both schemes), and so does
     plotly.js once a reader explores the chart."""
-    context = browser.new_context(color_scheme=scheme)
-    pg = context.new_page()
+    pg, scheme = page, page.scheme
     pg.goto(base_url + "timeline/", wait_until="networkidle")
     assert pg.evaluate("document.body.dataset.mdColorScheme") == {"light": "default", "dark": "slate"}[scheme]
     # The colour's channels (plotly.js gives its alpha as a separate fill-opacity).
@@ -76,7 +60,6 @@ def test_drawings_follow_the_colour_scheme(browser, base_url, scheme):
     assert pg.locator("#figure-timeline .chart-static__wide svg .xtick text").first.evaluate(fill) == theme
     explore_chart(pg, "timeline")
     assert pg.locator("#chart-timeline .xtick text").first.evaluate(fill) == theme
-    context.close()
 
 
 def test_without_javascript_the_drawings_and_tables_show(browser, base_url):

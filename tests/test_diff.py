@@ -5,10 +5,13 @@ import re
 import subprocess
 import sys
 
+import pytest
 from conftest import csv_line_of, read_table, set_cell, write_table
 from diff_fixtures import clone, git, two_packages  # noqa: F401 (pytest fixtures)
 
 from scripts.diff import diff_packages, render_markdown
+
+pytestmark = pytest.mark.data
 
 FIGURE = "uk-contribution-port-tunnel-security"  # value 63000000, as_stated "£63m"
 

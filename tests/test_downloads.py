@@ -265,6 +265,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
+@pytest.mark.build
 def test_released_versions_stay_frozen(clone, tmp_path):
     repo = without_releases(clone)
     (repo / "node_modules").symlink_to(ROOT / "node_modules")  # the pinned plotly.js, not fetched again

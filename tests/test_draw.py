@@ -10,6 +10,8 @@ import pytest
 
 from scripts import draw
 
+pytestmark = pytest.mark.build
+
 
 def figure(label: str = "Pledge") -> go.Figure:
     fig = go.Figure()

@@ -2,7 +2,6 @@
 
 import json
 import xml.etree.ElementTree as ET
-from datetime import date
 from html import escape, unescape
 
 import pytest
@@ -12,6 +11,8 @@ from scripts.derive import Site
 from scripts.package import load_rows
 from scripts.paths import PACKAGE_DIR
 from scripts.validate import validate
+
+pytestmark = pytest.mark.data
 
 DATA = PACKAGE_DIR / "data"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -59,26 +60,14 @@ def test_current_status_is_the_latest_row_within_the_window_and_history_stays(pa
     assert sorted(after) == sorted(before + ["later-evidence", "later-context", "after-the-window"])
 
 
-def test_every_commitment_has_a_status_and_evidence_rows_follow_the_rules():
+def test_every_commitment_has_a_status():
+    # The rules each row follows are the validator's (FollowupRules; test_bad_followups_are_rejected
+    # breaks each one): here, only what the site derives from the rows.
     site = Site.load()
-    rows = load_rows(DATA / "followups.csv")
-    commitments = load_rows(DATA / "commitments.csv")
-    for c in commitments:
+    for c in load_rows(DATA / "commitments.csv"):
         verdict = site.assessment(c["commitment_id"])
         assert verdict.status != "context"
         assert verdict.row is None or verdict.row["commitment_id"] == c["commitment_id"]
-    bound = {"both": {"UK", "France", "both"}, "UK": {"UK", "both"}, "France": {"France", "both"}, "none": set()}
-    actors = {c["commitment_id"]: c["actor"] for c in commitments}
-    for f in rows:
-        assert "2016-03-03" < f["date"] <= date.today().isoformat(), f["followup_id"]
-        assert f["actor"] in {"UK", "France", "both", "EU", "other", "none"}
-        assert f["source_kind"] in {"primary", "primary_copy", "secondary", ""}
-        assert f["confidence"] in {"confirmed", "likely"}
-        if f["status"] in {"delivered", "partly_delivered", "in_progress"}:
-            # Only a bound party is credited; an expectation binds no one, so no one is.
-            assert f["actor"] in bound[actors[f["commitment_id"]]], f["followup_id"]
-        if f["status"] == "no_evidence_found":
-            assert f["actor"] == "none" and not f["source_url"] and "searched" in f["what_happened"]
     # The EU adopted what the UK and France supported: not "delivered" by them.
     assert site.status("2d-support-border-coast-guard") == "outcome_by_others"
     assert sum(site.status_counts().values()) == len(site.top_level)
@@ -124,6 +113,11 @@ FOLLOWUP = {
         ({"actor": "none", "status": "in_progress"}, "actor", "no_evidence_found"),
         ({"actor": "UK", "status": "no_evidence_found"}, "actor", "no_evidence_found"),
         ({"actor": "none", "status": "no_evidence_found"}, "source_url", "must be empty"),
+        (
+            {"actor": "none", "status": "no_evidence_found", "source_url": "", "source_kind": "", "what_happened": "-"},
+            "what_happened",
+            "says what was searched",
+        ),
         ({"source_kind": "secondary", "confidence": "confirmed"}, "confidence", "second, agreeing source"),
     ],
 )
@@ -213,7 +207,6 @@ def test_amounts_are_dated_sourced_and_charted_where_they_compare(site_dir):
     amounts = load_rows(DATA / "amounts.csv")
     assert amounts
     for a in amounts:
-        assert "2016" <= a["period"][:4] and a["period"].split("/")[0] <= date.today().isoformat()
         page = (site_dir / "commitments" / a["commitment_id"] / "index.html").read_text(encoding="utf-8")
         item = page.split(f'id="amount-{a["amount_id"]}"')[1].split("</li>")[0]
         assert f'href="{escape(a["source_url"])}"' in item and escape(a["as_stated"]) in item

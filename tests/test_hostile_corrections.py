@@ -23,6 +23,8 @@ from scripts.package import read_csv
 from scripts.paths import PACKAGE_DIR
 from scripts.validate import MAX_FILE_BYTES, validate
 
+pytestmark = pytest.mark.data
+
 DOCUMENT = "amiens-2016-migration-annex"
 RATE = "ecb-eur-gbp-2016-03-03"
 

@@ -4,9 +4,12 @@ import csv
 import os
 import time
 
+import pytest
 from conftest import build_site
 
 from scripts import pipeline
+
+pytestmark = pytest.mark.build
 
 
 def test_a_build_loads_and_validates_the_package_once(tmp_path, package_copy):

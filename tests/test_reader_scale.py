@@ -19,6 +19,8 @@ from scripts import synthetic
 from scripts.links import PAGE_ROWS
 from scripts.package import read_csv
 
+pytestmark = pytest.mark.build
+
 SCALE = 11
 LISTS = {"commitments": "commitment_id", "figures": "figure_id", "terms": "term_id", "events": "event_id"}
 BASES = {"commitments": "commitments/", "figures": "figures/", "terms": "glossary/", "events": "timeline/"}

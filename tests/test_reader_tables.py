@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import site_pages
-from quality_helpers import DESKTOP, PHONE, open_page
+from quality_helpers import open_page
 
 pytestmark = pytest.mark.browser
 
@@ -18,17 +18,12 @@ def table_pages(site_dir) -> list[str]:
     return [p for p in site_pages(site_dir) if "data-table__table" in (site_dir / p / "index.html").read_text("utf-8")]
 
 
-@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390px", "1280px"])
-def test_every_table_column_is_in_view(browser, base_url, site_dir, viewport):
+@pytest.mark.parametrize("page", ["light-phone", "light-desktop"], indirect=True)
+def test_every_table_column_is_in_view(page, base_url, site_dir):
     pages = table_pages(site_dir)
     assert {"figures/", "commitments/", "data/"} <= set(pages), pages
-    context = browser.new_context(viewport=viewport)
-    page = context.new_page()
     problems = []
-    try:
-        for path in pages:
-            open_page(page, base_url + path)
-            problems += [f"/{path} at {viewport['width']}px: {p}" for p in page.evaluate(MEASURE)]
-    finally:
-        context.close()
+    for path in pages:
+        open_page(page, base_url + path)
+        problems += [f"/{path} at {page.viewport['width']}px: {p}" for p in page.evaluate(MEASURE)]
     assert not problems, "\n".join(problems[:40])

@@ -12,6 +12,8 @@ from diff_fixtures import GIT_ENV, clone, commit_files, git, without_releases  #
 
 from scripts.paths import ROOT
 
+pytestmark = pytest.mark.data
+
 DESCRIPTOR = "datapackage/datapackage.json"
 
 

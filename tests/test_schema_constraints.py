@@ -9,6 +9,8 @@ from conftest import read_table, write_table
 from scripts.paths import DESCRIPTOR
 from scripts.validate import validate
 
+pytestmark = pytest.mark.data
+
 DESCRIPTORS = json.loads(DESCRIPTOR.read_text(encoding="utf-8"))
 
 

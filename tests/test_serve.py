@@ -1,14 +1,18 @@
-"""`mkdocs serve` alone regenerates the site from the CSVs: editing a CSV updates the page, and a
-save that breaks the data shows the validator's messages on the page instead of hanging it."""
+"""`mkdocs serve` alone regenerates the site from the CSVs: editing a CSV updates the page; a save
+that breaks the data shows the validator's messages on the page instead of hanging it; and on a
+machine without Chromium it still previews the site, where `mkdocs build` stops with one line."""
 
 import os
 import subprocess
 import time
 import urllib.request
 
-from conftest import BIN, free_port, set_cell
+import pytest
+from conftest import BIN, build_site, free_port, set_cell
 
 from scripts.paths import ROOT
+
+pytestmark = pytest.mark.build
 
 
 def get(url: str) -> str:
@@ -83,3 +87,57 @@ def test_a_save_that_breaks_the_data_shows_why_on_the_page_and_the_next_save_rec
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+# No Chromium, as on a contributor's machine without it: BROWSER_PATH names a missing file (kaleido
+# looks there first), and an empty drawing cache, so that every chart would have to be drawn.
+def without_chromium(tmp_path) -> dict:
+    return {"BROWSER_PATH": str(tmp_path / "no-chromium"), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+
+
+def test_build_without_chromium_stops_with_one_line(tmp_path):
+    result = build_site(tmp_path / "site", "http://127.0.0.1:1/", env={**os.environ, **without_chromium(tmp_path)})
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr, result.stderr[-3000:]
+    errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR")]
+    assert len(errors) == 1 and "no Chromium to draw the charts" in errors[0], result.stderr[-3000:]
+    assert "kaleido_get_chrome" not in result.stderr  # no download advice: the README says what to install
+
+
+def test_serve_without_chromium_previews_with_plotly(package_copy, tmp_path, browser):
+    port = free_port()
+    log = tmp_path / "serve.log"
+    env = {
+        **os.environ,
+        **without_chromium(tmp_path),
+        "ANNEX_DATAPACKAGE": str(package_copy.parent),
+        "NO_MKDOCS_2_WARNING": "1",
+        "SITE_URL": f"http://127.0.0.1:{port}/",
+    }
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [str(BIN / "mkdocs"), "serve", "--strict", "--dev-addr", f"127.0.0.1:{port}"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        url = f"http://127.0.0.1:{port}/timeline/"
+        assert wait_for(url, "Preview:", 120), log.read_text()
+        html = get(url)
+        assert 'class="chart-static"' not in html and "data-chart=" in html
+        page = browser.new_page()
+        page.goto(url)
+        page.wait_for_selector("#chart-timeline[data-drawn] svg.main-svg", state="attached")
+        assert page.locator(".chart-preview").first.is_visible()
+        page.close()
+        # A rebuild after an edit previews again, without saying so again.
+        set_cell(package_copy, "figures", "cao-centres", "note", "Corrected in a preview.")
+        assert wait_for(f"http://127.0.0.1:{port}/figures/cao-centres/", "Corrected in a preview.", 120)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    warnings = [line for line in log.read_text().splitlines() if line.startswith("WARNING")]
+    assert len(warnings) == 1 and "No Chromium" in warnings[0], log.read_text()
+    assert "Traceback" not in log.read_text()

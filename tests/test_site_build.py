@@ -12,6 +12,8 @@ from scripts.package import load_rows
 from scripts.paths import DESCRIPTOR, PACKAGE_DIR
 from scripts.pipeline import site
 
+pytestmark = pytest.mark.build
+
 DATA = PACKAGE_DIR / "data"
 
 

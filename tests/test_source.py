@@ -3,8 +3,12 @@
 import hashlib
 import json
 
+import pytest
+
 from scripts.package import load_rows
 from scripts.paths import DESCRIPTOR, PACKAGE_DIR, ROOT
+
+pytestmark = pytest.mark.data
 
 SOURCE = PACKAGE_DIR / "source" / "000_73c898e7f7e88842.txt"
 # The digest of the file as it was handed to the project (../shared/source), written down once.

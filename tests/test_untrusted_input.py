@@ -27,6 +27,8 @@ from scripts import descriptor as desc
 from scripts import diff, export, serving
 from scripts.validate import validate
 
+pytestmark = pytest.mark.data
+
 CANARY = "CANARY-7f3e9c1d-not-for-publication"
 
 

@@ -3,9 +3,13 @@
 import subprocess
 import sys
 
+import pytest
+
 from scripts.package import load_tables
 from scripts.paths import DESCRIPTOR, ROOT
 from scripts.validate import validate
+
+pytestmark = pytest.mark.data
 
 BIN = __import__("pathlib").Path(sys.executable).parent
 

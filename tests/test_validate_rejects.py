@@ -6,6 +6,8 @@ import sys
 import pytest
 from conftest import assert_rejected, read_table, set_cell, write_table
 
+pytestmark = pytest.mark.data
+
 # (table, row key, field, bad value, field reported, words in the message)
 CELL_MUTATIONS = [
     # Frictionless: types, enums, patterns, ranges, required

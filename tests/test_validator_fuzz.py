@@ -26,6 +26,8 @@ from hypothesis import strategies as st
 from scripts.paths import PACKAGE_DIR
 from scripts.validate import Problem, Report, validate
 
+pytestmark = pytest.mark.data
+
 TABLES = sorted(p.stem for p in (PACKAGE_DIR / "data").glob("*.csv"))
 ORIGINAL = {name: (PACKAGE_DIR / "data" / f"{name}.csv").read_bytes() for name in TABLES}
 OPS = [

@@ -106,6 +106,7 @@
       button.dataset.ready = "true";
       button.hidden = false;
       button.addEventListener("click", function () { explore(figure); });
+      if (!drawing) { explore(figure); return; }  // a preview built without Chromium: no drawing
       drawing.setAttribute("data-explorable", "");
       drawing.addEventListener("click", function () { explore(figure); });
     });
