@@ -33,8 +33,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from scripts import charts, render, serving, synthetic
-from scripts.derive import Site
+from scripts import charts, pipeline, render, serving, synthetic
 from scripts.paths import PACKAGE_DIR, ROOT
 from scripts.serving import free_port, serve
 
@@ -160,7 +159,7 @@ def bench_against_bare_material(work: Path, site_url: str, runs: int = 3) -> dic
     """CPU time of the real build over a bare mkdocs-material build of the same pages, paired runs."""
     bare = work / "bare"
     shutil.copytree(ROOT / "docs", bare / "docs")
-    site = Site.load()
+    site = pipeline.site()
     for table, (url, page) in render.RECORD_PAGES.items():
         for row in site.rows(table):
             target = bare / "docs" / (url(row[site.key(table)]).rstrip("/") + ".md")
@@ -267,7 +266,7 @@ def bench_loop(work: Path) -> dict:
 def rendered_sizes(descriptor: Path) -> dict[str, int]:
     """The biggest generated pages' HTML, rendered directly (no MkDocs): known even when a build
     is too slow to finish."""
-    site = Site.load(descriptor)
+    site = pipeline.site(descriptor)
     return {
         "annex": len(render.annex(site, "annex/")),
         "glossary": len(render.glossary(site, "glossary/")),
@@ -320,7 +319,7 @@ def bench_scale(
     start = time.perf_counter()
     report = validate(descriptor)
     validate_s = time.perf_counter() - start
-    site = Site.load(descriptor)
+    site = pipeline.site(descriptor)
     out = {
         "scale": scale,
         "valid": report.valid,

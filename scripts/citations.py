@@ -7,8 +7,8 @@ import re
 
 from scripts.annex_text import squash
 from scripts.derive import Site, long_date
+from scripts.export import DATASET
 
-DATASET = "Amiens annex open data"
 BIBTEX_SPECIAL = re.compile(r"([{}%&#_$\\])")
 
 
@@ -41,21 +41,6 @@ def record_provenance(site: Site, site_url: str, kind: str, record_id: str, pid:
 
 def dataset(site: Site, site_url: str) -> str:
     return f"{DATASET}, {cited_version(site)}: {document_reference(site)}, {site.document['title']}. {site_url}"
-
-
-def version_text(descriptor: dict, released: bool = True, address: str = "") -> str:
-    """For a version's own files: the address is the package's own (`homepage`, and the version's
-    folder under it, `address`), so frozen files never depend on where the site is built. Without
-    one (versions released before they named it), the folder alone."""
-    home = descriptor.get("homepage", "") if address else ""
-    if not released:
-        where = address or "/data/latest/ of the project's site"
-        return (
-            f"{DATASET}, unreleased data: {descriptor.get('title', '')}. Published at {where}; "
-            f"cite a released version from {home or '/'}data/ where you can."
-        )
-    where = address or f"/data/v{descriptor['version']}/ of the project's site"
-    return f"{DATASET}, version {descriptor['version']}: {descriptor.get('title', '')}. Published at {where}."
 
 
 def cited_version(site: Site) -> str:

@@ -11,13 +11,11 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 
 from scripts import status as status_rule
 from scripts.annex_text import locate, squash
 from scripts.descriptor import is_https
 from scripts.package import Row
-from scripts.paths import DESCRIPTOR
 
 # How firmly the annex words a commitment (datapackage/README.md, "Commitments"): one, several, and
 # what it means. Its label, like every label of a value, is in the schema (`categories`).
@@ -154,13 +152,6 @@ class Site:
     def released_version(self) -> str | None:
         """The release this package is, byte for byte; None for data not (yet) released."""
         return getattr(self.release, "released", None)
-
-    @classmethod
-    def load(cls, descriptor_path: Path = DESCRIPTOR) -> Site:
-        """The validated package (scripts/pipeline.py): read and checked once, derived from what was read."""
-        from scripts import pipeline  # the pipeline builds Sites: imported here to avoid a cycle
-
-        return pipeline.site(descriptor_path)
 
     @classmethod
     def from_package(cls, descriptor: dict, loaded: dict[str, list[Row]]) -> Site:

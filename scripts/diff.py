@@ -13,23 +13,19 @@ from __future__ import annotations
 import argparse
 import csv
 import html
-import io
 import json
 import re
 import subprocess
 import sys
-import tarfile
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from scripts.descriptor import check, parse, read_text, visible
+from scripts.git import PACKAGE_REL, BadRevision, archive, line, resolve
 from scripts.package import Row, read_csv, resource_path
 from scripts.validate import Problem, validate
 
-# Where the package sits in any checkout of this repository. Not scripts.paths.PACKAGE_DIR:
-# ANNEX_DATAPACKAGE may point that at a copy outside the checkout.
-PACKAGE_REL = "datapackage"
 SCHEMA_ATTRS = ("type", "format", "constraints")
 SCHEMA_KEYS = ("primaryKey", "foreignKeys", "missingValues")
 
@@ -281,34 +277,6 @@ def render_markdown(diff: DataDiff) -> str:
     return "\n".join(out) + "\n"
 
 
-# -- git -----------------------------------------------------------------------------------------
-class BadRevision(Exception):
-    pass
-
-
-def git(repo: Path, *args: str) -> bytes:
-    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True).stdout
-
-
-def resolve(repo: Path, rev: str) -> str:
-    try:  # --end-of-options: a revision that looks like an option is still a revision
-        return git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}").decode().strip()
-    except subprocess.CalledProcessError:
-        raise BadRevision(f"{rev!r} is not a commit in {repo}") from None
-
-
-def export(repo: Path, sha: str, dest: Path) -> Path:
-    """The package folder as committed at `sha`, extracted under `dest`."""
-    try:
-        data = git(repo, "archive", "--format=tar", sha, "--", PACKAGE_REL)
-    except subprocess.CalledProcessError:
-        data = b""  # the revision has no package folder yet: compare against an empty package
-    if data:
-        with tarfile.open(fileobj=io.BytesIO(data)) as tar:
-            tar.extractall(dest, filter="data")  # refuses links and paths outside dest
-    return dest / PACKAGE_REL
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("base", help="git revision to compare from")
@@ -316,7 +284,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repo", type=Path, default=Path.cwd(), help="the git checkout (default: here)")
     args = parser.parse_args(argv)
     try:
-        repo = Path(git(args.repo, "rev-parse", "--show-toplevel").decode().strip())
+        repo = Path(line(args.repo, "rev-parse", "--show-toplevel"))
     except (subprocess.CalledProcessError, FileNotFoundError):
         print(f"error: {args.repo} is not inside a git checkout", file=sys.stderr)
         return 2
@@ -327,8 +295,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory(prefix="data-diff-") as tmp:
-        old_dir = export(repo, base, Path(tmp) / "old")
-        new_dir = export(repo, head, Path(tmp) / "new") if head else repo / PACKAGE_REL
+        old_dir = archive(repo, base, Path(tmp) / "old")
+        new_dir = archive(repo, head, Path(tmp) / "new") if head else repo / PACKAGE_REL
         diff = diff_packages(
             old_dir, new_dir, f"{args.base} ({base[:12]})", f"{args.head} ({head[:12]})" if head else "working tree"
         )

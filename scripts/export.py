@@ -17,12 +17,13 @@ import re
 import zipfile
 from pathlib import Path
 
-from scripts import citations
 from scripts.descriptor import PUBLISHED_FILES, REMOTE, checked, local_file
 
 # ZIP entries carry this timestamp (the annex's date), so archives never depend on the clock.
 FIXED_TIME = (2016, 3, 3, 0, 0, 0)
 BASENAME = "amiens-annex"
+# How the data names itself in citations (scripts/citations.py) and in a version's own files.
+DATASET = "Amiens annex open data"
 # A released version's files never change (datapackage/releases/*.sha256). Versions up to this one
 # were released with a workbook whose dates are text and whose citation names no address: they keep
 # it. Later releases, and unreleased data, get dates as dates and the package's address.
@@ -202,6 +203,21 @@ def sums(files: dict[str, bytes]) -> bytes:
     return "".join(f"{sha256(data)}  {name}\n" for name, data in sorted(files.items())).encode()
 
 
+def version_text(descriptor: dict, released: bool = True, address: str = "") -> str:
+    """For a version's own files: the address is the package's own (`homepage`, and the version's
+    folder under it, `address`), so frozen files never depend on where the site is built. Without
+    one (versions released before they named it), the folder alone."""
+    home = descriptor.get("homepage", "") if address else ""
+    if not released:
+        where = address or "/data/latest/ of the project's site"
+        return (
+            f"{DATASET}, unreleased data: {descriptor.get('title', '')}. Published at {where}; "
+            f"cite a released version from {home or '/'}data/ where you can."
+        )
+    where = address or f"/data/v{descriptor['version']}/ of the project's site"
+    return f"{DATASET}, version {descriptor['version']}: {descriptor.get('title', '')}. Published at {where}."
+
+
 def export(
     package_dir: Path, out: Path, changelog: str, extra: dict[str, bytes] | None = None, released: bool = True
 ) -> dict[str, bytes]:
@@ -245,7 +261,7 @@ def export(
         ("Source SHA-256", source.get("sha256", "")),
         ("Source licence", source.get("licence", "unknown")),
         ("Licence of this compilation", f"{licence.get('name', '')}: {licence.get('path', '')}"),
-        ("Citation", citations.version_text(descriptor, released, address)),
+        ("Citation", version_text(descriptor, released, address)),
         ("Sheets", ", ".join(r["name"] for r in descriptor["resources"])),
     ]
     names = download_names(version if released else None)

@@ -22,8 +22,10 @@ import tomllib
 from pathlib import Path
 
 from scripts import versions
+from scripts.git import line as git
 from scripts.package import load_descriptor
 from scripts.validate import validate
+from scripts.versions import ReleaseError
 
 # In the checkout being released (not scripts.paths.DESCRIPTOR, which ANNEX_DATAPACKAGE may move).
 DESCRIPTOR_REL = "datapackage/datapackage.json"
@@ -34,14 +36,6 @@ VERSION_LINES = {
     "pyproject.toml": r'^(version = ")[^"]*(")$',
     "CITATION.cff": r'^(version: ")[^"]*(")$',
 }
-
-
-class ReleaseError(Exception):
-    pass
-
-
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True).stdout.strip()
 
 
 def parse(version: str) -> tuple[int, ...]:
@@ -88,12 +82,9 @@ def check(repo: Path, version: str) -> tuple[str, str, dict[str, str]]:
         raise ReleaseError(f"the package does not validate; fix these first:\n{problems}")
     current = load_descriptor(repo / DESCRIPTOR_REL)["version"]  # read once it has passed
     # The first release may keep the version the package already carries; later ones must bump it.
-    try:
-        recorded = versions.releases(repo)
-        for previous in recorded:
-            versions.checkout(repo, previous)  # each an ancestor of HEAD that passes the validator
-    except versions.ReleaseError as exc:
-        raise ReleaseError(str(exc)) from None
+    recorded = versions.releases(repo)
+    for previous in recorded:
+        versions.checkout(repo, previous)  # each an ancestor of HEAD that passes the validator
     first = not recorded
     if target < parse(current) or (target == parse(current) and not first):
         raise ReleaseError(f"{version} is not greater than the current version {current}")
@@ -146,7 +137,9 @@ def main(argv: list[str] | None = None) -> int:
         repo = Path(git(Path.cwd(), "rev-parse", "--show-toplevel"))
         print(release(repo, args.version, args.dry_run, args.tag))
     except subprocess.CalledProcessError as exc:
-        print(f"error: git {' '.join(exc.cmd[3:])} failed: {exc.stderr.strip()}", file=sys.stderr)
+        print(
+            f"error: git {' '.join(exc.cmd[3:])} failed: {exc.stderr.decode(errors='replace').strip()}", file=sys.stderr
+        )
         return 1
     except ReleaseError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -19,7 +19,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from scripts import diff, export, validate
+from scripts import diff, export, git, validate
 from scripts.descriptor import UnsafePath, local_file
 from scripts.package import load_descriptor
 
@@ -123,19 +123,19 @@ def checkout(repo: Path, release: Release) -> Version:
         return _checkouts[key][1]
     where = f"{LEDGER.as_posix()}/{release.tag}.json: commit"
     try:
-        sha = diff.resolve(repo, release.commit)
-    except diff.BadRevision:
+        sha = git.resolve(repo, release.commit)
+    except git.BadRevision:
         raise ReleaseError(
             f"{where}: {release.commit} is not in this clone "
             "(a shallow clone? fetch the full history: git fetch --unshallow)"
         ) from None
-    if subprocess.run(["git", "-C", str(repo), "merge-base", "--is-ancestor", sha, "HEAD"], check=False).returncode:
+    if not git.is_ancestor(repo, sha):
         raise ReleaseError(
             f"{where}: {release.commit} is not an ancestor of the commit being built: a release names a "
             "commit of this branch's history"
         )
     # Links and submodules: a release is exported from its commit, which must hold its files.
-    tree = diff.git(repo, "ls-tree", "-r", "-z", "--full-tree", sha, "--", diff.PACKAGE_REL, "CITATION.cff")
+    tree = git.git(repo, "ls-tree", "-r", "-z", "--full-tree", sha, "--", git.PACKAGE_REL, "CITATION.cff")
     for entry in filter(None, tree.split(b"\0")):
         mode, _, path = entry.partition(b"\t")
         if not mode.startswith(b"100"):
@@ -145,7 +145,7 @@ def checkout(repo: Path, release: Release) -> Version:
             )
     tmp = tempfile.TemporaryDirectory(prefix=f"annex-{release.tag}-")
     try:
-        package_dir = diff.export(repo, sha, Path(tmp.name))
+        package_dir = git.archive(repo, sha, Path(tmp.name))
     except (tarfile.TarError, OSError) as exc:
         tmp.cleanup()
         raise ReleaseError(f"{where}: cannot export the package at {release.commit}: {exc}") from None
@@ -157,7 +157,7 @@ def checkout(repo: Path, release: Release) -> Version:
             f"{where}: the package at {release.commit} does not pass the validator:\n" + "\n".join(shown)
         )
     try:
-        citation = diff.git(repo, "show", f"{sha}:CITATION.cff")
+        citation = git.git(repo, "show", f"{sha}:CITATION.cff")
     except subprocess.CalledProcessError:
         citation = b""
     version = Version(
@@ -193,7 +193,7 @@ def package_files(folder: Path) -> dict[str, bytes]:
 def state(repo: Path, package_dir: Path, built: str) -> State:
     """Whether the package as built is a release: byte for byte the package at the last release's commit."""
     try:
-        head = diff.git(repo, "rev-parse", "--short=12", "HEAD").decode().strip()
+        head = git.line(repo, "rev-parse", "--short=12", "HEAD")
     except (OSError, subprocess.CalledProcessError):
         head = ""
     # Every release is checked here, at the start of the build: a bad one stops it with its file and field.
@@ -356,12 +356,7 @@ def check_frozen(repo: Path, tag: str, files: dict[str, bytes]) -> None:
 def last_data_change(repo: Path, package_dir: Path, fallback: str) -> str:
     """The date of the last commit that touched the data: stable from build to build."""
     try:
-        out = subprocess.run(
-            ["git", "-C", str(repo), "log", "-1", "--format=%cs", "--", str(package_dir)],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
+        out = git.line(repo, "log", "-1", "--format=%cs", "--", str(package_dir))
     except (OSError, subprocess.CalledProcessError):
         out = ""
     return out or fallback
