@@ -15,7 +15,7 @@ KINDS = {"figures": "Figure", "commitments": "Commitment"}
 def on_post_build(config, **kwargs):
     site = pipeline.site()
     try:
-        versions.publish(ROOT, PACKAGE_DIR, Path(config["site_dir"]), site.version)
+        versions.publish(ROOT, PACKAGE_DIR, Path(config["site_dir"]), site.tree)
     except RuntimeError as exc:
         raise PluginError(str(exc)) from exc
     # One record to take away, linked from each figure and commitment page.

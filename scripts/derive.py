@@ -147,6 +147,8 @@ class Site:
     lines: dict[tuple[str, str], int] = field(default_factory=dict)
     # Set by the pipeline: whether this package is a release (scripts/versions.py State).
     release: object | None = None
+    # Set by the pipeline: the package as read once, for the stages that publish it (scripts/versions.py Tree).
+    tree: object | None = None
 
     @property
     def released_version(self) -> str | None:

@@ -109,13 +109,23 @@ def local_file(base: Path, rel: object) -> Path:
     return here
 
 
-def read_text(path: Path) -> str:
-    """The descriptor's text, size-capped before it is read."""
+def read_bytes(path: Path) -> bytes:
+    """The descriptor's bytes, size-capped before it is read."""
     if path.is_symlink():
         raise UnsafePath("datapackage.json is a symbolic link: the package must hold the file itself")
     if path.stat().st_size > MAX_DESCRIPTOR_BYTES:
         raise UnsafePath(f"the descriptor is larger than {MAX_DESCRIPTOR_BYTES:,} bytes")
-    return path.read_text(encoding="utf-8")
+    return path.read_bytes()
+
+
+def text_of(raw: bytes) -> str:
+    """The descriptor's text as a file opened as text reads it (UTF-8, any line ending as a line feed)."""
+    return raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_text(path: Path) -> str:
+    """The descriptor's text, size-capped before it is read."""
+    return text_of(read_bytes(path))
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict:

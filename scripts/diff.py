@@ -68,15 +68,15 @@ class DataDiff:
 
 
 # -- reading -------------------------------------------------------------------------------------
-def load(package_dir: Path, strict: bool = False) -> dict:
+def load(package_dir: Path, strict: bool = False, data: dict | None = None) -> dict:
     """The descriptor, or an empty package when the revision has none (or an unreadable one).
 
     With `strict` (the side under review), a descriptor that scripts/descriptor.py refuses keeps
     its top-level properties for the comparison but lists no resources: none of its files is read,
     and the validator's report says why.
     """
-    try:
-        data = parse(read_text(package_dir / "datapackage.json"))
+    try:  # `data`: the descriptor as the build has already read it
+        data = data if data is not None else parse(read_text(package_dir / "datapackage.json"))
     except (OSError, ValueError):
         return {"resources": []}
     if strict and any(True for _ in check(data, package_dir)):
@@ -150,12 +150,18 @@ def row_changes(old_rows: list[Row], new_rows: list[Row], key_fields: list[str])
 
 
 def diff_packages(
-    old_dir: Path, new_dir: Path, old_label: str = "old", new_label: str = "new", check: bool = True
+    old_dir: Path,
+    new_dir: Path,
+    old_label: str = "old",
+    new_label: str = "new",
+    check: bool = True,
+    new_descriptor: dict | None = None,
 ) -> DataDiff:
     """Compare two package folders (each holding datapackage.json); with `check`, validate the new one
-    (the changelog compares released versions, which were validated when they were built)."""
+    (the changelog compares released versions, which were validated when they were built).
+    `new_descriptor`: the new one's descriptor, when the build has already read it."""
     old_dir, new_dir = Path(old_dir), Path(new_dir)
-    old, new = load(old_dir), load(new_dir, strict=True)
+    old, new = load(old_dir), load(new_dir, strict=True, data=new_descriptor)
     package = [
         f"{k}: {show(old.get(k))} → {show(new.get(k))}"
         for k in dict.fromkeys([*new, *old])

@@ -7,6 +7,7 @@ byte-identical, and a released version's files can be frozen by their checksums.
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime as dt
 import hashlib
@@ -219,12 +220,18 @@ def version_text(descriptor: dict, released: bool = True, address: str = "") -> 
 
 
 def export(
-    package_dir: Path, out: Path, changelog: str, extra: dict[str, bytes] | None = None, released: bool = True
+    package_dir: Path,
+    out: Path,
+    changelog: str,
+    extra: dict[str, bytes] | None = None,
+    released: bool = True,
+    descriptor: dict | None = None,
 ) -> dict[str, bytes]:
     """Write one version's downloads into `out`; returns every file written, by relative path.
-    `released`: False for a working tree that differs from every release (its files say so)."""
+    `released`: False for a working tree that differs from every release (its files say so).
+    `descriptor`: the package's, when the build has read and validated it already."""
     # Only what scripts/descriptor.py allows is read: files inside the package, reached through no link.
-    descriptor = checked(package_dir)
+    descriptor = copy.deepcopy(descriptor) if descriptor is not None else checked(package_dir)
     version = descriptor["version"]
     files: dict[str, bytes] = {}
     tables: dict[str, list[dict]] = {}

@@ -83,7 +83,7 @@ def define_env(env) -> None:
     def downloads() -> str:
         return render.downloads(site, here())
 
-    history = versions.site_entries(ROOT, PACKAGE_DIR, site.version)
+    history = versions.site_entries(ROOT, PACKAGE_DIR, site.tree)
 
     @env.macro
     def changelog() -> str:

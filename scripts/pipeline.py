@@ -13,6 +13,7 @@ changes, so a rebuild under `mkdocs serve` after a CSV edit loads and validates 
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from scripts import versions
@@ -21,8 +22,24 @@ from scripts.paths import DESCRIPTOR, ROOT
 from scripts.rules import build_date
 from scripts.validate import Report, load_and_validate
 
-# Set ANNEX_PIPELINE_LOG to a file to have each load appended to it (how tests count loads per build).
+# Set ANNEX_PIPELINE_LOG to a file to have each load, and each opening of the working tree's
+# descriptor, appended to it (how tests count loads and reads per build).
 LOG = "ANNEX_PIPELINE_LOG"
+
+
+def _log(line: str) -> None:
+    with open(os.environ[LOG], "a", encoding="utf-8") as log:
+        log.write(line + "\n")
+
+
+def _log_descriptor_reads(event: str, args: tuple) -> None:
+    # Every way of opening a file raises the "open" audit event, so no reader goes uncounted.
+    if event == "open" and isinstance(args[0], str | Path) and Path(args[0]) == DESCRIPTOR:
+        _log(f"read {DESCRIPTOR}")
+
+
+if os.environ.get(LOG):
+    sys.addaudithook(_log_descriptor_reads)
 
 _cache: dict[Path, tuple[tuple, Site]] = {}
 # True under `mkdocs serve` (set by hooks/validate_data.py, whose module is reloaded at each rebuild).
@@ -58,13 +75,13 @@ def site(descriptor_path: Path = DESCRIPTOR) -> Site:
         return cached[1]
     report, package = load_and_validate(descriptor_path)
     if os.environ.get(LOG):
-        with open(os.environ[LOG], "a", encoding="utf-8") as log:
-            log.write(f"load and validate {descriptor_path}\n")
+        _log(f"load and validate {descriptor_path}")
     if not report.valid:
         raise InvalidPackage(report)
     derived = Site.from_package(package.descriptor, package.tables)
     # Citations name a release only if the package is one (datapackage/releases/), else its commit.
-    derived.release = versions.state(ROOT, descriptor_path.parent, build_date().isoformat())
+    derived.release = versions.state(ROOT, descriptor_path.parent, build_date().isoformat(), package.descriptor_bytes)
+    derived.tree = versions.Tree(derived.version, package.descriptor, derived.release.released is not None)
     _cache[descriptor_path] = (stamp, derived)
     return derived
 

@@ -92,6 +92,7 @@ class Package:
         self.warnings: list[Problem] = []
         self.checks = 0
         self.descriptor: dict = {}
+        self.descriptor_bytes = b""  # as read, once: the build compares it with releases (scripts/versions.py)
         self.tables: dict[str, list[Row]] = {}
         self.paths: dict[str, Path] = {}
         self.unreadable: set[str] = set()  # tables whose file could not be read at all
@@ -122,7 +123,8 @@ class Package:
     def load(self) -> bool:
         """Read the descriptor, prove it may be used (scripts/descriptor.py), then read each table."""
         try:
-            text = descriptor.read_text(self.descriptor_path)
+            self.descriptor_bytes = descriptor.read_bytes(self.descriptor_path)
+            text = descriptor.text_of(self.descriptor_bytes)
             self.descriptor = descriptor.parse(text)
         except (OSError, UnicodeDecodeError, ValueError, UnsafePath) as exc:
             line = getattr(exc, "lineno", 1)

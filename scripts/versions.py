@@ -43,6 +43,18 @@ class Version:
     package_dir: Path
     extra: dict[str, bytes]
     tag: str | None  # "vX.Y.Z" for a release (its folder under /data/); None for the working tree
+    descriptor: dict | None = None  # the working tree's, as the build read it: not read again
+
+
+@dataclass(frozen=True)
+class Tree:
+    """The working tree's package as the build read and validated it (scripts/pipeline.py), so that
+    no later stage opens its descriptor again: its version, its descriptor and whether it is, byte
+    for byte, the last release."""
+
+    version: str
+    descriptor: dict
+    released: bool
 
 
 @dataclass(frozen=True)
@@ -180,17 +192,18 @@ class State:
     built: str
 
 
-def package_files(folder: Path) -> dict[str, bytes]:
-    """The package's files by relative path, the release records aside (they come after)."""
+def package_files(folder: Path, descriptor: bytes | None = None) -> dict[str, bytes]:
+    """The package's files by relative path, the release records aside (they come after).
+    `descriptor`: datapackage.json's bytes, when the build has already read them."""
     out = {}
     for path in sorted(folder.rglob("*")):
         rel = path.relative_to(folder).as_posix()
         if path.is_file() and not path.is_symlink() and not rel.startswith("releases/"):
-            out[rel] = path.read_bytes()
+            out[rel] = descriptor if rel == "datapackage.json" and descriptor is not None else path.read_bytes()
     return out
 
 
-def state(repo: Path, package_dir: Path, built: str) -> State:
+def state(repo: Path, package_dir: Path, built: str, descriptor: bytes | None = None) -> State:
     """Whether the package as built is a release: byte for byte the package at the last release's commit."""
     try:
         head = git.line(repo, "rev-parse", "--short=12", "HEAD")
@@ -199,12 +212,12 @@ def state(repo: Path, package_dir: Path, built: str) -> State:
     # Every release is checked here, at the start of the build: a bad one stops it with its file and field.
     released = [checkout(repo, r) for r in releases(repo)]
     last = released[-1] if released else None
-    return State(last.version if last and is_release(last, package_dir) else None, head, built)
+    return State(last.version if last and is_release(last, package_dir, descriptor) else None, head, built)
 
 
-def is_release(release: Version, package_dir: Path) -> bool:
+def is_release(release: Version, package_dir: Path, descriptor: bytes | None = None) -> bool:
     """The package is that release, byte for byte (the release records aside)."""
-    return package_files(release.package_dir) == package_files(package_dir)
+    return package_files(release.package_dir) == package_files(package_dir, descriptor)
 
 
 @dataclass
@@ -224,7 +237,7 @@ def entries(history: list[Version]) -> list[Entry]:
         if i == 0:
             out.append(Entry(ver.version, ver.tag, True, [], []))
             continue
-        d = diff.diff_packages(history[i - 1].package_dir, ver.package_dir, check=False)
+        d = diff.diff_packages(history[i - 1].package_dir, ver.package_dir, check=False, new_descriptor=ver.descriptor)
         out.append(Entry(ver.version, ver.tag, False, [r for r in d.resources if r.changed], d.package))
     return out
 
@@ -265,28 +278,29 @@ def changelog(history: list[Version]) -> str:
     return "# Changelog\n\n" + "\n".join(sections)
 
 
-def site_entries(repo: Path, package_dir: Path, version: str | None = None) -> list[Entry]:
+def site_entries(repo: Path, package_dir: Path, tree: Tree | None = None) -> list[Entry]:
     """The changelog for the site's changelog page, newest first."""
-    released, current = history(repo, package_dir, version)
+    released, current = history(repo, package_dir, tree)
     return list(reversed(entries(released + ([current] if current else []))))
 
 
-def history(repo: Path, package_dir: Path, version: str | None = None) -> tuple[list[Version], Version]:
+def history(repo: Path, package_dir: Path, tree: Tree | None = None) -> tuple[list[Version], Version]:
     """Released versions, then the whole history including the working tree when it differs.
 
-    `version`: the working tree's, when the build has already read it (scripts/pipeline.py)."""
+    `tree`: the working tree's package, when the build has already read it (scripts/pipeline.py)."""
     released = [checkout(repo, r) for r in releases(repo)]
     try:
         citation = local_file(repo, "CITATION.cff").read_bytes() if os.path.lexists(repo / "CITATION.cff") else b""
     except (UnsafePath, OSError) as exc:
         raise ReleaseError(f"CITATION.cff: {exc}") from None
     current = Version(
-        version or load_descriptor(package_dir / "datapackage.json")["version"],
+        tree.version if tree else load_descriptor(package_dir / "datapackage.json")["version"],
         package_dir,
         {"CITATION.cff": citation} if citation else {},
         None,
+        tree.descriptor if tree else None,
     )
-    unreleased = not released or not is_release(released[-1], package_dir)
+    unreleased = not released or not (tree.released if tree else is_release(released[-1], package_dir))
     return released, current if unreleased else None
 
 
@@ -307,9 +321,9 @@ def export_release(ver: Version, out: Path, log: str) -> dict[str, bytes]:
     return _exports[key]
 
 
-def publish(repo: Path, package_dir: Path, site_dir: Path, version: str | None = None) -> list[Version]:
+def publish(repo: Path, package_dir: Path, site_dir: Path, tree: Tree | None = None) -> list[Version]:
     """Export every released version, frozen, and the working tree as latest; returns the history."""
-    released, current = history(repo, package_dir, version)
+    released, current = history(repo, package_dir, tree)
     full = released + ([current] if current else [])
     for i, ver in enumerate(released):
         files = export_release(ver, site_dir / "data" / ver.tag, changelog(full[: i + 1]))
@@ -318,7 +332,9 @@ def publish(repo: Path, package_dir: Path, site_dir: Path, version: str | None =
         # The package is the last release, byte for byte: latest is its export, not a second one.
         shutil.copytree(site_dir / "data" / released[-1].tag, site_dir / "data" / "latest", dirs_exist_ok=True)
     else:
-        export.export(package_dir, site_dir / "data" / "latest", changelog(full), current.extra, released=False)
+        export.export(
+            package_dir, site_dir / "data" / "latest", changelog(full), current.extra, False, current.descriptor
+        )
     return [Version(v.version, Path(), {}, v.tag) for v in full]
 
 
