@@ -8,10 +8,15 @@ derivation can be reviewed and is proved (tests/test_annex_text.py) to drop no c
 
 from __future__ import annotations
 
+import csv
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from scripts.descriptor import UnsafePackage, UnsafePath, checked, local_file
+from scripts.package import read_csv
+from scripts.paths import PACKAGE_DIR
 from scripts.quantities import find_phrase
 
 PAGE_BREAK = re.compile(r"\n{3,}")
@@ -162,20 +167,29 @@ def paragraph_rows(document_id: str, raw: str) -> list[dict[str, str]]:
     ]
 
 
-def main() -> None:
-    """Print paragraphs.csv for every document, derived from its source (`make paragraphs`)."""
-    import csv
-    import sys
-
-    from scripts.package import load_rows
-    from scripts.paths import PACKAGE_DIR
-
+def main(package_dir: Path = PACKAGE_DIR) -> int:
+    """Print paragraphs.csv for every document, derived from its source (`make paragraphs`).
+    Like every reader, it reads only what `local_file` allows: the package may not validate yet."""
     writer = csv.DictWriter(sys.stdout, PARAGRAPH_FIELDS, lineterminator="\n")
+    try:
+        descriptor = checked(package_dir)
+        documents = next((r for r in descriptor["resources"] if r["name"] == "documents"), None)
+        if documents is None:
+            raise UnsafePackage(f"{package_dir / 'datapackage.json'}: resources: no resource is named 'documents'")
+        sources = []
+        for doc in read_csv(local_file(package_dir, documents["path"])):
+            try:
+                sources.append((doc["document_id"], read_source(local_file(package_dir, doc["source_path"]))))
+            except (UnsafePath, OSError, UnicodeDecodeError) as exc:
+                raise UnsafePath(f"{package_dir / documents['path']}:{doc.line}: source_path: {exc}") from None
+    except (UnsafePackage, UnsafePath, OSError, UnicodeDecodeError, csv.Error) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     writer.writeheader()
-    for doc in load_rows(PACKAGE_DIR / "data" / "documents.csv"):
-        raw = read_source(PACKAGE_DIR / doc["source_path"])
-        writer.writerows(paragraph_rows(doc["document_id"], raw))
+    for document_id, raw in sources:
+        writer.writerows(paragraph_rows(document_id, raw))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

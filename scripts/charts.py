@@ -499,7 +499,7 @@ def amounts(site: Site, commitment_id: str) -> Chart | None:
     )
 
 
-# Charts with an embed page. A figure page shows the one that compares it with another (comparison()).
+# Charts with an embed page. A figure page shows the one that compares it with another (comparisons()).
 CHARTS = {
     "networks": networks,
     "reception": reception,

@@ -11,7 +11,8 @@ like the CSVs. Before anything reads a file the descriptor names, `check()` prov
 - every numeric field declares its range and every key field its maximum length;
 - no text holds control, bidi or zero-width characters (`invisible`).
 
-The validator, the exporter, the diff and the site's loader all read files through `local_file`.
+Every reader goes through `local_file`: the validator (and so the build, scripts/pipeline.py), the
+exporter, the diff, the release check and `make paragraphs` (scripts/annex_text.py).
 """
 
 from __future__ import annotations

@@ -1,12 +1,16 @@
-"""The build's one pipeline, in stage order, run once per build:
+"""The build's first stages, run once per build: load and validate (scripts/validate.py), derive
+(scripts/derive.py), and find which release the package is (scripts/versions.py).
 
-    load and validate (scripts/validate.py)  →  derive (scripts/derive.py)
-        →  chart (scripts/charts.py), export (scripts/export.py), render (scripts/render.py)
+The later stages are run by the MkDocs hooks (mkdocs.yml), each from what `site()` returns: charts
+are built and drawn (scripts/charts.py, scripts/draw.py) when a page first shows one, the record,
+list and embed pages are rendered (scripts/render.py), and the downloads are exported
+(scripts/versions.py, scripts/export.py) after the site is built.
 
 Every hook and macro asks `site()` for the derived package. The first call reads and validates the
 package; the derivation is built from the very tables the validator read, and nothing reads the
-package before it has passed. Invalid data raises `InvalidPackage` with the validator's own
-`FILE:LINE: FIELD: message` lines, never a traceback. The result is kept while no file of the package
+package before it has passed. The descriptor is opened once: the publishing stages use what was
+read. Invalid data raises `InvalidPackage` with the validator's own `FILE:LINE: FIELD: message`
+lines, never a traceback. The result is kept while no file of the package
 changes, so a rebuild under `mkdocs serve` after a CSV edit loads and validates again.
 """
 

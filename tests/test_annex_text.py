@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from scripts import annex_text
 from scripts.annex_text import paragraphs, read_source
 from scripts.package import load_rows
 from scripts.paths import PACKAGE_DIR
@@ -53,3 +54,22 @@ def test_section_headings():
 def test_paragraphs_csv_is_the_derivation():
     rows = load_rows(PACKAGE_DIR / "data" / "paragraphs.csv")
     assert [r["text"] for r in rows] == [p.text for p in paragraphs(RAW)]
+
+
+def test_make_paragraphs_prints_the_derivation(capsys):
+    assert annex_text.main() == 0
+    assert capsys.readouterr().out == (PACKAGE_DIR / "data" / "paragraphs.csv").read_text(encoding="utf-8")
+
+
+def test_make_paragraphs_reads_no_source_through_a_link(package_copy, capsys, tmp_path):
+    outside = tmp_path / "outside.txt"
+    outside.write_text("1. A text from outside the package.\n", encoding="utf-8")
+    # A link the descriptor does not name (it refuses links it names): documents.csv points at it.
+    (package_copy.parent / "source" / "other.txt").symlink_to(outside)
+    documents = package_copy.parent / "data" / "documents.csv"
+    old = load_rows(documents)[0]["source_path"]
+    documents.write_text(documents.read_text(encoding="utf-8").replace(old, "source/other.txt"), encoding="utf-8")
+    assert annex_text.main(package_copy.parent) == 1
+    out = capsys.readouterr()
+    assert out.out == "" and "outside the package" not in out.err
+    assert "documents.csv:2: source_path:" in out.err and "symbolic link" in out.err
