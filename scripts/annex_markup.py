@@ -55,7 +55,7 @@ def paragraph_marks(site: Site, pid: str, page_url: str) -> list[Mark]:
         spans = site.quote_spans(pid, c["quote"])
         if spans:
             # The strength is printed beside the number, so it shows without hovering.
-            strength = site.label("strength", c["strength"])
+            strength = site.label("commitments", "strength", c["strength"])
             ref = Markup(
                 '<a class="annex-ref annex-ref--{0}" href="{1}" aria-label="C{2} {3}: {4}, {5}">'
                 'C{2} <span class="annex-strength">{3}</span></a>'

@@ -18,9 +18,6 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from scripts.derive import (
-    EXPECTATION_SHORT,
-    STATUS_SHORT,
-    STRENGTHS,
     Site,
     format_money,
     format_number,
@@ -79,10 +76,10 @@ def t(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def label(site: Site, field: str, value: str) -> str:
+def label(site: Site, resource: str, field: str, value: str) -> str:
     """A value's label from the descriptor's categories, which a pull request can change: escaped
     like any other data text (plotly reads <a>, <span style> and <br> in it)."""
-    return t(site.label(field, value))
+    return t(site.label(resource, field, value))
 
 
 def source_link(url: str, text: str) -> str:
@@ -240,7 +237,7 @@ def strength_bars(site: Site, strengths: list[str], stacks: list[tuple[str, list
     for i, (name, counts) in enumerate(stacks):
         fig.add_bar(
             name=name,
-            y=[label(site, "strength", s) for s in strengths],
+            y=[label(site, "commitments", "strength", s) for s in strengths],
             orientation="h",
             x=counts,
             marker_color=PALETTE[i % len(PALETTE)],
@@ -263,11 +260,11 @@ def commitments(site: Site) -> Chart:
     fig = strength_bars(
         site,
         strengths,
-        [(label(site, "actor", a), [counts.get((s, a), 0) for s in strengths]) for a in actors],
+        [(label(site, "commitments", "actor", a), [counts.get((s, a), 0) for s in strengths]) for a in actors],
         height=360,
     )
     rows = [
-        [site.label("strength", s)]
+        [site.label("commitments", "strength", s)]
         + [str(counts.get((s, a), 0)) for a in actors]
         + [str(sum(counts.get((s, a), 0) for a in actors))]
         for s in strengths
@@ -277,7 +274,7 @@ def commitments(site: Site) -> Chart:
         "How firmly is each statement worded, and who is bound?",
         "The annex makes " + site.strength_sentence(),
         fig,
-        ["Strength"] + [site.label("actor", a) for a in actors] + ["Total"],
+        ["Strength"] + [site.label("commitments", "actor", a) for a in actors] + ["Total"],
         rows,
     )
 
@@ -378,7 +375,7 @@ def timeline(site: Site) -> Chart:
                 e["as_stated"],
                 e["description"],
                 e["paragraph_id"],
-                (site.label("note_type", e["note_type"]) + ": " + e["note"]) if e["note"] else "",
+                (site.label("events", "note_type", e["note_type"]) + ": " + e["note"]) if e["note"] else "",
             ]
             for e in events
         ]
@@ -400,7 +397,7 @@ def status(site: Site) -> Chart:
     fig = strength_bars(
         site,
         strengths,
-        [(t(STATUS_SHORT[s].capitalize()), [table[k][s] for k in strengths]) for s in statuses],
+        [(t(site.status_short(s).capitalize()), [table[k][s] for k in strengths]) for s in statuses],
         height=420,
         legend={"orientation": "h", "y": -0.3, "traceorder": "normal"},
     )
@@ -408,16 +405,15 @@ def status(site: Site) -> Chart:
     def phrase(k: str) -> str:
         total = sum(table[k].values())
         # An expectation binds no one: its statuses in their own words (no one delivers it).
-        short = {**STATUS_SHORT, **EXPECTATION_SHORT} if k == "expectation" else STATUS_SHORT
-        return f"{total} {STRENGTHS[k][0 if total == 1 else 1]}: " + ordinal_list(
-            [f"{n} {short[s]}" for s, n in table[k].items() if n]
+        return f"{total} {site.strength_words(k, total)}: " + ordinal_list(
+            [f"{n} {site.status_short(s, expectation=k == 'expectation')}" for s, n in table[k].items() if n]
         )
 
     # Parts are assessed on their own pages; counting them here would count a commitment twice, so
     # the summary gives their statuses apart (the only "not delivered" may be a part's).
     order = {s: i for i, s in enumerate(site.statuses())}
     part_counts = Counter(
-        (order[s], (EXPECTATION_SHORT if site.is_expectation(p["commitment_id"]) else {}).get(s, STATUS_SHORT[s]))
+        (order[s], site.status_short(s, p["commitment_id"]))
         for p in site.all_parts
         for s in [site.status(p["commitment_id"])]
     )
@@ -435,7 +431,9 @@ def status(site: Site) -> Chart:
         + parts
     )
     rows = [
-        [site.label("strength", k)] + [str(table[k][s]) for s in statuses] + [str(sum(table[k].values()))]
+        [site.label("commitments", "strength", k)]
+        + [str(table[k][s]) for s in statuses]
+        + [str(sum(table[k].values()))]
         for k in strengths
     ]
     return Chart(
@@ -443,7 +441,7 @@ def status(site: Site) -> Chart:
         "What do later sources show for each statement, by how firmly it was worded? (our assessment, not the annex)",
         summary,
         fig,
-        ["Strength"] + [STATUS_SHORT[s].capitalize() for s in statuses] + ["Total"],
+        ["Strength"] + [site.status_short(s).capitalize() for s in statuses] + ["Total"],
         rows,
     )
 

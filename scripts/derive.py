@@ -17,76 +17,7 @@ from scripts.annex_text import locate, squash
 from scripts.descriptor import is_https
 from scripts.package import Row
 
-# How firmly the annex words a commitment (datapackage/README.md, "Commitments"): one, several, and
-# what it means. Its label, like every label of a value, is in the schema (`categories`).
-STRENGTHS = {
-    "pledge": (
-        "pledge by the UK and/or France",
-        "pledges by the UK and/or France",
-        "The UK and/or France undertake to act themselves.",
-    ),
-    "intention": (
-        "statement of intention",
-        "statements of intention",
-        "The UK and France state an intention.",
-    ),
-    "support": (
-        "statement of support",
-        "statements of support",
-        "The UK and France back action by someone else (the EU).",
-    ),
-    "reaffirmation": (
-        "reaffirmation of a principle or an earlier commitment",
-        "reaffirmations of a principle or an earlier commitment",
-        "The UK and France restate an existing principle or an earlier commitment.",
-    ),
-    "expectation": (
-        "expectation that binds no named party",
-        "expectations that bind no named party",
-        "The annex says what must or should happen; no party takes it on.",
-    ),
-}
 CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€"}
-# Short forms for charts and sentences.
-STATUS_SHORT = {
-    "delivered": "delivered",
-    "partly_delivered": "partly delivered",
-    "in_progress": "in progress",
-    "not_delivered": "not delivered",
-    "lapsed": "lapsed",
-    "outcome_by_others": "reached by others",
-    "context": "context",
-    "no_evidence_found": "no evidence found",
-    status_rule.NOT_SHOWN: "nothing recorded within the window",
-}
-# One line each on the commitment pages (the scale and its rules: datapackage/README.md, "Follow-ups").
-STATUS_MEANINGS = {
-    "delivered": "The evidence shows the parties bound by the commitment did what it says.",
-    "partly_delivered": "The parties did some of it, or a limit the annex states (such as a deadline) "
-    "is not shown met.",
-    "in_progress": "The parties' action was under way; the evidence does not show it complete.",
-    "not_delivered": "The evidence shows it did not happen.",
-    "lapsed": "The rules it concerns stopped applying to a party, so the commitment no longer applies.",
-    "outcome_by_others": "What it backed or expected happened through someone else; what the UK and France "
-    "themselves did is not shown.",
-    "no_evidence_found": "We searched and found no solid evidence either way.",
-    status_rule.NOT_SHOWN: "No evidence we recorded is dated within the assessment window; what later "
-    "sources show is listed after the window, as later context.",
-}
-# An expectation binds no one, so no one delivers it (the validator refuses the statuses that credit
-# a party): its statuses say whether what the annex expects happened, in words of their own.
-EXPECTATION_LABELS = {
-    "outcome_by_others": "Happened, wholly or in part (binds no one)",
-    "not_delivered": "Did not happen (binds no one)",
-}
-EXPECTATION_SHORT = {"outcome_by_others": "happened (wholly or in part)", "not_delivered": "did not happen"}
-EXPECTATION_MEANINGS = {
-    "outcome_by_others": "What the annex expects happened, wholly or in part, through someone's action (the "
-    "evidence says whose, and how much). The annex binds no one to it, so no one is credited with delivering it.",
-    "not_delivered": "The evidence shows that what the annex expects did not happen. The annex binds no one "
-    "to it, so this is no party's failure to deliver.",
-    "lapsed": "The rules it concerns stopped applying to a party.",
-}
 
 
 def enum(descriptor: dict, resource: str, name: str) -> list[str]:
@@ -166,28 +97,40 @@ class Site:
         }
         return site
 
-    def _categories(self, key: str) -> dict[str, dict[str, str]]:
-        """Each field's `key` ("label", "singular") per value, from the schema's `categories` (the
-        one place they are written)."""
-        out: dict[str, dict[str, str]] = {}
-        for r in self.descriptor["resources"]:
-            for f in r["schema"]["fields"]:
-                for c in f.get("categories", []):
-                    if key in c:
-                        out.setdefault(f["name"], {}).setdefault(c["value"], c[key])
-        return out
-
     @cached_property
-    def _labels(self) -> dict[str, dict[str, str]]:
-        return self._categories("label")
+    def _categories(self) -> dict[tuple[str, str], dict[str, dict]]:
+        """Each value's words by (resource, field): the schema's `categories`, the one place they
+        are written (the validator proves every allowed value has a label)."""
+        return {
+            (r["name"], f["name"]): {c["value"]: c for c in f.get("categories", [])}
+            for r in self.descriptor["resources"]
+            for f in r["schema"]["fields"]
+        }
 
-    @cached_property
-    def _singulars(self) -> dict[str, dict[str, str]]:
-        return self._categories("singular")
+    def category(self, resource: str, field: str, value: str) -> dict:
+        """The words for one value: label, and where given singular, plural, short, meaning."""
+        return self._categories.get((resource, field), {}).get(value, {})
 
-    def label(self, field: str, value: str) -> str:
-        """A readable label for a value of `field`: the schema's, or the value made readable."""
-        return self._labels.get(field, {}).get(value) or value.replace("_", " ").capitalize()
+    def label(self, resource: str, field: str, value: str) -> str:
+        """A readable label for a value of `resource`'s `field`: the schema's, or the value made readable."""
+        return self.category(resource, field, value).get("label") or value.replace("_", " ").capitalize()
+
+    def strength_words(self, strength: str, count: int = 1) -> str:
+        """ "pledge by the UK and/or France", "statements of intention": a strength as a noun phrase."""
+        words = self.category("commitments", "strength", strength)
+        return (
+            words.get("singular" if count == 1 else "plural") or self.label("commitments", "strength", strength).lower()
+        )
+
+    def strength_meaning(self, strength: str) -> str:
+        return self.category("commitments", "strength", strength).get("meaning", "")
+
+    def _status_words(self, status: str, commitment_id: str = "", expectation: bool = False) -> dict:
+        """A follow-up status's words; an expectation's own where it has them (no one is bound to deliver it)."""
+        words = self.category("followups", "status", status)
+        if expectation or (commitment_id and self.is_expectation(commitment_id)):
+            return {**words, **words.get("expectation", {})}
+        return words
 
     @cached_property
     def published_at(self) -> list[dict]:
@@ -205,13 +148,17 @@ class Site:
         """A figure's value in plain words, qualifier and unit included: "more than 1,300 police
         officers", "£63,000,000". The annex's own words stay in `as_stated`."""
         value = float(figure["value"])
-        qualifier = "" if figure["qualifier"] in ("", "exact") else self.label("qualifier", figure["qualifier"]).lower()
+        qualifier = (
+            ""
+            if figure["qualifier"] in ("", "exact")
+            else self.label("figures", "qualifier", figure["qualifier"]).lower()
+        )
         symbol = CURRENCY_SYMBOLS.get(figure["unit"])
         if symbol:
             amount = f"{symbol}{format_number(value)}"
         else:
-            noun = self._singulars.get("unit", {}).get(figure["unit"]) if value == 1 else None
-            amount = f"{format_number(value)} {noun or self.label('unit', figure['unit'])}"
+            noun = self.category("figures", "unit", figure["unit"]).get("singular") if value == 1 else None
+            amount = f"{format_number(value)} {noun or self.label('figures', 'unit', figure['unit'])}"
         return f"{qualifier} {amount}".strip()
 
     def key(self, table: str) -> str:
@@ -324,14 +271,19 @@ class Site:
         """A status in words; an expectation's in words of its own (no one is bound to deliver it)."""
         if status == status_rule.NOT_SHOWN:
             return status_rule.NOT_SHOWN_LABEL
-        if commitment_id and self.is_expectation(commitment_id) and status in EXPECTATION_LABELS:
-            return EXPECTATION_LABELS[status]
-        return self.label("status", status)
+        return self._status_words(status, commitment_id).get("label") or self.label("followups", "status", status)
+
+    def status_short(self, status: str, commitment_id: str = "", expectation: bool = False) -> str:
+        """A status in lower case, for charts and sentences (`expectation`: in an expectation's words)."""
+        if status == status_rule.NOT_SHOWN:
+            return status_rule.NOT_SHOWN_SHORT
+        words = self._status_words(status, commitment_id, expectation)
+        return words.get("short") or words.get("label", self.status_label(status)).lower()
 
     def status_meaning(self, status: str, commitment_id: str) -> str:
-        if self.is_expectation(commitment_id) and status in EXPECTATION_MEANINGS:
-            return EXPECTATION_MEANINGS[status]
-        return STATUS_MEANINGS.get(status, "")
+        if status == status_rule.NOT_SHOWN:
+            return status_rule.NOT_SHOWN_MEANING
+        return self._status_words(status, commitment_id).get("meaning", "")
 
     @cached_property
     def default_window_end(self) -> str:
@@ -421,7 +373,7 @@ class Site:
 
         def listing(strengths: list[str]) -> str:
             items = [
-                f"{counts[s]} {STRENGTHS[s][0 if counts[s] == 1 else 1].removesuffix(' by the UK and/or France')}"
+                f"{counts[s]} {self.strength_words(s, counts[s]).removesuffix(' by the UK and/or France')}"
                 for s in strengths
             ]
             return ", ".join(items[:-1]) + (" and " if len(items) > 1 else "") + items[-1]

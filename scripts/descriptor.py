@@ -280,7 +280,13 @@ def check(descriptor: dict, base: Path) -> Iterator[tuple[tuple, str]]:
         for j, field in enumerate(schema["fields"]):
             cons = field.get("constraints", {})
             values = [c["value"] for c in field.get("categories", [])]
-            if values and values != cons.get("enum"):
+            missing = [v for v in cons.get("enum", []) if v not in values]
+            if values and missing:
+                yield (
+                    ("resources", i, "schema", "fields", j, "categories"),
+                    f"{', '.join(map(repr, missing))} of {field['name']!r}'s enum has no label in its categories",
+                )
+            elif values and values != cons.get("enum"):
                 yield (
                     ("resources", i, "schema", "fields", j, "categories"),
                     f"must label exactly the values of {field['name']!r}'s enum, in its order",

@@ -48,7 +48,8 @@ def atom_feed(site: Site, site_url: str) -> bytes:
         add(
             entry,
             "summary",
-            f"{f['what_happened']} Who acted: {site.label('actor', f['actor'])}. {source} ({f['confidence']}).",
+            f"{f['what_happened']} Who acted: {site.label('followups', 'actor', f['actor'])}. "
+            f"{source} ({f['confidence']}).",
         )
     ET.indent(feed)
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8") + b"\n"

@@ -27,7 +27,6 @@ from scripts import citations, draw, export
 from scripts.annex_markup import annex, md, quote_in_context  # noqa: F401 (annex: a macro's page)
 from scripts.annex_text import squash
 from scripts.derive import (
-    STRENGTHS,
     Site,
     format_number,
     long_date,
@@ -109,7 +108,7 @@ ENV.globals.update(
 
 
 def render(template: str, site: Site | None, **context) -> Markup:
-    """A template rendered with the site's value labels (`label(field, value)`, from the schema)."""
+    """A template rendered with the site's value labels (`label(resource, field, value)`, from the schema)."""
     return Markup(
         ENV.get_template(template).render(
             label=site.label if site else None, published=site.published_at if site else [], **context
@@ -202,11 +201,11 @@ def commitment_page(site: Site, cid: str, site_url: str, repo_url: str = "") -> 
     c = site.commitments[cid]
     url = commitment_url(cid)
     numbers = site.commitment_numbers
-    strength, meaning = site.label("strength", c["strength"]), STRENGTHS.get(c["strength"], ("", "", ""))[2]
+    strength, meaning = site.label("commitments", "strength", c["strength"]), site.strength_meaning(c["strength"])
     parent = site.commitments.get(c["part_of"]) if c["part_of"] else None
     # "C8.1: expectation that binds no named party, part of C8": what the row is, in the
     # methodology's own categories (an expectation is not called a commitment).
-    kind = STRENGTHS.get(c["strength"], (strength.lower(),))[0]
+    kind = site.strength_words(c["strength"])
     title = f"C{numbers[cid]}: {kind}" + (f", part of C{numbers[parent['commitment_id']]}" if parent else "")
     verdict = site.assessment(cid)
     window_basis = (
@@ -372,8 +371,8 @@ def commitments_table(site: Site, page_url: str, number: int = 1) -> Markup:
                 + Markup(' <span class="cell-note">Paragraph {}</span>').format(
                     link(rel(page_url, paragraph_url(c["paragraph_id"])), c["paragraph_id"])
                 ),
-                site.label("strength", c["strength"]),
-                site.label("actor", c["actor"]),
+                site.label("commitments", "strength", c["strength"]),
+                site.label("commitments", "actor", c["actor"]),
                 status_badge(site, status, c["commitment_id"]),
             ]
         )
@@ -391,7 +390,9 @@ def commitments_table(site: Site, page_url: str, number: int = 1) -> Markup:
         {
             key: {
                 "label": COMMITMENT_HEADINGS[key],
-                "values": {v: site.status_label(v) if key == "status" else site.label(key, v) for v in vals},
+                "values": {
+                    v: site.status_label(v) if key == "status" else site.label("commitments", key, v) for v in vals
+                },
             }
             for key, vals in values.items()
         }
@@ -541,9 +542,8 @@ def field_rules(site: Site, field: dict) -> Markup:
     if cons.get("unique"):
         words.append("Unique")
     if "enum" in cons:
-        allowed = Markup(", ").join(
-            Markup("<code>{}</code> ({})").format(v, site.label(field["name"], v)) for v in cons["enum"]
-        )
+        labels = {c["value"]: c["label"] for c in field.get("categories", [])}  # every value has one (validator)
+        allowed = Markup(", ").join(Markup("<code>{}</code> ({})").format(v, labels.get(v, v)) for v in cons["enum"])
         words.append(Markup("One of: {}").format(allowed))
     if "minLength" in cons and cons["minLength"] > 0:
         words.append(f"At least {cons['minLength']} character" + ("s" if cons["minLength"] > 1 else ""))

@@ -26,6 +26,11 @@ CONTEXT = "context"
 # Derived, never written in a row: no row dated within the window sets the status.
 NOT_SHOWN = "not_shown_in_window"
 NOT_SHOWN_LABEL = "Nothing recorded within the window"
+NOT_SHOWN_SHORT = "nothing recorded within the window"
+NOT_SHOWN_MEANING = (
+    "No evidence we recorded is dated within the assessment window; what later sources show is listed after "
+    "the window, as later context."
+)
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 Rowish = Mapping[str, str]

@@ -92,6 +92,7 @@ class Package:
         self.warnings: list[Problem] = []
         self.checks = 0
         self.descriptor: dict = {}
+        self.where: dict[tuple, int] = {}  # the descriptor's line of each value, by its path
         self.descriptor_bytes = b""  # as read, once: the build compares it with releases (scripts/versions.py)
         self.tables: dict[str, list[Row]] = {}
         self.paths: dict[str, Path] = {}
@@ -130,7 +131,7 @@ class Package:
             line = getattr(exc, "lineno", 1)
             self.problem(self.descriptor_path, line, "-", f"cannot read the descriptor: {exc}")
             return False
-        where = descriptor.lines(text)
+        where = self.where = descriptor.lines(text)
         refused = list(descriptor.check(self.descriptor, self.base))
         for at, message in refused:
             line = where.get(at) or where.get(at[:-1]) or 1
@@ -232,6 +233,26 @@ class Package:
             elif len([v for v in row.values.values() if v is not None]) < len(header):
                 self.problem(path, row.line, "-", f"row has fewer cells than the header's {len(header)}")
         return rows
+
+
+def check_labels(pkg: Package) -> None:
+    """Every allowed value has a label in its field's `categories`: the only place the site takes
+    the words for a value from. (scripts/descriptor.py refuses categories that label some values
+    and not others; this is a field with an enum and no categories at all.)"""
+    pkg.checks += 1
+    for i, resource in enumerate(pkg.descriptor["resources"]):
+        for j, field in enumerate(resource["schema"]["fields"]):
+            enum = field.get("constraints", {}).get("enum", [])
+            if enum and not field.get("categories"):
+                at = ("resources", i, "schema", "fields", j, "constraints", "enum")
+                pkg.problem(
+                    pkg.descriptor_path,
+                    pkg.where.get(at) or 1,
+                    descriptor.pointer(at),
+                    f"{', '.join(map(repr, enum))} of {field['name']!r}'s enum have no label: each allowed value "
+                    "needs one in the field's categories (label; singular, plural, short, meaning where the site "
+                    "uses them)",
+                )
 
 
 # -- Frictionless -------------------------------------------------------------------------------
@@ -576,6 +597,8 @@ def load_and_validate(
     pkg = Package(descriptor_path)
     # A table that cannot be read would make every check across tables report noise: fix it first.
     if pkg.load() and not pkg.unreadable:
+        if not frozen:  # released versions predate the rule; their bytes cannot change
+            check_labels(pkg)
         frictionless_check(pkg, phrases, frozen)
         texts = source_texts(pkg)
         paras = check_paragraphs(pkg, texts)

@@ -15,7 +15,6 @@ import pytest
 from conftest import assert_rejected, set_cell
 
 from scripts import annex_text, pipeline
-from scripts.derive import STRENGTHS
 from scripts.package import load_rows
 from scripts.paths import PACKAGE_DIR
 
@@ -148,7 +147,9 @@ def test_commitment_page_leads_with_the_annex_words(site_dir, commitments):
         assert quote_at < body.index("In plain English"), c["commitment_id"]
         bold = re.search(r'<strong class="operative-phrase">(.*?)</strong>', body)
         assert bold and annex_text.squash(unescape(bold[1])) == c["operative_phrase"], c["commitment_id"]
-        label, meaning = pipeline.site().label("strength", c["strength"]), STRENGTHS[c["strength"]][2]
+        site = pipeline.site()
+        label, meaning = site.label("commitments", "strength", c["strength"]), site.strength_meaning(c["strength"])
+        assert meaning, c["strength"]  # every strength has its meaning in the descriptor
         assert f">{label}</strong>: {meaning}" in unescape(body), c["commitment_id"]
         # Our summary is said once on the page, not in the heading too.
         assert text_of(body.split("What happened next")[0]).count(c["summary"]) == 1, c["commitment_id"]

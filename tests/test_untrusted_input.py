@@ -178,8 +178,13 @@ FIELDS = {
         "resources[2].schema.fields[3].constraints",
         "maximum",
     ),
-    "categories that do not match the enum": (
+    "categories that leave a value of the enum without a label": (
         lambda d: d["resources"][3]["schema"]["fields"][4]["categories"].pop(),
+        "resources[3].schema.fields[4].categories",
+        "'expectation' of 'strength''s enum has no label",
+    ),
+    "categories in another order than the enum": (
+        lambda d: d["resources"][3]["schema"]["fields"][4]["categories"].reverse(),
         "resources[3].schema.fields[4].categories",
         "must label exactly the values",
     ),

@@ -8,7 +8,7 @@ import os
 import pytest
 from markupsafe import Markup
 
-from scripts import annex_markup, descriptor, quantities
+from scripts import annex_markup, descriptor, pipeline, quantities
 from scripts.annex_markup import Mark, _accept, md, render_marked
 from scripts.annex_text import find_in_spans, locate, squash
 from scripts.charts import period_label
@@ -199,8 +199,16 @@ def test_labels_come_from_the_schema_categories():
         },
         {},
     )
-    assert site.label("actor", "both") == "UK and France"
-    assert site.label("actor", "not_listed") == "Not listed"  # no label: the value made readable
+    assert site.label("t", "actor", "both") == "UK and France"
+    assert site.label("t", "actor", "not_listed") == "Not listed"  # no label: the value made readable
+
+
+def test_labels_are_keyed_by_resource_and_field():
+    """Two tables may give one field name two vocabularies (figures' and followups' `status`)."""
+    site = pipeline.site()
+    assert site.label("figures", "status", "past") == "Done before the annex"
+    assert site.label("followups", "status", "no_evidence_found") == "We looked and found no evidence"
+    assert site.label("figures", "status", "no_evidence_found") == "No evidence found"  # not followups' words
 
 
 UNITS = [
