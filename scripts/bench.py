@@ -483,6 +483,8 @@ def print_tables(results: dict) -> None:
         check = seconds(loop["make_check_s"], loop["make_check_error"])
         print(f"  make check                               {check}  [≤ 30 s]")
         print(f"  one unit test ({UNIT_TEST})  {seconds(loop['unit_test_s'], loop['unit_test_error'])}  [≤ 2 s]")
+    if not real:
+        return print_growth(results)
     print("\nBuild of the real site")
     print(
         f"  full build (mkdocs build --strict)   {seconds(real.get('full_build_s'), real.get('error'))}"
@@ -499,6 +501,10 @@ def print_tables(results: dict) -> None:
             f"{bare['ours_cpu_s']:.1f} s / {bare['bare_cpu_s']:.1f} s = {bare['ratio']:.2f}× "
             f"(median ratio of {bare['runs']} paired runs)"
         )
+    print_growth(results)
+
+
+def print_growth(results: dict) -> None:
     if results.get("scales"):
         print("\nSynthetic packages (N documents, each a copy of the annex with its records)")
         print(

@@ -197,6 +197,9 @@ def figure_page(site: Site, fid: str, site_url: str, repo_url: str = "") -> str:
     )
 
 
+BOUND_NAMES = {"UK": "the UK", "France": "France", "both": "the UK and France"}
+
+
 def commitment_page(site: Site, cid: str, site_url: str, repo_url: str = "") -> str:
     c = site.commitments[cid]
     url = commitment_url(cid)
@@ -205,7 +208,10 @@ def commitment_page(site: Site, cid: str, site_url: str, repo_url: str = "") -> 
     parent = site.commitments.get(c["part_of"]) if c["part_of"] else None
     # "C8.1: expectation that binds no named party, part of C8": what the row is, in the
     # methodology's own categories (an expectation is not called a commitment).
-    kind = site.strength_words(c["strength"])
+    # A pledge names who is bound: "pledge by the UK", not the category's "the UK and/or France".
+    kind = site.strength_words(c["strength"]).replace(
+        "the UK and/or France", BOUND_NAMES.get(c["actor"], "the UK and/or France")
+    )
     title = f"C{numbers[cid]}: {kind}" + (f", part of C{numbers[parent['commitment_id']]}" if parent else "")
     verdict = site.assessment(cid)
     window_basis = (

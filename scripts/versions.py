@@ -229,6 +229,14 @@ class Entry:
     first: bool
     resources: list[diff.ResourceDiff]
     package: list[str]
+    # The data changed since a release whose version the descriptor still gives: not that version.
+    since_release: bool = False
+
+    @property
+    def title(self) -> str:
+        if self.tag:
+            return self.version
+        return f"Unreleased changes since {self.version}" if self.since_release else f"{self.version} (unreleased)"
 
 
 def entries(history: list[Version]) -> list[Entry]:
@@ -238,7 +246,8 @@ def entries(history: list[Version]) -> list[Entry]:
             out.append(Entry(ver.version, ver.tag, True, [], []))
             continue
         d = diff.diff_packages(history[i - 1].package_dir, ver.package_dir, check=False, new_descriptor=ver.descriptor)
-        out.append(Entry(ver.version, ver.tag, False, [r for r in d.resources if r.changed], d.package))
+        released = any(v.tag and v.version == ver.version for v in history[:i])
+        out.append(Entry(ver.version, ver.tag, False, [r for r in d.resources if r.changed], d.package, released))
     return out
 
 
@@ -255,7 +264,7 @@ def changelog(history: list[Version]) -> str:
     """Markdown for CHANGELOG.md: newest first, each version with its row-level changes."""
     sections = []
     for entry in reversed(entries(history)):
-        lines = [f"## {entry.version}" + ("" if entry.tag else " (unreleased)"), ""]
+        lines = [f"## {entry.title}", ""]
         if entry.first:
             lines.append("First published version.")
         for res in entry.resources:

@@ -37,7 +37,9 @@ def test_the_five_steps(tmp_path):
     assert len(re.findall(r"^\d\. \*\*", GUIDE.split("## Correct a figure")[1].split("\n## ")[0], re.M)) == 5
     repo = tmp_path / "repo"
     checkout(repo, 0)
-    git(repo, "branch", "--force", "main", "HEAD")  # the branch a pull request is compared with
+    # A contributor works on a branch of their own; `main` is the branch a pull request is compared with.
+    git(repo, "checkout", "-q", "-B", "correction")
+    git(repo, "branch", "--force", "main", "HEAD")
     descriptor = repo / "datapackage" / "datapackage.json"
 
     # 1. Find the row: the tables and the identifier column the guide names.

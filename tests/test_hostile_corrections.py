@@ -342,6 +342,10 @@ CELLS = [  # (table, key, field, value)
     ("followups", "eu-border-coast-guard-regulation-adopted", "what_happened", "Adopted " + HOSTILE),
     ("followups", "eu-border-coast-guard-regulation-adopted", "note", PARAGRAPHS),
     ("amounts", "uk-sandhurst-treaty-2018", "what", "Committed " + HOSTILE),
+    # The source's words, shown under each row: they hold the numbers the rows above state.
+    ("followups", "eu-border-coast-guard-regulation-adopted", "source_quote", "Quoted " + HOSTILE),
+    ("followups", "eu-border-coast-guard-regulation-adopted", "derivation", "Derived " + HOSTILE),
+    ("amounts", "uk-sandhurst-treaty-2018", "source_quote", "€50 million (£45.5m) " + HOSTILE),
 ]
 # A descriptor's category label (commitments' strengths and actors): the charts draw them too.
 LABEL = (
@@ -448,6 +452,8 @@ def test_nothing_in_the_data_runs_anywhere_on_the_site(hostile_site):
         ("commitments/2d-support-border-coast-guard", "event"),
         ("commitments/2d-support-border-coast-guard", "what_happened"),
         ("commitments/1a-pursue-port-tunnel-security", "what"),
+        ("commitments/2d-support-border-coast-guard", "source_quote"),
+        ("commitments/2d-support-border-coast-guard", "derivation"),
     ],
 )
 def test_text_is_shown_escaped(hostile_site, path, field):

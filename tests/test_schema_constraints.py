@@ -30,6 +30,8 @@ def breaking_values(field: dict) -> list[tuple[str, str]]:
     if "maximum" in c:
         above = c["maximum"] + 1 if field["type"] in ("integer", "number") else "2099-01-01"
         out.append(("maximum", str(above)))
+    if "maxLength" in c:
+        out.append(("maxLength", "x" * (c["maxLength"] + 1)))
     if c.get("minLength", 0) > 1:
         out.append(("minLength", "x"))
     if field["type"] in ("integer", "number", "date"):

@@ -6,6 +6,7 @@ import os
 import subprocess
 import time
 import urllib.request
+from contextlib import contextmanager
 
 import pytest
 from conftest import BIN, build_site, free_port, set_cell
@@ -32,41 +33,46 @@ def wait_for(url: str, words: str, seconds: float) -> bool:
     return False
 
 
-def start_preview(package_copy, port: int) -> subprocess.Popen:
-    """`mkdocs serve` as `make serve` runs it, on a free port, building from a copy of the package."""
+@contextmanager
+def preview(package_copy, log=None, **env):
+    """`mkdocs serve` as `make serve` runs it, on a free port, building from a copy of the package;
+    yields the site's address, and stops the server however the test ends."""
+    port = free_port()
     env = {
         **os.environ,
+        **env,
         "ANNEX_DATAPACKAGE": str(package_copy.parent),
         "NO_MKDOCS_2_WARNING": "1",
         "SITE_URL": f"http://127.0.0.1:{port}/",
     }
-    return subprocess.Popen(
+    out = log.open("w") if log else subprocess.DEVNULL
+    server = subprocess.Popen(
         [str(BIN / "mkdocs"), "serve", "--strict", "--dev-addr", f"127.0.0.1:{port}"],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=out,
+        stderr=subprocess.STDOUT,
     )
-
-
-def test_editing_a_csv_while_serving_updates_the_page(package_copy):
-    port = free_port()
-    server = start_preview(package_copy, port)
     try:
-        url = f"http://127.0.0.1:{port}/figures/cao-centres/"
-        assert wait_for(url, "reception and guidance centres", 120), "mkdocs serve did not start"
-        set_cell(package_copy, "figures", "cao-centres", "note", "Corrected while the site was being served.")
-        assert wait_for(url, "Corrected while the site was being served.", 120)
+        yield f"http://127.0.0.1:{port}/"
     finally:
         server.terminate()
         server.wait(timeout=30)
+        if log:
+            out.close()
+
+
+def test_editing_a_csv_while_serving_updates_the_page(package_copy):
+    with preview(package_copy) as site:
+        url = site + "figures/cao-centres/"
+        assert wait_for(url, "reception and guidance centres", 120), "mkdocs serve did not start"
+        set_cell(package_copy, "figures", "cao-centres", "note", "Corrected while the site was being served.")
+        assert wait_for(url, "Corrected while the site was being served.", 120)
 
 
 def test_a_save_that_breaks_the_data_shows_why_on_the_page_and_the_next_save_recovers(package_copy):
-    port = free_port()
-    server = start_preview(package_copy, port)
-    try:
-        url = f"http://127.0.0.1:{port}/figures/cao-centres/"
+    with preview(package_copy) as site:
+        url = site + "figures/cao-centres/"
         assert wait_for(url, "reception and guidance centres", 120), "mkdocs serve did not start"
         events = package_copy.parent / "data" / "events.csv"
         good = events.read_bytes()
@@ -78,15 +84,12 @@ def test_a_save_that_breaks_the_data_shows_why_on_the_page_and_the_next_save_rec
         assert f"data/events.csv:{line}: date: type-error: &#39;&lt;b&gt;11/11/2015&lt;/b&gt;&#39;" in page
         assert "<b>11/11/2015" not in page
         assert "reception and guidance centres" in page  # the last data that passed, still served
-        assert "The data is invalid" in get(f"http://127.0.0.1:{port}/")  # on every page
+        assert "The data is invalid" in get(site)  # on every page
         events.write_bytes(good)
         end = time.monotonic() + 120
         while "The data is invalid" in get(url) and time.monotonic() < end:
             time.sleep(0.5)
         assert "The data is invalid" not in get(url) and "reception and guidance centres" in get(url)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 # No Chromium, as on a contributor's machine without it: BROWSER_PATH names a missing file (kaleido
@@ -105,25 +108,9 @@ def test_build_without_chromium_stops_with_one_line(tmp_path):
 
 
 def test_serve_without_chromium_previews_with_plotly(package_copy, tmp_path, browser):
-    port = free_port()
     log = tmp_path / "serve.log"
-    env = {
-        **os.environ,
-        **without_chromium(tmp_path),
-        "ANNEX_DATAPACKAGE": str(package_copy.parent),
-        "NO_MKDOCS_2_WARNING": "1",
-        "SITE_URL": f"http://127.0.0.1:{port}/",
-    }
-    with log.open("w") as out:
-        server = subprocess.Popen(
-            [str(BIN / "mkdocs"), "serve", "--strict", "--dev-addr", f"127.0.0.1:{port}"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        url = f"http://127.0.0.1:{port}/timeline/"
+    with preview(package_copy, log, **without_chromium(tmp_path)) as site:
+        url = site + "timeline/"
         assert wait_for(url, "Preview:", 120), log.read_text()
         html = get(url)
         assert 'class="chart-static"' not in html and "data-chart=" in html
@@ -134,10 +121,7 @@ def test_serve_without_chromium_previews_with_plotly(package_copy, tmp_path, bro
         page.close()
         # A rebuild after an edit previews again, without saying so again.
         set_cell(package_copy, "figures", "cao-centres", "note", "Corrected in a preview.")
-        assert wait_for(f"http://127.0.0.1:{port}/figures/cao-centres/", "Corrected in a preview.", 120)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+        assert wait_for(site + "figures/cao-centres/", "Corrected in a preview.", 120)
     warnings = [line for line in log.read_text().splitlines() if line.startswith("WARNING")]
     assert len(warnings) == 1 and "No Chromium" in warnings[0], log.read_text()
     assert "Traceback" not in log.read_text()

@@ -46,29 +46,30 @@ def test_stated_numbers(text, expected):
     assert stated_numbers(text) == expected
 
 
+ANSWER = {  # a sourced row's cells, as a written answer of 2019 gives them
+    "source_url": "https://example.org/answer",
+    "source_quote": "This was followed by payments in 2016 (£17 million) and 2017 (£36 million).",
+    "source_quote_language": "en",
+    "derivation": "",
+}
+
+
 def followup(**cells) -> Row:
-    base = {
-        "what_happened": "The UK paid £17 million in 2016.",
-        "source_url": "https://example.org/answer",
-        "source_quote": "This was followed by payments in 2016 (£17 million) and 2017 (£36 million).",
-        "source_quote_language": "en",
-        "derivation": "",
-        "archived_url": "",
-    }
-    return Row(2, {**base, **cells})
+    return Row(2, {**ANSWER, "what_happened": "The UK paid £17 million in 2016.", **cells})
 
 
 def amount(**cells) -> Row:
-    base = {
-        "what": "Paid in 2016.",
-        "as_stated": "£17 million",
-        "amount": "17000000",
-        "currency": "GBP",
-        "source_url": "https://example.org/answer",
-        "source_quote": "This was followed by payments in 2016 (£17 million) and 2017 (£36 million).",
-        "source_quote_language": "en",
-    }
-    return Row(2, {**base, **cells})
+    return Row(
+        2,
+        {
+            **ANSWER,
+            "what": "Paid in 2016.",
+            "as_stated": "£17 million",
+            "amount": "17000000",
+            "currency": "GBP",
+            **cells,
+        },
+    )
 
 
 @pytest.mark.parametrize(

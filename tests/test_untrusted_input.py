@@ -695,13 +695,18 @@ def test_release_of_a_missing_commit_is_refused(make_clone):
         release_state(make_clone)
 
 
+def commit_with_link(repo, name: str) -> str:
+    """A commit whose package file `name` is a symbolic link out of the package, reverted at once."""
+    (repo / "datapackage" / name).unlink()
+    (repo / "datapackage" / name).symlink_to("/etc/passwd")
+    git(repo, "commit", "--quiet", "-am", "A link")
+    linked = git(repo, "rev-parse", "HEAD")
+    git(repo, "revert", "--no-edit", "HEAD")
+    return linked
+
+
 def test_release_commit_holding_a_symbolic_link_is_refused(make_clone):
-    (make_clone / "datapackage" / "README.md").unlink()
-    (make_clone / "datapackage" / "README.md").symlink_to("/etc/passwd")
-    git(make_clone, "commit", "--quiet", "-am", "A link")
-    linked = git(make_clone, "rev-parse", "HEAD")
-    git(make_clone, "revert", "--no-edit", "HEAD")
-    record_release(make_clone, "1.0.1", linked)
+    record_release(make_clone, "1.0.1", commit_with_link(make_clone, "README.md"))
     from scripts import versions
 
     with pytest.raises(
@@ -733,11 +738,7 @@ def test_build_and_release_refuse_a_bad_release_without_a_traceback(make_clone, 
     elif case == "missing commit":
         commit = "b" * 40
     else:
-        (make_clone / "datapackage" / "LICENSE.md").unlink()
-        (make_clone / "datapackage" / "LICENSE.md").symlink_to("/etc/passwd")
-        git(make_clone, "commit", "--quiet", "-am", "A link")
-        commit = git(make_clone, "rev-parse", "HEAD")
-        git(make_clone, "revert", "--no-edit", "HEAD")
+        commit = commit_with_link(make_clone, "LICENSE.md")
     record_release(make_clone, "1.0.1", commit)
     for folder in ("hooks", "overrides"):
         commit_files(
