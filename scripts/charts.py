@@ -22,6 +22,7 @@ from scripts.derive import (
     format_money,
     format_number,
     long_date,
+    ordinal_list,
 )
 from scripts.descriptor import is_https
 
@@ -114,10 +115,6 @@ def period_label(period: str, short: bool = False) -> str:
     if len(period) >= 7:
         return dt.date(int(period[:4]), int(period[5:7]), 1).strftime("%b %Y" if short else "%B %Y")
     return period
-
-
-def ordinal_list(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def funding_sentence(site: Site) -> str:

@@ -35,6 +35,11 @@ def long_date(iso: str) -> str:
     return f"{dt.date.fromisoformat(iso):%-d %B %Y}"
 
 
+def ordinal_list(items: list[str]) -> str:
+    """ "a", "a and b", "a, b and c": a list in a sentence."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def format_number(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
 
@@ -221,6 +226,11 @@ class Site:
         """Each row's place when parts follow their parent: the order of the numbers (a sort key)."""
         return {cid: i for i, cid in enumerate(self.commitment_numbers)}
 
+    @cached_property
+    def commitments_in_order(self) -> list[dict[str, str]]:
+        """Every row, parts after their parent (C5, C5.1 …): sorted once, for every list page."""
+        return [self.commitments[cid] for cid in self.commitment_numbers]
+
     def is_expectation(self, commitment_id: str) -> bool:
         """A row that binds no one (strength `expectation`, actor `none`): not a commitment of a party."""
         return self.commitments.get(commitment_id, {}).get("actor") == "none"
@@ -307,9 +317,7 @@ class Site:
         """Top-level commitments per strength and current status: a pledge not kept is news; an
         expectation of others is context."""
         counts = Counter((c["strength"], self.status(c["commitment_id"])) for c in self.top_level)
-        return {
-            strength: {s: counts[(strength, s)] for s in self.status_counts()} for strength in self.strength_counts()
-        }
+        return {strength: {s: counts[(strength, s)] for s in self.statuses()} for strength in self.strength_counts()}
 
     def enum(self, resource: str, name: str) -> list[str]:
         return enum(self.descriptor, resource, name)
@@ -353,8 +361,17 @@ class Site:
         """Commitments counted once each: the rows that are not part of another (`part_of` empty)."""
         return [c for c in self.rows("commitments") if not c["part_of"]]
 
+    @cached_property
+    def _parts_by_parent(self) -> dict[str, list[dict[str, str]]]:
+        # One pass over the rows: numbering and every page ask for a row's parts.
+        out: dict[str, list[dict[str, str]]] = {}
+        for c in self.rows("commitments"):
+            if c["part_of"]:
+                out.setdefault(c["part_of"], []).append(c)
+        return out
+
     def parts(self, commitment_id: str) -> list[dict[str, str]]:
-        return [c for c in self.rows("commitments") if c["part_of"] == commitment_id]
+        return self._parts_by_parent.get(commitment_id, [])
 
     def commitment_counts(self) -> dict[tuple[str, str], int]:
         """Top-level commitments per (strength, actor bound)."""
@@ -372,11 +389,12 @@ class Site:
         parts = len(self.rows("commitments")) - len(self.top_level)
 
         def listing(strengths: list[str]) -> str:
-            items = [
-                f"{counts[s]} {self.strength_words(s, counts[s]).removesuffix(' by the UK and/or France')}"
-                for s in strengths
-            ]
-            return ", ".join(items[:-1]) + (" and " if len(items) > 1 else "") + items[-1]
+            return ordinal_list(
+                [
+                    f"{counts[s]} {self.strength_words(s, counts[s]).removesuffix(' by the UK and/or France')}"
+                    for s in strengths
+                ]
+            )
 
         bound = [s for s in counts if s != "expectation"]
         groups = []

@@ -161,11 +161,10 @@ DIGITS = re.compile(r"(?<![\w.,])\d+(?:(?:[,.]|[ \u00a0\u202f](?=\d{3}(?!\d)))\d
 THOUSANDS = re.compile(r"\d{1,3}(?:([, \u00a0\u202f])\d{3})(?:\1\d{3})*")
 # Number words a source may write instead of digits (English and French), two to twenty.
 SPELLED = {
-    **{w: n for n, w in enumerate("two three four five six seven eight nine ten eleven twelve".split(), start=2)},
+    **{w: n for w, n in NUMBER_WORDS.items() if 2 <= n <= 20},
     **{w: n for n, w in enumerate("deux trois quatre cinq six sept huit neuf dix onze douze".split(), start=2)},
     "thirteen": 13,
     "fifteen": 15,
-    "twenty": 20,
     "treize": 13,
     "quinze": 15,
     "vingt": 20,

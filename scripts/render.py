@@ -354,7 +354,7 @@ def commitments_table(site: Site, page_url: str, number: int = 1) -> Markup:
         site,
         "commitments",
         number,
-        sorted(site.rows("commitments"), key=lambda c: site.commitment_order[c["commitment_id"]]),
+        site.commitments_in_order,
     )
     rows, row_attrs = [], []
     numbers = site.commitment_numbers

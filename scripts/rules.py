@@ -214,8 +214,11 @@ class HttpsLinks(Rule):
 
     frozen: bool = False
 
+    def prepare(self) -> None:
+        self.fields = url_fields(self.resource)
+
     def check(self, row: Row) -> Found:
-        for field in url_fields(self.resource):
+        for field in self.fields:
             value = row[field]
             if self.frozen and value.startswith("http://"):
                 value = "https://" + value.removeprefix("http://")
