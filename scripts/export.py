@@ -18,7 +18,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from scripts.descriptor import PUBLISHED_FILES, REMOTE, checked, local_file
+from scripts.descriptor import PUBLISHED_FILES, checked, is_https, local_file
 
 # ZIP entries carry this timestamp (the annex's date), so archives never depend on the clock.
 FIXED_TIME = (2016, 3, 3, 0, 0, 0)
@@ -245,7 +245,7 @@ def export(
         json_path = resource["path"].rsplit(".", 1)[0] + ".json"
         files[json_path] = json_bytes(tables[resource["name"]])
     for source in descriptor["sources"]:
-        if not REMOTE.fullmatch(source["path"]):  # remote sources are cited, never fetched
+        if not is_https(source["path"]):  # remote sources are cited, never fetched
             files[source["path"]] = local_file(package_dir, source["path"]).read_bytes()
     files["datapackage.json"] = json_bytes(descriptor)
     for name in PUBLISHED_FILES:

@@ -73,6 +73,8 @@ def linked(text: object) -> Markup:
     text = "" if text is None else str(text)
     out, end = Markup(""), 0
     for match in WEB_ADDRESS.finditer(text):
+        if not is_https(match.group()):
+            continue  # one definition of a link the data may give (descriptor.is_https): else text
         out += escape(text[end : match.start()]) + Markup('<a href="{0}">{0}</a>').format(match.group())
         end = match.end()
     return out + escape(text[end:])
