@@ -13,6 +13,10 @@ KINDS = {"figures": "Figure", "commitments": "Commitment"}
 
 
 def on_post_build(config, **kwargs):
+    if pipeline.kept_problems():
+        # The preview shows the last data that passed; the files on disk failed the validator, and
+        # the downloads are made from them: none are published until a save makes them valid.
+        return
     site = pipeline.site()
     try:
         versions.publish(ROOT, PACKAGE_DIR, Path(config["site_dir"]), site.tree)

@@ -21,7 +21,7 @@ log = logging.getLogger("mkdocs.hooks.validate_data")
 
 
 def on_startup(command, dirty, **kwargs):
-    # This module is loaded afresh at every rebuild; the pipeline's module lasts the whole process.
+    # Set once per process: `mkdocs serve` runs on_startup once, before its first build.
     pipeline.preview = command == "serve"
 
 

@@ -46,7 +46,7 @@ if os.environ.get(LOG):
     sys.addaudithook(_log_descriptor_reads)
 
 _cache: dict[Path, tuple[tuple, Site]] = {}
-# True under `mkdocs serve` (set by hooks/validate_data.py, whose module is reloaded at each rebuild).
+# True under `mkdocs serve` (set once, by hooks/validate_data.py's on_startup).
 preview = False
 # The preview (`mkdocs serve`, hooks/validate_data.py) keeps serving the last package that passed
 # when a save breaks it: the fingerprint of the failing files, and the lines that say what is wrong.
@@ -88,6 +88,14 @@ def site(descriptor_path: Path = DESCRIPTOR) -> Site:
     derived.tree = versions.Tree(derived.version, package.descriptor, derived.release.released is not None)
     _cache[descriptor_path] = (stamp, derived)
     return derived
+
+
+def kept_problems(descriptor_path: Path = DESCRIPTOR) -> list[str]:
+    """Under the preview, what is wrong with the files on disk while the last good package is
+    served ([] when they passed): nothing may then be read from them again, or published."""
+    descriptor_path = Path(descriptor_path).absolute()
+    kept = _kept.get(descriptor_path)
+    return kept[1] if kept and kept[0] == fingerprint(descriptor_path.parent) else []
 
 
 def site_or_last_good(descriptor_path: Path = DESCRIPTOR) -> tuple[Site, list[str]]:
