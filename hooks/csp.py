@@ -63,7 +63,10 @@ def with_policy(html: str, where: str) -> str:
     meta = '<meta http-equiv="Content-Security-Policy" content="{}">'.format(
         POLICY.format(hashes=" ".join(sorted(set(hashes))))
     )
-    # First in <head>, so it governs everything after it.
+    # First in <head>, so it governs everything after it; a page without the marker fails the build
+    # rather than ship with no policy.
+    if '<meta charset="utf-8">' not in html:
+        raise PluginError(f"{where}: no <meta charset> to put the Content-Security-Policy after")
     return html.replace('<meta charset="utf-8">', '<meta charset="utf-8">' + meta, 1)
 
 
