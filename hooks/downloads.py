@@ -9,8 +9,6 @@ from scripts.links import public_url
 from scripts.paths import PACKAGE_DIR, ROOT
 from scripts.render import RECORD_PAGES
 
-KINDS = {"figures": "Figure", "commitments": "Commitment"}
-
 
 def on_post_build(config, **kwargs):
     if pipeline.kept_problems():
@@ -29,7 +27,7 @@ def on_post_build(config, **kwargs):
     def provenance(table: str, key: str, row: dict) -> dict:
         url = RECORD_PAGES[table][0](key)
         return citations.record_provenance(
-            site, public_url(config), KINDS[table], key, row["paragraph_id"], url, paths[table]
+            site, public_url(config), site.citation_kind(table, key), key, row["paragraph_id"], url, paths[table]
         )
 
     out = Path(config["site_dir"]) / "data" / "latest" / "records"

@@ -231,6 +231,12 @@ class Site:
         """Every row, parts after their parent (C5, C5.1 …): sorted once, for every list page."""
         return [self.commitments[cid] for cid in self.commitment_numbers]
 
+    def citation_kind(self, table: str, key: str) -> str:
+        """What a record is called where it is cited (its page and its download alike)."""
+        if table == "figures":
+            return "Figure"
+        return "Statement that binds no one" if self.is_expectation(key) else "Commitment"
+
     def is_expectation(self, commitment_id: str) -> bool:
         """A row that binds no one (strength `expectation`, actor `none`): not a commitment of a party."""
         return self.commitments.get(commitment_id, {}).get("actor") == "none"

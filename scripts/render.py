@@ -186,7 +186,7 @@ def figure_page(site: Site, fid: str, site_url: str, repo_url: str = "") -> str:
         quote=quote_in_context(site, f["paragraph_id"], f["quote"], url),
         repo_url=repo_url,
         line=site.lines.get(("figures", fid)),
-        **citations_for(site, site_url, "Figure", fid, title, f["paragraph_id"], url),
+        **citations_for(site, site_url, site.citation_kind("figures", fid), fid, title, f["paragraph_id"], url),
     )
     return (
         front_matter(
@@ -253,7 +253,7 @@ def commitment_page(site: Site, cid: str, site_url: str, repo_url: str = "") -> 
         **citations_for(
             site,
             site_url,
-            "Statement that binds no one" if site.is_expectation(cid) else "Commitment",
+            site.citation_kind("commitments", cid),
             cid,
             c["summary"],
             c["paragraph_id"],
