@@ -58,7 +58,7 @@ install: $(PY_STAMP) $(NODE_STAMP)
 install-test: $(PY_TEST_STAMP) $(NODE_TEST_STAMP)
 
 validate: $(PY_STAMP)
-	$(BIN)/python -m scripts.validate
+	$(BIN)/python -m scripts.intake.validate
 
 build: install
 	$(BIN)/mkdocs build --strict
@@ -75,21 +75,21 @@ test: install-test
 check: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m scripts.validate
+	$(BIN)/python -m scripts.intake.validate
 	$(BIN)/python -m pytest -m "not build and not browser"
 
 bench: install-test
-	$(BIN)/python -m scripts.bench
+	$(BIN)/python -m tools.bench
 
 diff: $(PY_STAMP)
-	$(BIN)/python -m scripts.diff -- $(call arg,BASE)
+	$(BIN)/python -m tools.diff -- $(call arg,BASE)
 
 paragraphs: $(PY_STAMP)
-	$(BIN)/python -m scripts.annex_text > datapackage/data/paragraphs.csv.new
+	$(BIN)/python -m scripts.intake.annex_text > datapackage/data/paragraphs.csv.new
 	mv datapackage/data/paragraphs.csv.new datapackage/data/paragraphs.csv
 
 release: $(PY_STAMP)
-	$(BIN)/python -m scripts.release $(if $(value DRY_RUN),--dry-run) -- $(call arg,VERSION)
+	$(BIN)/python -m tools.release $(if $(value DRY_RUN),--dry-run) -- $(call arg,VERSION)
 
 # Maintainers only: re-resolve the pins after changing pyproject.toml or package.json.
 lock:

@@ -4,10 +4,12 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from scripts import citations, export, pipeline, versions
-from scripts.links import public_url
+from scripts import pipeline
+from scripts.model import citations
+from scripts.model.links import public_url
 from scripts.paths import PACKAGE_DIR, ROOT
-from scripts.render import RECORD_PAGES
+from scripts.publish import export, versions
+from scripts.site.render import RECORD_PAGES
 
 
 def on_post_build(config, **kwargs):

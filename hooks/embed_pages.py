@@ -3,9 +3,9 @@
 from mkdocs.structure.files import File
 
 from scripts import pipeline
-from scripts.charts import CHARTS
-from scripts.links import public_url
-from scripts.render import embed_page, embed_url
+from scripts.model.links import public_url
+from scripts.site.charts import CHARTS
+from scripts.site.render import embed_page, embed_url
 
 # Where each chart is shown on the site: an embed page links its readers there.
 SHOWN_ON = {"timeline": "timeline/", "commitments": "commitments/"}

@@ -3,8 +3,8 @@
 from pathlib import Path
 
 from scripts import pipeline
-from scripts.feeds import atom_feed
-from scripts.links import public_url
+from scripts.model.links import public_url
+from scripts.publish.feeds import atom_feed
 
 
 def on_post_build(config, **kwargs):

@@ -1,10 +1,11 @@
 """schema.org Dataset metadata in the head of the data page (in the head, since instant
 navigation re-runs scripts found in the page content)."""
 
-from scripts import pipeline, versions
-from scripts.feeds import dataset_jsonld
-from scripts.links import public_url
+from scripts import pipeline
+from scripts.model.links import public_url
 from scripts.paths import PACKAGE_DIR, ROOT
+from scripts.publish import versions
+from scripts.publish.feeds import dataset_jsonld
 
 
 def on_page_context(context, page, config, nav, **kwargs):

@@ -4,8 +4,8 @@ PAGE_ROWS rows is split so no page is too heavy for a phone. The first page stay
 from mkdocs.structure.files import File
 
 from scripts import pipeline
-from scripts.links import list_page_url
-from scripts.render import LISTS, list_page, page_count
+from scripts.model.links import list_page_url
+from scripts.site.render import LISTS, list_page, page_count
 
 
 def on_files(files, config, **kwargs):

@@ -7,7 +7,8 @@ import sys
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from scripts import draw, pipeline, render
+from scripts import pipeline
+from scripts.site import draw, render
 
 _warned = [False]
 

@@ -3,8 +3,8 @@
 from mkdocs.structure.files import File
 
 from scripts import pipeline
-from scripts.links import public_url
-from scripts.render import RECORD_PAGES
+from scripts.model.links import public_url
+from scripts.site.render import RECORD_PAGES
 
 
 def on_files(files, config, **kwargs):

@@ -15,7 +15,9 @@ import logging
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from scripts import pipeline, render, versions
+from scripts import pipeline
+from scripts.publish import versions
+from scripts.site import render
 
 log = logging.getLogger("mkdocs.hooks.validate_data")
 
@@ -35,7 +37,7 @@ def on_config(config, **kwargs):
             pipeline.site()
     except (pipeline.InvalidPackage, versions.ReleaseError) as exc:  # a bad release record too: its message
         raise PluginError(str(exc)) from None
-    # Shown by overrides/main.html; escaped by scripts/render.py's autoescaping, not by the theme.
+    # Shown by overrides/main.html; escaped by scripts/site/render.py's autoescaping, not by the theme.
     config.extra["data_problems"] = render.data_problems(problems) if problems else ""
     if problems:
         # At INFO: a warning would fail this --strict rebuild, and the preview would hang again.

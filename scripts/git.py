@@ -1,5 +1,5 @@
-"""The repository's git, in one place: for the stages that read history (scripts/versions.py),
-the data diff (scripts/diff.py) and the release tool (scripts/release.py)."""
+"""The repository's git, in one place: for the stages that read history (scripts/publish/versions.py),
+the data diff (tools/diff.py) and the release tool (tools/release.py)."""
 
 from __future__ import annotations
 

@@ -1,15 +1,18 @@
 """mkdocs-macros entry point: only `define_env`, so a move to Zensical (which emulates it) stays easy.
 
-Macros return HTML built by scripts/render.py from the package that scripts/pipeline.py loaded
+Macros return HTML built by scripts/site/render.py from the package that scripts/pipeline.py loaded
 and validated for this build.
 """
 
 from __future__ import annotations
 
-from scripts import charts, citations, export, pipeline, render, versions
-from scripts.derive import long_date
-from scripts.links import public_url
+from scripts import pipeline
+from scripts.model import citations
+from scripts.model.derive import long_date
+from scripts.model.links import public_url
 from scripts.paths import PACKAGE_DIR, ROOT
+from scripts.publish import export, versions
+from scripts.site import charts, render
 
 
 def define_env(env) -> None:

@@ -1,10 +1,10 @@
-"""The build's first stages, run once per build: load and validate (scripts/validate.py), derive
-(scripts/derive.py), and find which release the package is (scripts/versions.py).
+"""The build's first stages, run once per build: load and validate (scripts/intake/validate.py), derive
+(scripts/model/derive.py), and find which release the package is (scripts/publish/versions.py).
 
 The later stages are run by the MkDocs hooks (mkdocs.yml), each from what `site()` returns: charts
-are built and drawn (scripts/charts.py, scripts/draw.py) when a page first shows one, the record,
-list and embed pages are rendered (scripts/render.py), and the downloads are exported
-(scripts/versions.py, scripts/export.py) after the site is built.
+are built and drawn (scripts/site/charts.py, scripts/site/draw.py) when a page first shows one, the record,
+list and embed pages are rendered (scripts/site/render.py), and the downloads are exported
+(scripts/publish/versions.py, scripts/publish/export.py) after the site is built.
 
 Every hook and macro asks `site()` for the derived package. The first call reads and validates the
 package; the derivation is built from the very tables the validator read, and nothing reads the
@@ -20,11 +20,11 @@ import os
 import sys
 from pathlib import Path
 
-from scripts import versions
-from scripts.derive import Site
+from scripts.intake.rules import build_date
+from scripts.intake.validate import Report, load_and_validate
+from scripts.model.derive import Site
 from scripts.paths import DESCRIPTOR, ROOT
-from scripts.rules import build_date
-from scripts.validate import Report, load_and_validate
+from scripts.publish import versions
 
 # Set ANNEX_PIPELINE_LOG to a file to have each load, and each opening of the working tree's
 # descriptor, appended to it (how tests count loads and reads per build).

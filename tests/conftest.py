@@ -54,7 +54,7 @@ def write_table(path: Path, header: list[str], rows: list[list[str]]) -> None:
 
 def csv_line_of(path: Path, index: int) -> int:
     """The physical line on which record `index` (0-based, after the header) starts."""
-    from scripts.package import read_csv
+    from scripts.intake.package import read_csv
 
     return read_csv(path)[index].line
 
@@ -79,7 +79,7 @@ def assert_rejected(
     "checks/operative-phrases.csv"); `line` None matches any line; with `only`, nothing else is
     reported (a file that cannot be read must not drag the other files into its report). Runs in
     process: the command line's exit code and format have tests of their own (test_validate.py)."""
-    from scripts.validate import validate
+    from scripts.intake.validate import validate
 
     if "/" not in file and not file.endswith((".json", ".csv")):
         file = f"data/{file}.csv"
@@ -110,8 +110,8 @@ import tempfile
 from http.server import ThreadingHTTPServer
 from urllib.parse import urlparse
 
-from scripts import serving
-from scripts.serving import free_port, serve, site_pages  # noqa: F401 (tests import them from here)
+from tools import serving
+from tools.serving import free_port, serve, site_pages  # noqa: F401 (tests import them from here)
 
 BIN = Path(sys.executable).parent
 CHROMIUM_ARGS = [

@@ -1,4 +1,4 @@
-"""Helpers for tests/test_quality_gates.py: axe-core, the Nu HTML Checker, link checks, page weight.
+"""Helpers for tests/site/test_quality_gates.py: axe-core, the Nu HTML Checker, link checks, page weight.
 
 Everything here runs against the real built site served on 127.0.0.1 (conftest's fixtures).
 """
