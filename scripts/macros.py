@@ -1,12 +1,12 @@
 """mkdocs-macros entry point: only `define_env`, so a move to Zensical (which emulates it) stays easy.
 
-Macros return HTML built by scripts/site/render.py from the package that scripts/pipeline.py loaded
-and validated for this build.
+Macros return HTML built by scripts/site/render.py from the package of the build under way
+(scripts/build.py): loaded, validated, derived and its charts drawn before the macros plugin starts.
 """
 
 from __future__ import annotations
 
-from scripts import pipeline
+from scripts import build
 from scripts.model import citations
 from scripts.model.derive import long_date
 from scripts.model.links import public_url
@@ -16,7 +16,7 @@ from scripts.site import charts, render
 
 
 def define_env(env) -> None:
-    site = pipeline.site()
+    site = build.running().site
     site_url = public_url(env.conf)
 
     def here() -> str:

@@ -11,7 +11,7 @@ like the CSVs. Before anything reads a file the descriptor names, `check()` prov
 - every numeric field declares its range and every key field its maximum length;
 - no text holds control, bidi or zero-width characters (`invisible`).
 
-Every reader goes through `local_file`: the validator (and so the build, scripts/pipeline.py), the
+Every reader goes through `local_file`: the validator (and so the build, scripts/build.py), the
 exporter, the diff, the release check and `make paragraphs` (scripts/intake/annex_text.py).
 """
 

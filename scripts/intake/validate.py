@@ -587,7 +587,7 @@ def load_and_validate(
     descriptor_path: Path = DESCRIPTOR, allowlist: Path | None = None, frozen: bool = False
 ) -> tuple[Report, Package]:
     """Read the package once and run every check on what was read; the build derives from the same
-    tables (scripts/pipeline.py), so nothing is read again after it is validated.
+    tables (scripts/build.py), so nothing is read again after it is validated.
 
     `frozen`: a released version's package (scripts/publish/versions.py), whose bytes cannot change: see
     `rules.HttpsLinks` for the one rule it is held to differently."""

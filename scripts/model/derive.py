@@ -81,10 +81,12 @@ class Site:
     descriptor: dict
     tables: dict[str, list[dict[str, str]]]
     lines: dict[tuple[str, str], int] = field(default_factory=dict)
-    # Set by the pipeline: whether this package is a release (scripts/publish/versions.py State).
+    # Set by the build (scripts/build.py): whether this package is a release (scripts/publish/versions.py State).
     release: object | None = None
-    # Set by the pipeline: the package as read once, for the stages that publish it (scripts/publish/versions.py Tree).
+    # Set by the build: the package as read once, for the stages that publish it (scripts/publish/versions.py Tree).
     tree: object | None = None
+    # Set by the build's draw stage: every chart with its drawings (scripts/site/render.py draw_charts).
+    drawings: dict | None = None
 
     @property
     def released_version(self) -> str | None:

@@ -50,7 +50,7 @@ class Version:
 
 @dataclass(frozen=True)
 class Tree:
-    """The working tree's package as the build read and validated it (scripts/pipeline.py), so that
+    """The working tree's package as the build read and validated it (scripts/build.py), so that
     no later stage opens its descriptor again: its version, its descriptor and whether it is, byte
     for byte, the last release."""
 
@@ -300,7 +300,7 @@ def site_entries(repo: Path, package_dir: Path, tree: Tree | None = None) -> lis
 def history(repo: Path, package_dir: Path, tree: Tree | None = None) -> tuple[list[Version], Version]:
     """Released versions, then the whole history including the working tree when it differs.
 
-    `tree`: the working tree's package, when the build has already read it (scripts/pipeline.py)."""
+    `tree`: the working tree's package, when the build has already read it (scripts/build.py)."""
     released = [checkout(repo, r) for r in releases(repo)]
     try:
         citation = local_file(repo, "CITATION.cff").read_bytes() if os.path.lexists(repo / "CITATION.cff") else b""

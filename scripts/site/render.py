@@ -281,7 +281,7 @@ RECORD_PAGES = {
 
 
 # -- index pages --------------------------------------------------------------------------------
-# A list longer than PAGE_ROWS is split into numbered pages (hooks/list_pages.py), each with the
+# A list longer than PAGE_ROWS is split into numbered pages (scripts/build.py, pages), each with the
 # same filters. LISTS (below the functions that render them) says where each list is.
 
 
@@ -482,12 +482,19 @@ def once_per_site(make):
     return kept
 
 
-@once_per_site
-def drawn(site: Site) -> dict[str, tuple[charts_mod.Chart, dict[str, Markup]]]:
-    """Every chart of the site with its drawings, built and drawn once per loaded package."""
+def draw_charts(site: Site, preview: bool = False) -> dict[str, tuple[charts_mod.Chart, dict[str, Markup] | None]]:
+    """Every chart of the site with its drawings: the build's chart-and-draw stage (scripts/build.py).
+    `preview`: without Chromium, no drawings (None), for plotly.js to draw in the page."""
     built = charts_mod.every_chart(site)
-    svgs = draw.drawings({chart_id: c.figure for chart_id, c in built.items()})
+    svgs = draw.drawings({chart_id: c.figure for chart_id, c in built.items()}, preview=preview)
     return {chart_id: (c, svgs[chart_id]) for chart_id, c in built.items()}
+
+
+def drawn(site: Site) -> dict[str, tuple[charts_mod.Chart, dict[str, Markup] | None]]:
+    """The charts as the build drew them, before any page (scripts/build.py, Build.draw)."""
+    if site.drawings is None:
+        raise RuntimeError("the charts are drawn by the build (scripts/build.py) before a page shows one")
+    return site.drawings
 
 
 comparisons = once_per_site(charts_mod.comparisons)

@@ -8,9 +8,9 @@ from html.parser import HTMLParser
 import pytest
 from conftest import build_site, set_cell, site_pages
 
+from scripts.build import site
 from scripts.intake.package import load_rows
 from scripts.paths import DESCRIPTOR, PACKAGE_DIR
-from scripts.pipeline import site
 
 pytestmark = pytest.mark.build
 

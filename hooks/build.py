@@ -1,0 +1,111 @@
+"""The build's stages (scripts/build.py), each at the MkDocs event that gives it its turn, in the
+order MkDocs runs them. A stage that cannot go on fails the build with its own message, in full,
+and no traceback.
+
+on_startup       serve or build: `mkdocs serve` is the preview
+on_config        1-3. load and validate, derive, chart and draw; the term tooltips. First of all
+                 (priority 100): the macros plugin and the pages read the package loaded here
+on_files         4. pages: record, list and embed pages, added to the site's files
+on_page_context  4. the data page's schema.org metadata, in its head
+on_post_build    5. publish: the downloads of every version, one record's downloads, the feed;
+                 plotly.js, served from the site itself
+
+Under `mkdocs serve`, a save that breaks the data does not fail the rebuild (a failed rebuild leaves
+the preview server waiting for a good one, and every page request hangs): the site is built from the
+last data that passed, with the validator's messages in a banner on every page, and nothing is
+published from the files on disk until a save makes them valid again.
+"""
+
+import json
+import logging
+import shutil
+import sys
+from pathlib import Path
+
+import plotly.offline
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File
+
+from scripts import build
+from scripts.model.links import public_url
+from scripts.paths import PLOTLY_JS
+from scripts.publish import versions
+from scripts.site import render
+
+log = logging.getLogger("mkdocs.hooks.build")
+# Failures a maintainer reads as they are: the validator's lines, a release record's file and field.
+STOPS = (build.BuildError, versions.ReleaseError)
+
+_warned = [False]
+
+
+def on_startup(command, **kwargs):
+    # Once per process: `mkdocs serve` runs on_startup once, before its first build.
+    build.serving = command == "serve"
+
+
+@event_priority(100)
+def on_config(config, **kwargs):
+    try:
+        made, problems = build.start()  # 1. load and validate, 2. derive
+        made.draw()  # 3. chart and draw
+    except STOPS as exc:
+        raise PluginError(str(exc)) from None
+    if made.drawn_in_page and not _warned[0]:
+        _warned[0] = True
+        # Printed, not logged: a logged warning would stop `mkdocs serve --strict`.
+        print(
+            "WARNING -  No Chromium: charts are drawn in the page by plotly.js, as a preview. "
+            "`make build` (what is published) needs Chromium to draw them.",
+            file=sys.stderr,
+        )
+    # Shown by overrides/main.html; escaped by scripts/site/render.py's autoescaping, not by the theme.
+    config.extra["data_problems"] = render.data_problems(problems) if problems else ""
+    if problems:
+        # At INFO: a warning would fail this --strict rebuild, and the preview would hang again.
+        log.info(
+            "The data is invalid; the preview shows the last data that passed until the next save:\n%s",
+            "\n".join(problems),
+        )
+    config.mdx_configs.setdefault("abbr", {})["glossary"] = made.glossary()
+    return config
+
+
+def on_files(files, config, **kwargs):
+    pages = build.running().pages(public_url(config), config["extra"].get("data_repository", ""))  # 4. pages
+    for src, content in pages.items():
+        files.append(File.generated(config, src, content=content))
+    return files
+
+
+def on_page_context(context, page, config, nav, **kwargs):
+    # In the head, not the content: instant navigation re-runs scripts found in the page content.
+    if page.file.src_uri == "data.md":
+        page.meta["jsonld"] = build.running().jsonld(public_url(config))
+    return context
+
+
+def on_post_build(config, **kwargs):
+    site_dir = Path(config["site_dir"])
+    if not build.running_problems():
+        # (The preview shows the last data that passed while the files on disk fail the validator:
+        # the downloads are made from those files, so none are published until a save fixes them.)
+        try:
+            build.running().publish(site_dir, public_url(config))  # 5. publish
+        except STOPS as exc:
+            raise PluginError(str(exc)) from None
+    vendor_plotly(site_dir)
+
+
+def vendor_plotly(site_dir: Path) -> None:
+    """plotly.js from the pinned npm partial bundle, never from a CDN: the version plotly.py builds for."""
+    package = json.loads((PLOTLY_JS.parent / "package.json").read_text()) if PLOTLY_JS.exists() else {}
+    if package.get("version") != plotly.offline.get_plotlyjs_version():
+        raise PluginError(
+            f"{PLOTLY_JS} must be plotly.js {plotly.offline.get_plotlyjs_version()} "
+            "(the version plotly.py builds for); run `make install`"
+        )
+    target = site_dir / "assets" / "javascripts" / "plotly-basic.min.js"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(PLOTLY_JS, target)
