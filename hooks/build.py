@@ -8,7 +8,8 @@ on_config        1-3. load and validate, derive, chart and draw; the term toolti
 on_files         4. pages: record, list and embed pages, added to the site's files
 on_page_context  4. the data page's schema.org metadata, in its head
 on_post_build    5. publish: the downloads of every version, one record's downloads, the feed;
-                 plotly.js, served from the site itself
+                 plotly.js, served from the site itself. Under `mkdocs serve`, the downloads are
+                 written just after the pages are served, so no page waits for them
 
 Under `mkdocs serve`, a save that breaks the data does not fail the rebuild (a failed rebuild leaves
 the preview server waiting for a good one, and every page request hangs): the site is built from the
@@ -20,6 +21,7 @@ import json
 import logging
 import shutil
 import sys
+import threading
 from pathlib import Path
 
 import plotly.offline
@@ -47,6 +49,7 @@ def on_startup(command, **kwargs):
 
 @event_priority(100)
 def on_config(config, **kwargs):
+    finish_publishing()  # the preview's last downloads, before this build clears the site folder
     try:
         made, problems = build.start()  # 1. load and validate, 2. derive
         made.draw()  # 3. chart and draw
@@ -88,14 +91,35 @@ def on_page_context(context, page, config, nav, **kwargs):
 
 def on_post_build(config, **kwargs):
     site_dir = Path(config["site_dir"])
-    if not build.running_problems():
-        # (The preview shows the last data that passed while the files on disk fail the validator:
-        # the downloads are made from those files, so none are published until a save fixes them.)
+    vendor_plotly(site_dir)
+    if build.running_problems():
+        # The preview shows the last data that passed while the files on disk fail the validator:
+        # the downloads are made from those files, so none are published until a save fixes them.
+        return
+    made, site_url = build.running(), public_url(config)
+    if not build.serving:
         try:
-            build.running().publish(site_dir, public_url(config))  # 5. publish
+            made.publish(site_dir, site_url)  # 5. publish
         except STOPS as exc:
             raise PluginError(str(exc)) from None
-    vendor_plotly(site_dir)
+        return
+    _publishing[:] = [threading.Thread(target=publish_in_preview, args=(made, site_dir, site_url), daemon=True)]
+    _publishing[0].start()
+
+
+_publishing: list[threading.Thread] = []
+
+
+def publish_in_preview(made: build.Build, site_dir: Path, site_url: str) -> None:
+    try:
+        made.publish(site_dir, site_url)
+    except STOPS as exc:
+        print(f"ERROR   -  The downloads could not be written: {exc}", file=sys.stderr)
+
+
+def finish_publishing() -> None:
+    if _publishing:
+        _publishing.pop().join()
 
 
 def vendor_plotly(site_dir: Path) -> None:

@@ -25,11 +25,15 @@ the page, with one warning line. `mkdocs build` (what deploys) needs both.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import plotly.io as pio
 
 from scripts.intake.rules import build_date
 from scripts.intake.validate import Package, Report, load_and_validate
@@ -115,14 +119,25 @@ class Build:
 
     # -- 3. chart and draw -----------------------------------------------------------------------
     def draw(self) -> None:
-        """Every chart built and drawn, before any page shows one; once per package."""
+        """Every chart built (charts.py) and drawn (draw.py) before any page shows one; once per package."""
         if self.site.drawings is not None:
             return
+        built = charts.every_chart(self.site)
+        # Under the preview, a chart whose figure an edit did not change keeps its drawings.
+        keys = {chart_id: _figure_key(c) for chart_id, c in built.items()} if serving else {}
+        todo = {chart_id: c.figure for chart_id, c in built.items() if keys.get(chart_id) not in _drawings}
         try:
-            self.site.drawings = render.draw_charts(self.site, preview=serving)
+            svgs = draw.drawings(todo, preview=serving)
         except draw.DrawError as exc:
             raise DrawFailed(f"the charts cannot be drawn: {exc}") from None
-        self.drawn_in_page = any(svgs is None for _, svgs in self.site.drawings.values())
+        for chart_id, drawings in svgs.items():
+            if chart_id in keys and drawings is not None:
+                _drawings[keys[chart_id]] = drawings
+        self.site.drawings = {
+            chart_id: (c, svgs[chart_id] if chart_id in svgs else _drawings[keys[chart_id]])
+            for chart_id, c in built.items()
+        }
+        self.drawn_in_page = any(drawings is None for _, drawings in self.site.drawings.values())
 
     # -- 4. pages --------------------------------------------------------------------------------
     def glossary(self) -> dict[str, str]:
@@ -157,11 +172,18 @@ class Build:
             yield md_path(render.embed_url(chart_id)), page
 
     # -- 5. publish ------------------------------------------------------------------------------
+    @functools.cached_property
+    def changelog(self) -> list[versions.Entry]:
+        """Each version's row-level changes, oldest first: for the changelog page and every version's
+        CHANGELOG.md, compared once per package."""
+        released, current = versions.history(ROOT, self.descriptor_path.parent, self.site.tree)
+        return versions.entries(released + ([current] if current else []))
+
     def publish(self, site_dir: Path, site_url: str) -> None:
         """/data/: every released version, frozen, and latest; one record's downloads; /feed.xml."""
         site = self.site
         try:
-            versions.publish(ROOT, self.descriptor_path.parent, site_dir, site.tree)
+            versions.publish(ROOT, self.descriptor_path.parent, site_dir, site.tree, self.changelog)
         except RuntimeError as exc:  # ReleaseError, and a released version whose bytes would change
             raise BuildError(str(exc)) from None
         # One record to take away, linked from each figure and commitment page.
@@ -183,6 +205,15 @@ class Build:
             ROOT, self.descriptor_path.parent, self.site.descriptor.get("created", "")[:10]
         )
         return feeds.dataset_jsonld(self.site, site_url, modified)
+
+
+# Under the preview, each chart's drawings by what they are drawn from (`_figure_key`): kept for the
+# process, so a rebuild after an edit draws, and checks, only the charts the edit changed.
+_drawings: dict[str, dict] = {}
+
+
+def _figure_key(chart: charts.Chart) -> str:
+    return hashlib.sha256((chart.chart_id + pio.to_json(chart.figure, validate=False)).encode()).hexdigest()
 
 
 def md_path(url: str) -> str:

@@ -10,13 +10,13 @@ from scripts import build
 from scripts.model import citations
 from scripts.model.derive import long_date
 from scripts.model.links import public_url
-from scripts.paths import PACKAGE_DIR, ROOT
-from scripts.publish import export, versions
+from scripts.publish import export
 from scripts.site import charts, render
 
 
 def define_env(env) -> None:
-    site = build.running().site
+    made = build.running()
+    site = made.site
     site_url = public_url(env.conf)
 
     def here() -> str:
@@ -86,7 +86,7 @@ def define_env(env) -> None:
     def downloads() -> str:
         return render.downloads(site, here())
 
-    history = versions.site_entries(ROOT, PACKAGE_DIR, site.tree)
+    history = list(reversed(made.changelog))  # newest first
 
     @env.macro
     def changelog() -> str:

@@ -264,10 +264,11 @@ def md_text(text: str) -> str:
     return MARKDOWN_SPECIAL.sub(r"\\\1", text.replace("\r", "\\r").replace("\n", "\\n"))
 
 
-def changelog(history: list[Version]) -> str:
-    """Markdown for CHANGELOG.md: newest first, each version with its row-level changes."""
+def changelog(history: list[Version], made: list[Entry] | None = None) -> str:
+    """Markdown for CHANGELOG.md: newest first, each version with its row-level changes. `made`: the
+    entries of `history` (oldest first), when the build has them already."""
     sections = []
-    for entry in reversed(entries(history)):
+    for entry in reversed(made if made is not None else entries(history)):
         lines = [f"## {entry.title}", ""]
         if entry.first:
             lines.append("First published version.")
@@ -289,12 +290,6 @@ def changelog(history: list[Version]) -> str:
             lines.append("No change to the data.")
         sections.append("\n".join(lines) + "\n")
     return "# Changelog\n\n" + "\n".join(sections)
-
-
-def site_entries(repo: Path, package_dir: Path, tree: Tree | None = None) -> list[Entry]:
-    """The changelog for the site's changelog page, newest first."""
-    released, current = history(repo, package_dir, tree)
-    return list(reversed(entries(released + ([current] if current else []))))
 
 
 def history(repo: Path, package_dir: Path, tree: Tree | None = None) -> tuple[list[Version], Version]:
@@ -334,19 +329,24 @@ def export_release(ver: Version, out: Path, log: str) -> dict[str, bytes]:
     return _exports[key]
 
 
-def publish(repo: Path, package_dir: Path, site_dir: Path, tree: Tree | None = None) -> list[Version]:
-    """Export every released version, frozen, and the working tree as latest; returns the history."""
+def publish(
+    repo: Path, package_dir: Path, site_dir: Path, tree: Tree | None = None, made: list[Entry] | None = None
+) -> list[Version]:
+    """Export every released version, frozen, and the working tree as latest; returns the history.
+    `made`: the changelog's entries, oldest first, when the build has them already (a version's
+    changelog is the entries up to it: each compares a version with the one before)."""
     released, current = history(repo, package_dir, tree)
     full = released + ([current] if current else [])
+    made = made if made is not None else entries(full)
     for i, ver in enumerate(released):
-        files = export_release(ver, site_dir / "data" / ver.tag, changelog(full[: i + 1]))
+        files = export_release(ver, site_dir / "data" / ver.tag, changelog(full[: i + 1], made[: i + 1]))
         check_frozen(repo, ver.tag, files)
     if current is None:
         # The package is the last release, byte for byte: latest is its export, not a second one.
         shutil.copytree(site_dir / "data" / released[-1].tag, site_dir / "data" / "latest", dirs_exist_ok=True)
     else:
         export.export(
-            package_dir, site_dir / "data" / "latest", changelog(full), current.extra, False, current.descriptor
+            package_dir, site_dir / "data" / "latest", changelog(full, made), current.extra, False, current.descriptor
         )
     return [Version(v.version, Path(), {}, v.tag) for v in full]
 

@@ -24,7 +24,6 @@ from markupsafe import Markup, escape
 
 from scripts.site import charts as charts_mod
 from scripts.model import citations
-from scripts.site import draw
 from scripts.publish import export
 from scripts.site.annex_markup import annex, md, quote_in_context  # noqa: F401 (annex: a macro's page)
 from scripts.intake.annex_text import squash
@@ -480,14 +479,6 @@ def once_per_site(make):
         return last[1]
 
     return kept
-
-
-def draw_charts(site: Site, preview: bool = False) -> dict[str, tuple[charts_mod.Chart, dict[str, Markup] | None]]:
-    """Every chart of the site with its drawings: the build's chart-and-draw stage (scripts/build.py).
-    `preview`: without Chromium, no drawings (None), for plotly.js to draw in the page."""
-    built = charts_mod.every_chart(site)
-    svgs = draw.drawings({chart_id: c.figure for chart_id, c in built.items()}, preview=preview)
-    return {chart_id: (c, svgs[chart_id]) for chart_id, c in built.items()}
 
 
 def drawn(site: Site) -> dict[str, tuple[charts_mod.Chart, dict[str, Markup] | None]]:
