@@ -111,10 +111,12 @@ class Build:
         """The derived package, from the very tables the validator read; and which release it is
         (citations name a release only if the package is one, datapackage/releases/, else its commit)."""
         site = Site.from_package(package.descriptor, package.tables)
-        site.release = versions.state(
-            ROOT, self.descriptor_path.parent, build_date().isoformat(), package.descriptor_bytes
+        # The files as validated: compared with the last release and published, never read again.
+        files = {"datapackage.json": package.descriptor_bytes, **package.files}
+        site.release = versions.state(ROOT, self.descriptor_path.parent, build_date().isoformat(), files)
+        site.tree = versions.Tree(
+            site.version, package.descriptor, site.release.released is not None, files, package.tables
         )
-        site.tree = versions.Tree(site.version, package.descriptor, site.release.released is not None)
         return site
 
     # -- 3. chart and draw -----------------------------------------------------------------------

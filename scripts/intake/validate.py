@@ -20,7 +20,7 @@ from pathlib import Path
 
 from scripts.intake import annex_text, descriptor, quantities, rules, status
 from scripts.intake.descriptor import UnsafePath, local_file, visible
-from scripts.intake.package import Row, read_csv
+from scripts.intake.package import Row, parse_csv, read_csv
 from scripts.paths import DESCRIPTOR
 
 QUOTED = {
@@ -94,6 +94,9 @@ class Package:
         self.descriptor: dict = {}
         self.where: dict[tuple, int] = {}  # the descriptor's line of each value, by its path
         self.descriptor_bytes = b""  # as read, once: the build compares it with releases (scripts/publish/versions.py)
+        # Each file read, by its path in the package, as validated: the build publishes these bytes
+        # (scripts/publish/versions.py, export.py) instead of reading the files again.
+        self.files: dict[str, bytes] = {}
         self.tables: dict[str, list[Row]] = {}
         self.paths: dict[str, Path] = {}
         self.unreadable: set[str] = set()  # tables whose file could not be read at all
@@ -180,9 +183,10 @@ class Package:
                 "contains a carriage return (Windows line ending?): save the file with LF line endings",
             )
         try:
-            rows = read_csv(path)
+            rows = parse_csv(io.StringIO(text, newline=""))
         except csv.Error as exc:
             return unreadable(getattr(exc, "line", 1), f"cannot parse the CSV: {exc}")
+        self.files[resource["path"]] = data
         before = sum(map(len, self.tables.values()))
         if before + len(rows) > MAX_ROWS:
             return unreadable(

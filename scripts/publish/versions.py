@@ -25,7 +25,7 @@ from scripts.intake.descriptor import UnsafePath, local_file
 from scripts.intake.package import load_descriptor
 from scripts.publish import changes, export
 
-SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
+SEMVER = export.SEMVER
 RECORD_NAME = re.compile(r"v(" + SEMVER.pattern + r")\.json")
 COMMIT = re.compile(r"[0-9a-f]{40}")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -46,6 +46,8 @@ class Version:
     extra: dict[str, bytes]
     tag: str | None  # "vX.Y.Z" for a release (its folder under /data/); None for the working tree
     descriptor: dict | None = None  # the working tree's, as the build read it: not read again
+    files: dict[str, bytes] | None = None  # the working tree's files as the build read them, by path
+    tables: dict | None = None  # the working tree's rows as the build read them (name → Rows)
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,8 @@ class Tree:
     version: str
     descriptor: dict
     released: bool
+    files: dict[str, bytes]  # datapackage.json and each resource's file, by path, as validated
+    tables: dict  # each resource's rows as validated (name → scripts/intake/package.py Rows)
 
 
 @dataclass(frozen=True)
@@ -78,10 +82,6 @@ def valid_date(text: str) -> bool:
         return True
     except ValueError:
         return False
-
-
-def version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(x) for x in SEMVER.fullmatch(version).groups())
 
 
 def read_capped(repo: Path, where: str, limit: int) -> str:
@@ -120,7 +120,7 @@ def releases(repo: Path) -> list[Release]:
     if not folder.is_dir():
         return []
     names = sorted(p.name for p in folder.iterdir() if p.name.endswith(".json"))
-    return sorted((read_release(repo, n) for n in names), key=lambda r: version_key(r.version))
+    return sorted((read_release(repo, n) for n in names), key=lambda r: export.version_key(r.version))
 
 
 # Each release's package, exported once per process: a commit never changes, so a rebuild under
@@ -194,18 +194,19 @@ class State:
     built: str
 
 
-def package_files(folder: Path, descriptor: bytes | None = None) -> dict[str, bytes]:
+def package_files(folder: Path, known: dict[str, bytes] | None = None) -> dict[str, bytes]:
     """The package's files by relative path, the release records aside (they come after).
-    `descriptor`: datapackage.json's bytes, when the build has already read them."""
+    `known`: files the build has already read (and validated), by relative path: not read again."""
+    known = known or {}
     out = {}
     for path in sorted(folder.rglob("*")):
         rel = path.relative_to(folder).as_posix()
         if path.is_file() and not path.is_symlink() and not rel.startswith("releases/"):
-            out[rel] = descriptor if rel == "datapackage.json" and descriptor is not None else path.read_bytes()
+            out[rel] = known[rel] if rel in known else path.read_bytes()
     return out
 
 
-def state(repo: Path, package_dir: Path, built: str, descriptor: bytes | None = None) -> State:
+def state(repo: Path, package_dir: Path, built: str, known: dict[str, bytes] | None = None) -> State:
     """Whether the package as built is a release: byte for byte the package at the last release's commit."""
     try:
         head = git.line(repo, "rev-parse", "--short=12", "HEAD")
@@ -214,12 +215,12 @@ def state(repo: Path, package_dir: Path, built: str, descriptor: bytes | None = 
     # Every release is checked here, at the start of the build: a bad one stops it with its file and field.
     released = [checkout(repo, r) for r in releases(repo)]
     last = released[-1] if released else None
-    return State(last.version if last and is_release(last, package_dir, descriptor) else None, head, built)
+    return State(last.version if last and is_release(last, package_dir, known) else None, head, built)
 
 
-def is_release(release: Version, package_dir: Path, descriptor: bytes | None = None) -> bool:
+def is_release(release: Version, package_dir: Path, known: dict[str, bytes] | None = None) -> bool:
     """The package is that release, byte for byte (the release records aside)."""
-    return package_files(release.package_dir) == package_files(package_dir, descriptor)
+    return package_files(release.package_dir) == package_files(package_dir, known)
 
 
 @dataclass
@@ -247,8 +248,9 @@ def entries(history: list[Version]) -> list[Entry]:
         if i == 0:
             out.append(Entry(ver.version, ver.tag, True, [], []))
             continue
+        before = history[i - 1].package_dir
         d = changes.diff_packages(
-            history[i - 1].package_dir, ver.package_dir, check=False, new_descriptor=ver.descriptor
+            before, ver.package_dir, check=False, new_descriptor=ver.descriptor, new_tables=ver.tables
         )
         released = any(v.tag and v.version == ver.version for v in history[:i])
         out.append(Entry(ver.version, ver.tag, False, [r for r in d.resources if r.changed], d.package, released))
@@ -307,6 +309,8 @@ def history(repo: Path, package_dir: Path, tree: Tree | None = None) -> tuple[li
         {"CITATION.cff": citation} if citation else {},
         None,
         tree.descriptor if tree else None,
+        tree.files if tree else None,
+        tree.tables if tree else None,
     )
     unreleased = not released or not (tree.released if tree else is_release(released[-1], package_dir))
     return released, current if unreleased else None
@@ -346,7 +350,13 @@ def publish(
         shutil.copytree(site_dir / "data" / released[-1].tag, site_dir / "data" / "latest", dirs_exist_ok=True)
     else:
         export.export(
-            package_dir, site_dir / "data" / "latest", changelog(full, made), current.extra, False, current.descriptor
+            package_dir,
+            site_dir / "data" / "latest",
+            changelog(full, made),
+            current.extra,
+            False,
+            current.descriptor,
+            current.files,
         )
     return [Version(v.version, Path(), {}, v.tag) for v in full]
 
