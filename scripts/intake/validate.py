@@ -557,11 +557,9 @@ def check_status_moves(pkg: Package) -> None:
     later event is later context), but whoever adds such a row should know it will not move the
     status, and a row that reports something done within the window should carry that date."""
     pkg.checks += 1
-    by_commitment: dict[str, list[Row]] = {}
-    for row in pkg.table("followups"):
-        by_commitment.setdefault(row["commitment_id"], []).append(row)
+    assessed = status.assess_all(pkg.table("followups"), pkg.table("commitments"))
     for c in pkg.table("commitments"):
-        verdict = status.assess(by_commitment.get(c["commitment_id"], []), c["window_end"])
+        verdict = assessed[c["commitment_id"]]
         later = sorted(
             (r for r in verdict.later if status.is_finding(r) and r["status"] != verdict.status), key=lambda r: r.line
         )

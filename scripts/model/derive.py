@@ -102,6 +102,18 @@ class Site:
         site.lines = {
             (name, row.values.get(keys.get(name, ""), "")): row.line for name, rows in loaded.items() for row in rows
         }
+        if "followups" in loaded and "commitments" in loaded:
+            # As the validator assessed them (once per package), with each row as the site holds it.
+            site._assessments = {
+                cid: status_rule.Assessment(
+                    a.status,
+                    a.row.values if a.row is not None else None,
+                    a.window_end,
+                    [r.values for r in a.within],
+                    [r.values for r in a.later],
+                )
+                for cid, a in status_rule.assess_all(loaded["followups"], loaded["commitments"]).items()
+            }
         return site
 
     @cached_property
