@@ -114,9 +114,17 @@ def read_bytes(path: Path) -> bytes:
     """The descriptor's bytes, size-capped before it is read."""
     if path.is_symlink():
         raise UnsafePath("datapackage.json is a symbolic link: the package must hold the file itself")
-    if path.stat().st_size > MAX_DESCRIPTOR_BYTES:
-        raise UnsafePath(f"the descriptor is larger than {MAX_DESCRIPTOR_BYTES:,} bytes")
-    return path.read_bytes()
+    return read_capped(path, MAX_DESCRIPTOR_BYTES, "the descriptor")
+
+
+def read_capped(path: Path, limit: int, what: str = "the file") -> bytes:
+    """A file's bytes, refused unread when it is larger than `limit` (a 300 MB file must not be read
+    whole before it is refused), and never more than `limit` of them, should it grow meanwhile."""
+    size = path.stat().st_size
+    if size > limit:
+        raise UnsafePath(f"{what} is {size:,} bytes; the limit is {limit:,}")
+    with path.open("rb") as handle:
+        return handle.read(limit + 1)
 
 
 def text_of(raw: bytes) -> str:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from scripts import git
 from scripts.intake import validate
-from scripts.intake.descriptor import UnsafePath, local_file
+from scripts.intake.descriptor import UnsafePath, local_file, read_capped
 from scripts.intake.package import load_descriptor
 from scripts.publish import changes, export
 
@@ -84,22 +84,16 @@ def valid_date(text: str) -> bool:
         return False
 
 
-def read_capped(repo: Path, where: str, limit: int) -> str:
-    """A file of the release ledger, through `local_file` and no larger than `limit` (read unread
-    otherwise: a 300 MB record must not be read whole before it is refused)."""
-    path = local_file(repo, where)
-    size = path.stat().st_size
-    if size > limit:
-        raise ValueError(f"the file is {size:,} bytes; the limit is {limit:,}")
-    with path.open("rb") as handle:
-        return handle.read(limit + 1).decode("utf-8")
+def read_ledger(repo: Path, where: str, limit: int) -> str:
+    """A file of the release ledger, through `local_file` and no larger than `limit`."""
+    return read_capped(local_file(repo, where), limit).decode("utf-8")
 
 
 def read_release(repo: Path, name: str) -> Release:
     """One release record, checked field by field (it arrives by pull request like the data)."""
     where = f"{LEDGER.as_posix()}/{name}"
     try:
-        data = json.loads(read_capped(repo, where, MAX_RECORD_BYTES))
+        data = json.loads(read_ledger(repo, where, MAX_RECORD_BYTES))
     except (UnsafePath, OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise ReleaseError(f"{where}: cannot read the release record: {exc}") from None
     if not isinstance(data, dict) or set(data) != {"version", "date", "commit"}:
@@ -383,7 +377,7 @@ def check_frozen(repo: Path, tag: str, files: dict[str, bytes]) -> None:
     """A released version's files must match the checksums recorded when it was released."""
     where = f"{LEDGER.as_posix()}/{tag}.sha256"
     try:
-        recorded = read_capped(repo, where, MAX_LEDGER_BYTES)
+        recorded = read_ledger(repo, where, MAX_LEDGER_BYTES)
     except (UnsafePath, OSError, UnicodeDecodeError, ValueError) as exc:
         raise ReleaseError(f"{where}: a release needs the checksums of its downloads: {exc}") from None
     built = export.sums(files).decode()
