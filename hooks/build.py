@@ -6,7 +6,7 @@ on_startup       serve or build: `mkdocs serve` is the preview
 on_config        1-3. load and validate, derive, chart and draw; the term tooltips. First of all
                  (priority 100): the macros plugin and the pages read the package loaded here
 on_files         4. pages: record, list and embed pages, added to the site's files
-on_page_context  4. the data page's schema.org metadata, in its head
+on_page_context  5. publish: the data page's schema.org metadata, in its head, as it renders
 on_post_build    5. publish: the downloads of every version, one record's downloads, the feed;
                  plotly.js, served from the site itself. Under `mkdocs serve`, the downloads are
                  written just after the pages are served, so no page waits for them
