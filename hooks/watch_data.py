@@ -1,7 +1,8 @@
 """`mkdocs serve` rebuilds when a CSV, the descriptor or the build code changes, soon after the save,
 and reuses what an edit does not change, keyed by content: the theme's compiled templates (by their
-source), each page's HTML (by its Markdown and everything else its conversion reads) and its search
-entries (by its HTML). An edit to one row then converts and indexes again only the pages it changed.
+source), each page's HTML (by its Markdown and everything else its conversion reads), its search
+entries (by its HTML) and the theme's page around it (by the page, the navigation and the
+settings). An edit to one row then converts, indexes and lays out again only the pages it changed.
 `mkdocs build` reuses nothing: every build of what is published starts afresh."""
 
 import hashlib
@@ -43,6 +44,9 @@ _templates = TemplateCache()
 
 def on_env(env, config, files, **kwargs):
     env.bytecode_cache = _templates
+    if _serving[0]:
+        get_template = env.get_template
+        env.get_template = lambda name, *args, **kw: KeptLayout(get_template(name, *args, **kw), name)
     return env
 
 
@@ -76,7 +80,8 @@ class Kept:
         self.now[key] = value
 
 
-_pages, _entries = Kept(), Kept()
+_pages, _entries, _layouts = Kept(), Kept(), Kept()
+_serving = [False]
 
 
 def digest(*parts) -> str:
@@ -151,14 +156,63 @@ def keep_search_entries(add):
     return kept_add
 
 
+class KeptLayout:
+    """A theme template whose page layouts are kept by what they are made of: the page (address,
+    title, HTML, contents, metadata, neighbours), and what every page shares (`_site`: the
+    navigation, the settings, the theme's overrides). Any other template renders as it is."""
+
+    def __init__(self, template: jinja2.Template, name: str):
+        self.template, self.name = template, name
+
+    def __getattr__(self, name):
+        return getattr(self.template, name)
+
+    def render(self, context):
+        page = context.get("page") if isinstance(context, dict) else None
+        if page is None or not _site:
+            return self.template.render(context)
+        neighbours = [(p.title, p.url) if p else None for p in (page.previous_page, page.next_page)]
+        key = digest(
+            self.name,
+            _site[0],
+            page.file.src_uri,
+            page.url,
+            page.title,
+            page.content,
+            str(page.toc),
+            page.meta,
+            page.canonical_url,
+            page.edit_url,
+            neighbours,
+            [a.title for a in page.ancestors],
+        )
+        found = _layouts.get(key)
+        if found is None:
+            found = self.template.render(context)
+            _layouts.put(key, found)
+        return found
+
+
+# What every page's layout shares in this build: set once the navigation is made (on_nav).
+_site: list[str] = []
+
+
+def on_nav(nav, config, files, **kwargs):
+    overrides = sorted((p.as_posix(), p.stat().st_mtime_ns) for p in (ROOT / "overrides").rglob("*") if p.is_file())
+    _site[:] = [digest(str(nav), config["extra"], dict(config["theme"]), config["site_url"], overrides)]
+    return nav
+
+
 def on_startup(command, **kwargs):
     if command == "serve":  # once per process
+        _serving[0] = True
         Page.render = keep_rendered_pages(Page.render)
         SearchIndex.add_entry_from_context = keep_search_entries(SearchIndex.add_entry_from_context)
 
 
 @event_priority(200)
 def on_config(config, **kwargs):
-    _pages.next_build()
-    _entries.next_build()
+    _site.clear()
+    for kept in (_pages, _entries, _layouts):
+        kept.next_build()
     return config
