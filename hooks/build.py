@@ -9,7 +9,7 @@ on_files         4. pages: record, list and embed pages, added to the site's fil
 on_page_context  5. publish: the data page's schema.org metadata, in its head, as it renders
 on_post_build    5. publish: the downloads of every version, one record's downloads, the feed;
                  plotly.js, served from the site itself. Under `mkdocs serve`, the downloads are
-                 written just after the pages are served, so no page waits for them
+                 written just after the pages are served, so no page (and no next save) waits
 
 Under `mkdocs serve`, a save that breaks the data does not fail the rebuild (a failed rebuild leaves
 the preview server waiting for a good one, and every page request hangs): the site is built from the
@@ -19,8 +19,10 @@ published from the files on disk until a save makes them valid again.
 
 import json
 import logging
+import os
 import shutil
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -49,7 +51,7 @@ def on_startup(command, **kwargs):
 
 @event_priority(100)
 def on_config(config, **kwargs):
-    finish_publishing()  # the preview's last downloads, before this build clears the site folder
+    next_generation()  # a preview's downloads still being written are now out of date
     try:
         made, problems = build.start()  # 1. load and validate, 2. derive
         made.draw()  # 3. chart and draw
@@ -103,23 +105,38 @@ def on_post_build(config, **kwargs):
         except STOPS as exc:
             raise PluginError(str(exc)) from None
         return
-    _publishing[:] = [threading.Thread(target=publish_in_preview, args=(made, site_dir, site_url), daemon=True)]
-    _publishing[0].start()
+    with _moving:
+        generation = _generation[0]
+    threading.Thread(target=publish_in_preview, args=(made, site_dir, site_url, generation), daemon=True).start()
 
 
-_publishing: list[threading.Thread] = []
+# The preview publishes in a thread, into a folder of its own, and moves what it wrote into the
+# site only if no build has started since (`_generation`): a save soon after another never waits
+# for the downloads of data already replaced, and never gets them.
+_moving = threading.Lock()
+_generation = [0]
 
 
-def publish_in_preview(made: build.Build, site_dir: Path, site_url: str) -> None:
-    try:
-        made.publish(site_dir, site_url)
-    except STOPS as exc:
-        print(f"ERROR   -  The downloads could not be written: {exc}", file=sys.stderr)
+def next_generation() -> None:
+    with _moving:
+        _generation[0] += 1
 
 
-def finish_publishing() -> None:
-    if _publishing:
-        _publishing.pop().join()
+def publish_in_preview(made: build.Build, site_dir: Path, site_url: str, generation: int) -> None:
+    with tempfile.TemporaryDirectory(prefix="annex-publish-") as tmp:
+        try:
+            made.publish(Path(tmp), site_url)
+        except STOPS as exc:
+            print(f"ERROR   -  The downloads could not be written: {exc}", file=sys.stderr)
+            return
+        with _moving:
+            if generation != _generation[0]:
+                return
+            for path in sorted(Path(tmp).rglob("*")):
+                if path.is_file():
+                    target = site_dir / path.relative_to(tmp)
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(path, target)
 
 
 def vendor_plotly(site_dir: Path) -> None:
