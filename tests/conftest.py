@@ -10,8 +10,15 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from scripts.paths import PACKAGE_DIR, ROOT
+
+# Property tests: 60 examples each in `make test`; `make check` asks for the "check" profile
+# (`--hypothesis-profile=check`): fewer, as derandomized as the full run, for a fast loop.
+settings.register_profile("full", max_examples=60)
+settings.register_profile("check", max_examples=8)
+settings.load_profile("full")
 
 
 def tree_digest(folder: Path) -> str:

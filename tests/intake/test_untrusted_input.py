@@ -502,6 +502,7 @@ def test_changelog_shows_cells_as_text(two_packages):
 
 
 # -- nothing from outside the package reaches the built site -----------------------------------
+@pytest.mark.build  # runs `mkdocs build`
 @pytest.mark.parametrize("case", ["source path", "symlinked csv", "environ"])
 def test_build_refuses_and_publishes_nothing(package_copy, canary, tmp_path, case):
     if case == "source path":
@@ -730,6 +731,7 @@ def test_a_frozen_release_is_held_to_every_safety_rule_not_to_a_later_method(pac
     assert any("figures.csv" in p and ": quote: is not in paragraph" in p for p in problems), problems
 
 
+@pytest.mark.build  # runs `mkdocs build` in a clone
 @pytest.mark.parametrize("case", ["side branch", "missing commit", "symbolic link"])
 def test_build_and_release_refuse_a_bad_release_without_a_traceback(make_clone, tmp_path, case):
     """What `mkdocs build` and `make release` print: the record's file and field, no traceback."""
