@@ -81,6 +81,12 @@ def small_package(tmp_path: Path, keep: dict[str, list[str] | None]) -> Path:
     return target / "datapackage.json"
 
 
+@pytest.fixture
+def row_package(tmp_path: Path):
+    """`row_package(table, key)`: a package of that one row (`small_package`); returns its descriptor."""
+    return lambda table, key: small_package(tmp_path, {table: [key]})
+
+
 def read_table(path: Path) -> tuple[list[str], list[list[str]]]:
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))
