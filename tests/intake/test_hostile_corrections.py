@@ -57,9 +57,18 @@ FORMULAS = [
 
 
 @pytest.mark.parametrize("table,key,field,value", FORMULAS, ids=[f"{t}-{f}-{v[:1]!r}" for t, _, f, v in FORMULAS])
-def test_formula_is_rejected(package_copy, table, key, field, value):
-    line = set_cell(package_copy, table, key, field, value)
-    assert_rejected(package_copy, table, line, field, f"starts with {value[0]!r}")
+def test_formula_is_rejected(row_package, table, key, field, value):
+    descriptor = row_package(table, key)
+    line = set_cell(descriptor, table, key, field, value)
+    assert_rejected(descriptor, table, line, field, f"starts with {value[0]!r}")
+
+
+def test_formulas_are_rejected_in_the_full_package(package_copy):
+    """The rule's wiring, once: a formula in every table at the same time."""
+    picked = list({case[0]: case for case in reversed(FORMULAS)}.values())  # the first of each table
+    lines = [set_cell(package_copy, *case) for case in picked]
+    for (table, _, field, value), line in zip(picked, lines):
+        assert_rejected(package_copy, table, line, field, f"starts with {value[0]!r}")
 
 
 # -- wrong encodings -----------------------------------------------------------------------------
