@@ -496,6 +496,35 @@ def operative_phrases(pkg: Package, path: Path) -> dict[str, str]:
     return table
 
 
+# What a row of checks/reviewed-wording.csv may require of its cell, and how a message says it.
+WORDING = {"begins with": str.startswith, "contains": str.__contains__, "lacks": lambda cell, w: w not in cell}
+MUST = {"begins with": "begin with", "contains": "contain", "lacks": "not contain"}
+
+
+def check_reviewed_wording(pkg: Package, path: Path) -> None:
+    """The reviewed table of wording (checks/): words a reviewed row must keep, or must not hold
+    again, each with its reason (a pledge limited by "On the latter", a summary that keeps the
+    annex's limit, two aims the annex joins kept apart). A correction that undoes one is refused
+    at its cell with the reason; changing the table itself is a change a reviewer sees."""
+    pkg.checks += 1
+    resources = {r["name"]: r for r in pkg.descriptor["resources"]}
+    for entry in pkg.review_table(path):
+        table, key, field, kind, words = (entry[f] for f in ("table", "id", "field", "kind", "words"))
+        if not schema_field(pkg, table, field):
+            pkg.problem(path, entry.line, "field", f"the package has no table {table!r} with a field {field!r}")
+            continue
+        if kind not in WORDING or not words.strip() or not entry["reason"].strip():
+            pkg.problem(path, entry.line, "kind", f"each row needs a kind ({', '.join(WORDING)}), words and a reason")
+            continue
+        primary = resources[table]["schema"].get("primaryKey") or []
+        id_field = primary if isinstance(primary, str) else (primary or [""])[-1]
+        row = next((r for r in pkg.table(table) if r[id_field] == key), None)
+        if row is None:
+            pkg.problem(path, entry.line, "id", f"{table} has no row {key!r}, whose wording this row reviews")
+        elif not WORDING[kind](annex_text.squash(row[field]), annex_text.squash(words)):
+            pkg.problem(table, row.line, field, f"must {MUST[kind]} {words!r}: {entry['reason']} ({path.name})")
+
+
 def schema_field(pkg: Package, resource: str, field: str) -> dict:
     for r in pkg.descriptor["resources"]:
         for f in r["schema"]["fields"] if r["name"] == resource else ():
@@ -594,6 +623,7 @@ def load_and_validate(
     descriptor_path = Path(descriptor_path)
     allowlist = allowlist or descriptor_path.parent / "checks" / "number-allowlist.csv"
     phrases = descriptor_path.parent / "checks" / "operative-phrases.csv"
+    wording = descriptor_path.parent / "checks" / "reviewed-wording.csv"
     pkg = Package(descriptor_path)
     # A table that cannot be read would make every check across tables report noise: fix it first.
     if pkg.load() and not pkg.unreadable:
@@ -607,6 +637,8 @@ def load_and_validate(
         check_events(pkg)
         check_terms(pkg, paras)
         check_numbers(pkg, paras, spans, allowlist)
+        if not frozen:  # a reviewed wording is the method's, written after a release
+            check_reviewed_wording(pkg, wording)
         if not pkg.problems:
             check_status_moves(pkg)
     problems = sorted(set(pkg.problems))
