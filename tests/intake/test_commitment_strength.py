@@ -134,7 +134,13 @@ def test_quote_fragments_are_verbatim_and_in_order(quote, found):
             "operative_phrase",
             "does not occur in the quote",
         ),
-        ("2d-support-border-coast-guard", "strength", "pledge", "strength", "'pledge' contradicts operative-phrases.csv"),
+        (
+            "2d-support-border-coast-guard",
+            "strength",
+            "pledge",
+            "strength",
+            "'pledge' contradicts operative-phrases.csv",
+        ),
         (
             "2c-trust-fund-projects-dialogue",
             "summary",
