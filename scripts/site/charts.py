@@ -9,7 +9,6 @@ own plotly.js when a reader asks to explore the chart.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import textwrap
 from collections import Counter
 from dataclasses import dataclass
@@ -17,6 +16,8 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from scripts.escape import html_attribute, plotly_label, script_json
+from scripts.intake.descriptor import is_https
 from scripts.model.derive import (
     Site,
     format_money,
@@ -24,7 +25,6 @@ from scripts.model.derive import (
     long_date,
     ordinal_list,
 )
-from scripts.intake.descriptor import is_https
 
 # Okabe-Ito: distinguishable with the common forms of colour blindness, readable on light and dark.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]
@@ -58,7 +58,7 @@ class Chart:
     rows: list[list[str]]
 
     def spec(self) -> str:
-        """The chart as JSON, with `<` escaped so no cell can close the surrounding script tag."""
+        """The chart as JSON for the page (scripts/escape.py's rule for JSON inside HTML)."""
         config = {**CONFIG, "toImageButtonOptions": {"filename": f"amiens-annex-{self.chart_id}"}}
         payload = pio.to_json(
             {
@@ -69,12 +69,11 @@ class Chart:
             pretty=False,
             validate=False,
         )
-        return payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        return script_json(payload)
 
 
-def t(text: str) -> str:
-    """Data text for Plotly, which draws a subset of HTML (<b>, <a href>) in labels: escape it."""
-    return html.escape(text, quote=False)
+# Data text for Plotly, which draws a subset of HTML (<b>, <a href>) in labels: escaped.
+t = plotly_label
 
 
 def label(site: Site, resource: str, field: str, value: str) -> str:
@@ -85,7 +84,7 @@ def label(site: Site, resource: str, field: str, value: str) -> str:
 
 def source_link(url: str, text: str) -> str:
     """`text` linked to a source for plotly, only if the address is https:// (else plain text)."""
-    return f'<a href="{html.escape(url)}">{t(text)}</a>' if is_https(url) else t(text)
+    return f'<a href="{html_attribute(url)}">{t(text)}</a>' if is_https(url) else t(text)
 
 
 def wrapped(text: str, width: int = 18) -> str:
