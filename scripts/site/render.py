@@ -11,7 +11,6 @@ data inside an HTML block as Markdown; Markdown lines (headings) are written wit
 from __future__ import annotations
 
 import functools
-import html
 import json
 import re
 from collections.abc import Callable
@@ -20,8 +19,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
+from scripts.escape import html_lines, html_text, yaml_string
 from scripts.site import charts as charts_mod
 from scripts.model import citations
 from scripts.site import draw
@@ -77,9 +77,9 @@ def linked(text: object) -> Markup:
     for match in WEB_ADDRESS.finditer(text):
         if not is_https(match.group()):
             continue  # one definition of a link the data may give (descriptor.is_https): else text
-        out += escape(text[end : match.start()]) + Markup('<a href="{0}">{0}</a>').format(match.group())
+        out += html_text(text[end : match.start()]) + Markup('<a href="{0}">{0}</a>').format(match.group())
         end = match.end()
-    return out + escape(text[end:])
+    return out + html_text(text[end:])
 
 
 ENV = Environment(
@@ -88,7 +88,7 @@ ENV = Environment(
 ENV.filters["attrs"] = html_attrs
 ENV.filters["linked"] = linked
 # Line breaks kept inside one-line pages (a BibTeX entry in a <pre>): as character references.
-ENV.filters["keep_lines"] = lambda text: Markup(str(escape(text)).replace("\n", "&#10;"))
+ENV.filters["keep_lines"] = html_lines
 ENV.globals.update(
     rel=rel,
     figure_url=figure_url,
@@ -125,9 +125,8 @@ def data_problems(lines: list[str]) -> Markup:
     return render("data_problems.html", None, lines=lines)
 
 
-def e(text: object) -> str:
-    """Escape one value for HTML, where a template is not the place (a macro returning plain text)."""
-    return html.escape("" if text is None else str(text), quote=True)
+# One value escaped for HTML, where a template is not the place (a macro returning plain text).
+e = html_text
 
 
 def link(href: str, text: str) -> Markup:
@@ -142,17 +141,17 @@ def one_line(fragment: str) -> str:
 def front_matter(
     title: str, description: str, keywords: list[str] | tuple = (), embed: bool = False, indexed: bool = True
 ) -> str:
-    # JSON strings are valid YAML; the theme prints titles unescaped, so they are escaped here.
+    # YAML strings (escape.yaml_string); the theme prints titles unescaped, so they are escaped here.
     # `tags` are what search ranks first: the forms a figure is typed in ("63m", "1,300").
-    tags = "tags:\n" + "".join(f"  - {json.dumps(e(k))}\n" for k in keywords) if keywords else ""
+    tags = "tags:\n" + "".join(f"  - {yaml_string(e(k))}\n" for k in keywords) if keywords else ""
     # An embed page: the chart alone (no navigation or contents). It, and a page that repeats
     # what record pages say (a further page of a list), is not a search result.
     search = "search:\n  exclude: true\n" if embed or not indexed else "search:\n  boost: 2\n"
     search += "hide:\n  - navigation\n  - toc\n" if embed else ""
     return (
         "---\n"
-        f"title: {json.dumps(e(title))}\n"
-        f"description: {json.dumps(e(description))}\n"
+        f"title: {yaml_string(e(title))}\n"
+        f"description: {yaml_string(e(description))}\n"
         "render_macros: false\n"
         f"{search}"
         f"{tags}"
