@@ -55,7 +55,8 @@ def atom_feed(site: Site, site_url: str) -> bytes:
 
 
 def dataset_jsonld(site: Site, site_url: str, modified: str) -> str:
-    """schema.org Dataset metadata for search engines, as a script (escape.json_script: < > & as \\u escapes)."""
+    """schema.org Dataset metadata for search engines: JSON for the script overrides/main.html writes,
+    escaped by escape.json_script (< > & as \\u escapes), so it cannot end the script."""
     base = f"{site_url}data/latest/"
     names = download_names(site.released_version)
     dist = [
@@ -109,4 +110,4 @@ def dataset_jsonld(site: Site, site_url: str, modified: str) -> str:
             "locationCreated": doc["place"],
         },
     }
-    return f'<script type="application/ld+json">{json_script(data)}</script>'
+    return json_script(data)
