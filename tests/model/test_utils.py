@@ -300,6 +300,7 @@ def test_headline_value(stated, value, unit, expected):
     ],
 )
 def test_notes_link_https_addresses_and_escape_the_rest(text, expected):
-    from scripts.site.render import linked
+    from scripts.site.render import ENV
 
+    linked = ENV.get_template("macros.html").module.linked  # the macro templates call
     assert str(linked(text)) == expected
