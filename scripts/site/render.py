@@ -1,6 +1,8 @@
 """Render the site's pages and tables from Jinja templates (scripts/site/templates/) with autoescaping:
 text from the data reaches a page only escaped, by construction, and markup comes only from the
-templates or from `Markup` built by scripts/site/annex_markup.py.
+templates and their macros (templates/macros.html) or from `Markup` built by
+scripts/site/annex_markup.py. Python here passes data; what it writes outside a template (front
+matter) is escaped by scripts/escape.py.
 
 Macro output is inserted after macros' own Jinja has run, so data is never evaluated as a template;
 record pages are generated with `render_macros: false` for the same reason. Templates are read with
