@@ -20,7 +20,6 @@ from scripts.escape import html_attribute, plotly_label, script_json
 from scripts.intake.descriptor import is_https
 from scripts.model.derive import (
     Site,
-    format_money,
     format_number,
     long_date,
     ordinal_list,
@@ -124,11 +123,24 @@ def funding_sentence(site: Site) -> str:
         f = item["figure"]
         parts.append(f"{f['as_stated']} ({f['metric']}, {f['period_as_stated'] or f['period'] or 'period not stated'})")
     sentence = f"The annex states {len(items)} UK amounts: {ordinal_list(parts)}."
-    conv = next((i["conversion"] for i in items if i["figure"]["unit"] == "EUR" and i["conversion"]), None)
-    if conv:
+    # Another currency's amount in the first amount's currency, at the reference rate: the
+    # currencies' words come from the figures' unit categories.
+    first = items[0]["figure"]["unit"] if items else ""
+    other = next((i for i in items if i["figure"]["unit"] != first and i["conversion"]), None)
+    if other and other["conversion"].currency == first:
+        conv, unit = other["conversion"], other["figure"]["unit"]
+        # The rate's row, as Site.convert finds it: quote units to one base unit.
+        base, quote = next(
+            (r["base_currency"], r["quote_currency"])
+            for r in site.rows("exchange_rates")
+            if {r["base_currency"], r["quote_currency"]} == {unit, first}
+        )
+        words = {u: site.category("figures", "unit", u) for u in (base, quote, unit)}
         sentence += (
-            f" At the reference rate of {dt.date.fromisoformat(conv.rate_date):%-d %B %Y} ({conv.rate} pounds to the"
-            f" euro) the euro amount is about {format_money(conv.amount, 'GBP')}: a derived figure, not the annex's."
+            f" At the reference rate of {dt.date.fromisoformat(conv.rate_date):%-d %B %Y} ({conv.rate}"
+            f" {words[quote].get('short', quote)} to the {words[base].get('singular', base)}) the"
+            f" {words[unit].get('singular', unit)} amount is about {site.money(conv.amount, first)}: a derived"
+            " figure, not the annex's."
         )
     return sentence
 

@@ -89,7 +89,6 @@ ENV.globals.update(
     paragraph_url=paragraph_url,
     long_date=long_date,
     format_number=format_number,
-    number_forms=number_forms,
     md=md,
     squash=squash,
     web_addresses=web_addresses,
@@ -158,6 +157,7 @@ def figure_page(site: Site, fid: str, site_url: str, repo_url: str = "") -> str:
     headline, readable = site.headline_value(f), site.readable_value(f)
     title = f"{f['metric']}: {headline}" + (f" ({readable})" if readable != headline else "")
     compared = compared_in(site, fid)
+    forms = number_forms(float(f["value"]), site.symbol(f["unit"]))
     body = render(
         "figure_page.html",
         site,
@@ -165,6 +165,7 @@ def figure_page(site: Site, fid: str, site_url: str, repo_url: str = "") -> str:
         comparison=chart(site, compared, site_url) if compared else "",
         headline=headline,
         readable=readable,
+        forms=forms,
         url=url,
         related=site.commitments_for_figure(fid),
         quote=quote_in_context(site, f["paragraph_id"], f["quote"], url),
@@ -176,14 +177,11 @@ def figure_page(site: Site, fid: str, site_url: str, repo_url: str = "") -> str:
         front_matter(
             title,
             f"{f['metric']}: {f['as_stated']} (annex paragraph {f['paragraph_id']})",
-            number_forms(float(f["value"]), f["unit"]),
+            forms,
         )
         + one_line(body)
         + "\n"
     )
-
-
-BOUND_NAMES = {"UK": "the UK", "France": "France", "both": "the UK and France"}
 
 
 def commitment_page(site: Site, cid: str, site_url: str, repo_url: str = "") -> str:
@@ -194,10 +192,12 @@ def commitment_page(site: Site, cid: str, site_url: str, repo_url: str = "") -> 
     parent = site.commitments.get(c["part_of"]) if c["part_of"] else None
     # "C8.1: expectation that binds no named party, part of C8": what the row is, in the
     # methodology's own categories (an expectation is not called a commitment).
-    # A pledge names who is bound: "pledge by the UK", not the category's "the UK and/or France".
-    kind = site.strength_words(c["strength"]).replace(
-        "the UK and/or France", BOUND_NAMES.get(c["actor"], "the UK and/or France")
-    )
+    # A pledge names who is bound: "pledge by the UK", not the category's "the UK and/or France"
+    # (the strength's `party`, replaced by the actor's: both from the descriptor's categories).
+    party = site.category("commitments", "strength", c["strength"]).get("party")
+    kind = site.strength_words(c["strength"])
+    if party:
+        kind = kind.replace(party, site.category("commitments", "actor", c["actor"])["party"])
     title = f"C{numbers[cid]}: {kind}" + (f", part of C{numbers[parent['commitment_id']]}" if parent else "")
     verdict = site.assessment(cid)
     window_basis = (
