@@ -453,6 +453,15 @@ class Site:
             (f for f in self.rows("figures") if f["subject"] == subject and f["period"]), key=lambda f: f["period"]
         )
 
+    def series_over_time(self) -> list[list[dict[str, str]]]:
+        """Each subject the annex counts in more than one period (networks per year), as its series:
+        found from the figures' own fields, so no chart names a subject or a year itself."""
+        periods = defaultdict(set)
+        for f in self.rows("figures"):
+            if f["period"]:
+                periods[f["subject"]].add(f["period"])
+        return [self.series(subject) for subject, seen in periods.items() if len(seen) > 1]
+
     def quote_spans(self, paragraph_id: str, quote: str) -> list[tuple[int, int]] | None:
         """Where each fragment of a quote stands in its squashed paragraph (see annex_text.locate)."""
         text = squash(self.paragraphs.get(paragraph_id, {}).get("text", ""))

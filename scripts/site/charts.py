@@ -146,7 +146,7 @@ def funding_sentence(site: Site) -> str:
 
 
 def networks(site: Site) -> Chart:
-    series = site.series("criminal-networks-calais")
+    series = site.series_over_time()[0]  # the annex's one count over years: networks dismantled
     years = [f["period"] for f in series]
     values = [float(f["value"]) for f in series]
     fig = go.Figure()
@@ -166,7 +166,7 @@ def networks(site: Site) -> Chart:
         showlegend=False,
     )
     summary = (
-        # Not a figure's metric: the annex ties only 2015's count to the joint investigations.
+        # Not a figure's metric: the annex ties only the later year's count to the joint investigations.
         "The annex gives "
         + ordinal_list([f"{format_number(v)} in {y}" for y, v in zip(years, values)])
         + (
@@ -178,7 +178,7 @@ def networks(site: Site) -> Chart:
     rows = [[f["period"], f["as_stated"], format_number(float(f["value"])), f["paragraph_id"]] for f in series]
     return Chart(
         "networks",
-        "How many criminal networks does the annex say were dismantled in Calais in 2014 and 2015?",
+        f"How many criminal networks does the annex say were dismantled in Calais in {ordinal_list(years)}?",
         summary,
         fig,
         ["Year", "As stated", "Networks", "Paragraph"],
@@ -527,7 +527,7 @@ def every_chart(site: Site) -> dict[str, Chart]:
 
 def comparisons(site: Site) -> dict[str, str]:
     """Figure id → the chart that sets it beside the figure the annex compares it with."""
-    out = {f["figure_id"]: "networks" for f in site.series("criminal-networks-calais")}
+    out = {f["figure_id"]: "networks" for f in site.series_over_time()[0]}
     for pair in site.paired_capacity():
         out[pair["capacity"]["figure_id"]] = out[pair["occupancy"]["figure_id"]] = "reception"
     return out
