@@ -23,7 +23,7 @@ from typing import NamedTuple
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from scripts.escape import html_lines, html_text, yaml_string
+from scripts.escape import html_lines, html_text, script_json, yaml_string
 from scripts.intake.annex_text import squash
 from scripts.intake.descriptor import is_https
 from scripts.model import citations
@@ -343,17 +343,20 @@ def commitments_table(site: Site, page_url: str, number: int = 1) -> Markup:
         "theme": site.enum("commitments", "theme"),
         "status": list(site.statuses()),
     }
-    # Each filter is named as its column is (theme, which has no column, by its own name).
-    filters = json.dumps(
-        {
-            key: {
-                "label": COMMITMENT_HEADINGS[key],
-                "values": {
-                    v: site.status_label(v) if key == "status" else site.label("commitments", key, v) for v in vals
-                },
+    # Each filter is named as its column is (theme, which has no column, by its own name). JSON in a
+    # page, by escape.script_json's rule, in the order of the schema (not sorted): the filters' order.
+    filters = script_json(
+        json.dumps(
+            {
+                key: {
+                    "label": COMMITMENT_HEADINGS[key],
+                    "values": {
+                        v: site.status_label(v) if key == "status" else site.label("commitments", key, v) for v in vals
+                    },
+                }
+                for key, vals in values.items()
             }
-            for key, vals in values.items()
-        }
+        )
     )
     return render(
         "commitments_table.html",
