@@ -4,12 +4,11 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from scripts import pipeline
+from scripts import kinds, pipeline
 from scripts.model import citations
-from scripts.model.links import public_url
+from scripts.model.links import public_url, record_url
 from scripts.paths import PACKAGE_DIR, ROOT
 from scripts.publish import export, versions
-from scripts.site.render import RECORD_PAGES
 
 
 def on_post_build(config, **kwargs):
@@ -22,12 +21,12 @@ def on_post_build(config, **kwargs):
         versions.publish(ROOT, PACKAGE_DIR, Path(config["site_dir"]), site.tree)
     except RuntimeError as exc:
         raise PluginError(str(exc)) from exc
-    # One record to take away, linked from each figure and commitment page.
-    keys = {table: site.key(table) for table in RECORD_PAGES if table != "terms"}
+    # One record to take away, linked from its page, for each kind that offers it (scripts/kinds.py).
+    keys = {k.table: site.key(k.table) for k in kinds.KINDS if k.downloads and k.table in site.tables}
     paths = {r["name"]: r["path"] for r in site.descriptor["resources"]}
 
     def provenance(table: str, key: str, row: dict) -> dict:
-        url = RECORD_PAGES[table][0](key)
+        url = record_url(table, key)
         return citations.record_provenance(
             site, public_url(config), site.citation_kind(table, key), key, row["paragraph_id"], url, paths[table]
         )

@@ -1,19 +1,16 @@
-"""One page per figure, commitment and term, generated from the CSVs at every build."""
+"""One page per record of every kind that has them (scripts/kinds.py), generated from the CSVs at
+every build; reached from their lists, not the nav."""
 
-from mkdocs.structure.files import File
+from mkdocs.structure.files import File, InclusionLevel
 
 from scripts import pipeline
 from scripts.model.links import public_url
-from scripts.site.render import RECORD_PAGES
+from scripts.site.render import record_pages
 
 
 def on_files(files, config, **kwargs):
     site = pipeline.site()
-    site_url = public_url(config)
     repo_url = config["extra"].get("data_repository", "")
-    for table, (url, page) in RECORD_PAGES.items():
-        key = site.key(table)
-        for row in site.rows(table):
-            src = url(row[key]).rstrip("/") + ".md"
-            files.append(File.generated(config, src, content=page(site, row[key], site_url, repo_url)))
+    for src, content in record_pages(site, public_url(config), repo_url):
+        files.append(File.generated(config, src, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
     return files

@@ -115,7 +115,6 @@ KINDS: tuple[Kind, ...] = (
 )
 
 
-
 def get(table: str) -> Kind | None:
     """The kind of a table; None for a table of no kind (documents, paragraphs, exchange rates)."""
     return next((k for k in KINDS if k.table == table), None)

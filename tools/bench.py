@@ -162,11 +162,10 @@ def bench_against_bare_material(work: Path, site_url: str, runs: int = 3) -> dic
     bare = work / "bare"
     shutil.copytree(ROOT / "docs", bare / "docs")
     site = pipeline.site()
-    for table, (url, page) in render.RECORD_PAGES.items():
-        for row in site.rows(table):
-            target = bare / "docs" / (url(row[site.key(table)]).rstrip("/") + ".md")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(page(site, row[site.key(table)], site_url), encoding="utf-8")
+    for src, content in render.record_pages(site, site_url):
+        target = bare / "docs" / src
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content, encoding="utf-8")
     for chart_id in charts.CHARTS:  # the embed pages (hooks/embed_pages.py), as plain Markdown too
         target = bare / "docs" / (render.embed_url(chart_id).rstrip("/") + ".md")
         target.parent.mkdir(parents=True, exist_ok=True)
