@@ -270,9 +270,9 @@ def rendered_sizes(descriptor: Path) -> dict[str, int]:
     site = pipeline.site(descriptor)
     return {
         "annex": len(render.annex(site, "annex/")),
-        "glossary": len(render.glossary(site, "glossary/")),
-        "timeline": len(render.timeline(site, "timeline/")),
-        "figures": len(render.figures_table(site, "figures/")),
+        "glossary": len(render.record_list(site, "terms", "glossary/")),
+        "timeline": len(render.record_list(site, "events", "timeline/")),
+        "figures": len(render.record_list(site, "figures", "figures/")),
     }
 
 
