@@ -22,7 +22,9 @@ class RecordList:
     address: str  # "glossary/": the list's own page, docs/glossary.md when the site writes one
     title: str  # "Glossary": its heading, and the title of its further pages
     template: str  # scripts/site/templates/…: one page of the list, given `rows` (also under the table's name)
-    html: bool = False  # the template writes an HTML table (kept on one line), else Markdown sections
+    # The template writes Markdown sections (headings by `md()`), whose lines are kept; else HTML, put
+    # on one line, so that no line break in the data ends the HTML block and hands the rest to Markdown.
+    markdown: bool = False
     order: tuple[str, ...] = ()  # the fields the list is sorted by, ignoring case; else file order
     description: str = ""  # the first page's description, when the site has no docs page for it
 
@@ -71,7 +73,7 @@ KINDS: tuple[Kind, ...] = (
         address="figures/",
         page="figure_page.html",
         title="metric",
-        records=RecordList("figures/", "Figures", "figures_table.html", html=True),
+        records=RecordList("figures/", "Figures", "figures_table.html"),
         downloads=True,
         quotes_annex=True,
         annex_words=("as_stated", "period_as_stated"),
@@ -83,7 +85,7 @@ KINDS: tuple[Kind, ...] = (
         address="commitments/",
         page="commitment_page.html",
         title="summary",
-        records=RecordList("commitments/", "Commitments", "commitments_table.html", html=True),
+        records=RecordList("commitments/", "Commitments", "commitments_table.html"),
         downloads=True,
         quotes_annex=True,
         annex_words=("timeframe_as_stated",),
@@ -97,7 +99,7 @@ KINDS: tuple[Kind, ...] = (
         page="term_page.html",
         title="term",
         description="definition",
-        records=RecordList("glossary/", "Glossary", "glossary.html", order=("term",)),
+        records=RecordList("glossary/", "Glossary", "glossary.html", markdown=True, order=("term",)),
         annex_link=True,
     ),
     Kind(
@@ -105,7 +107,7 @@ KINDS: tuple[Kind, ...] = (
         "event",
         title="description",
         anchor="event-{}",
-        records=RecordList("timeline/", "Timeline", "timeline.html", order=("date", "event_id")),
+        records=RecordList("timeline/", "Timeline", "timeline.html", markdown=True, order=("date", "event_id")),
         quotes_annex=True,
         annex_words=("as_stated",),
         annex_link=True,

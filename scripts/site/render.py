@@ -329,8 +329,8 @@ def list_page(site: Site, table: str, number: int) -> str:
     else:
         title = f"{listed.title}, page {number} of {page_count(site, table)}"
         head = front_matter(title, title, indexed=False)
-    # An HTML table goes on one line; Markdown sections (one per record) keep theirs.
-    return head + f"# {e(title)}\n\n{one_line(body) if listed.html else body}\n"
+    # HTML goes on one line; Markdown sections (one per record) keep theirs.
+    return head + f"# {e(title)}\n\n{body if listed.markdown else one_line(body)}\n"
 
 
 def list_pages(site: Site, written: Callable[[str], bool]) -> Iterator[tuple[str, str]]:
