@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 import io
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -248,6 +249,45 @@ def check_labels(pkg: Package) -> None:
                     f"{', '.join(map(repr, enum))} of {field['name']!r}'s enum have no label: each allowed value "
                     "needs one in the field's categories (label; singular, plural, short, meaning where the site "
                     "uses them)",
+                )
+    for at, message in needed_words(pkg.descriptor):
+        pkg.problem(
+            pkg.descriptor_path, pkg.where.get(at) or pkg.where.get(at[:-1]) or 1, descriptor.pointer(at), message
+        )
+
+
+def needed_words(data: dict) -> Iterator[tuple[tuple, str]]:
+    """The words the site needs for some values beyond a label, as (path of keys, message): the
+    symbol of a unit that is money (a currency of the exchange rates), and who a commitment's actor
+    is in a sentence; a strength's `party` is the words of its singular and plural that it replaces."""
+    fields = {
+        (r["name"], f["name"]): (("resources", i, "schema", "fields", j), f)
+        for i, r in enumerate(data["resources"])
+        for j, f in enumerate(r["schema"]["fields"])
+    }
+
+    def categories(resource: str, name: str):
+        at, field = fields.get((resource, name), ((), {}))
+        return [(at + ("categories", k), c) for k, c in enumerate(field.get("categories", []))]
+
+    currencies = {
+        v
+        for name in ("base_currency", "quote_currency")
+        for v in fields.get(("exchange_rates", name), ((), {}))[1].get("constraints", {}).get("enum", [])
+    }
+    for at, c in categories("figures", "unit"):
+        if c["value"] in currencies and not c.get("symbol"):
+            yield at, f"{c['value']!r} is a currency of the exchange rates: its category needs a symbol (£)"
+    for at, c in categories("commitments", "actor"):
+        if not c.get("party"):
+            yield at, f"{c['value']!r} names who is bound: its category needs a party, its words in a sentence (the UK)"
+    for at, c in categories("commitments", "strength"):
+        for key in ("singular", "plural"):
+            if c.get("party") and c["party"] not in c.get(key, c["party"]):
+                yield (
+                    at,
+                    f"{c['value']!r}'s party {c['party']!r} is not in the {key} {c[key]!r}, where a commitment's "
+                    "own party replaces it",
                 )
 
 
@@ -496,6 +536,35 @@ def operative_phrases(pkg: Package, path: Path) -> dict[str, str]:
     return table
 
 
+# What a row of checks/reviewed-wording.csv may require of its cell, and how a message says it.
+WORDING = {"begins with": str.startswith, "contains": str.__contains__, "lacks": lambda cell, w: w not in cell}
+MUST = {"begins with": "begin with", "contains": "contain", "lacks": "not contain"}
+
+
+def check_reviewed_wording(pkg: Package, path: Path) -> None:
+    """The reviewed table of wording (checks/): words a reviewed row must keep, or must not hold
+    again, each with its reason (a pledge limited by "On the latter", a summary that keeps the
+    annex's limit, two aims the annex joins kept apart). A correction that undoes one is refused
+    at its cell with the reason; changing the table itself is a change a reviewer sees."""
+    pkg.checks += 1
+    resources = {r["name"]: r for r in pkg.descriptor["resources"]}
+    for entry in pkg.review_table(path):
+        table, key, field, kind, words = (entry[f] for f in ("table", "id", "field", "kind", "words"))
+        if not schema_field(pkg, table, field):
+            pkg.problem(path, entry.line, "field", f"the package has no table {table!r} with a field {field!r}")
+            continue
+        if kind not in WORDING or not words.strip() or not entry["reason"].strip():
+            pkg.problem(path, entry.line, "kind", f"each row needs a kind ({', '.join(WORDING)}), words and a reason")
+            continue
+        primary = resources[table]["schema"].get("primaryKey") or []
+        id_field = primary if isinstance(primary, str) else (primary or [""])[-1]
+        row = next((r for r in pkg.table(table) if r[id_field] == key), None)
+        if row is None:
+            pkg.problem(path, entry.line, "id", f"{table} has no row {key!r}, whose wording this row reviews")
+        elif not WORDING[kind](annex_text.squash(row[field]), annex_text.squash(words)):
+            pkg.problem(table, row.line, field, f"must {MUST[kind]} {words!r}: {entry['reason']} ({path.name})")
+
+
 def schema_field(pkg: Package, resource: str, field: str) -> dict:
     for r in pkg.descriptor["resources"]:
         for f in r["schema"]["fields"] if r["name"] == resource else ():
@@ -594,6 +663,7 @@ def load_and_validate(
     descriptor_path = Path(descriptor_path)
     allowlist = allowlist or descriptor_path.parent / "checks" / "number-allowlist.csv"
     phrases = descriptor_path.parent / "checks" / "operative-phrases.csv"
+    wording = descriptor_path.parent / "checks" / "reviewed-wording.csv"
     pkg = Package(descriptor_path)
     # A table that cannot be read would make every check across tables report noise: fix it first.
     if pkg.load() and not pkg.unreadable:
@@ -607,6 +677,8 @@ def load_and_validate(
         check_events(pkg)
         check_terms(pkg, paras)
         check_numbers(pkg, paras, spans, allowlist)
+        if not frozen:  # a reviewed wording is the method's, written after a release
+            check_reviewed_wording(pkg, wording)
         if not pkg.problems:
             check_status_moves(pkg)
     problems = sorted(set(pkg.problems))

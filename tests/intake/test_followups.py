@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 from html import escape, unescape
 
 import pytest
-from conftest import csv_line_of, read_table, write_table
+from conftest import csv_line_of, read_table, small_package, write_table
 
 from scripts import pipeline
 from scripts.intake.package import load_rows
@@ -73,6 +73,7 @@ def test_every_commitment_has_a_status():
     assert sum(site.status_counts().values()) == len(site.top_level)
 
 
+FIRST_FOLLOWUP = load_rows(DATA / "followups.csv")[0]["followup_id"]
 FOLLOWUP = {
     "commitment_id": "1a-pursue-port-tunnel-security",
     "status": "in_progress",
@@ -121,14 +122,24 @@ FOLLOWUP = {
         ({"source_kind": "secondary", "confidence": "confirmed"}, "confidence", "second, agreeing source"),
     ],
 )
-def test_bad_followups_are_rejected(package_copy, cells, field, words):
-    line = add_followup(package_copy, followup_id="new-evidence", **{**FOLLOWUP, **cells})
-    hits = [
-        p
-        for p in validate(package_copy).problems
-        if p.path.endswith("data/followups.csv") and p.line == line and p.field == field
-    ]
-    assert any(words in p.message for p in hits), [str(p) for p in validate(package_copy).problems]
+def test_bad_followups_are_rejected(tmp_path, cells, field, words):
+    """On a package of the commitments, their document and one follow-up: what the rules read."""
+    descriptor = small_package(tmp_path, {"documents": None, "commitments": None, "followups": [FIRST_FOLLOWUP]})
+    assert_rejected_row(
+        descriptor, "followups", add_followup(descriptor, followup_id="new", **{**FOLLOWUP, **cells}), field, words
+    )
+
+
+def test_bad_followups_are_rejected_in_the_full_package(package_copy):
+    """The wiring, once: a row crediting the EU's outcome to the parties, in the full package."""
+    line = add_followup(package_copy, followup_id="new", **{**FOLLOWUP, "actor": "EU", "status": "delivered"})
+    assert_rejected_row(package_copy, "followups", line, "status", "credits")
+
+
+def assert_rejected_row(descriptor, table: str, line: int, field: str, words: str) -> None:
+    problems = validate(descriptor).problems
+    hits = [p for p in problems if p.path.endswith(f"data/{table}.csv") and p.line == line and p.field == field]
+    assert any(words in p.message for p in hits), [str(p) for p in problems]
 
 
 def test_a_commitment_without_a_status_row_is_rejected(package_copy):
@@ -239,17 +250,13 @@ def test_amounts_are_dated_sourced_and_charted_where_they_compare(site_dir):
         ({"amount": "1e6"}, "amount", "plain decimal"),
     ],
 )
-def test_bad_amounts_are_rejected(package_copy, cells, field, words):
-    path = package_copy.parent / "data" / "amounts.csv"
+def test_bad_amounts_are_rejected(tmp_path, cells, field, words):
+    first = load_rows(DATA / "amounts.csv")[0]["amount_id"]
+    descriptor = small_package(tmp_path, {"documents": None, "commitments": None, "amounts": [first]})
+    path = descriptor.parent / "data" / "amounts.csv"
     header, rows = read_table(path)
     row = dict(zip(header, rows[0]))
     row.update(amount_id="new-amount", **cells)
     rows.append([row[h] for h in header])
     write_table(path, header, rows)
-    line = len(rows) + 1
-    hits = [
-        p
-        for p in validate(package_copy).problems
-        if p.path.endswith("data/amounts.csv") and p.line == line and p.field == field
-    ]
-    assert any(words in p.message for p in hits), [str(p) for p in validate(package_copy).problems]
+    assert_rejected_row(descriptor, "amounts", csv_line_of(path, len(rows) - 1), field, words)
