@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
@@ -441,13 +440,8 @@ class FollowupRules(Rule):
         """Two findings of one commitment on the day that sets its status, with different statuses:
         which one sets it would depend on the order of the file, so a row added below another could
         change the status, or fail to, unseen. (On an earlier day the order decides nothing.)"""
-        by_commitment: dict[str, list[Row]] = defaultdict(list)
-        for r in self.rows("followups"):
-            by_commitment[r["commitment_id"]].append(r)
-        for cid, rows in by_commitment.items():
-            commitment = self.commitments.get(cid)
-            verdict = status.assess(rows, commitment["window_end"]) if commitment else None
-            if verdict is None or verdict.row is None or not status.is_finding(verdict.row):
+        for cid, verdict in status.assess_all(self.rows("followups"), self.rows("commitments")).items():
+            if verdict.row is None or not status.is_finding(verdict.row):
                 continue
             day = verdict.row["date"]
             same = [r for r in verdict.within if r["date"] == day and status.is_finding(r)]

@@ -22,7 +22,7 @@ from pathlib import Path
 from scripts import kinds
 from scripts.intake import annex_text, descriptor, quantities, rules, status
 from scripts.intake.descriptor import UnsafePath, local_file, visible
-from scripts.intake.package import Row, read_csv
+from scripts.intake.package import Row, parse_csv, read_csv
 from scripts.paths import DESCRIPTOR
 
 # What to write instead, for a cell that is not of its column's type (Frictionless only names the type).
@@ -91,6 +91,9 @@ class Package:
         self.descriptor: dict = {}
         self.where: dict[tuple, int] = {}  # the descriptor's line of each value, by its path
         self.descriptor_bytes = b""  # as read, once: the build compares it with releases (scripts/publish/versions.py)
+        # Each file read, by its path in the package, as validated: the build publishes these bytes
+        # (scripts/publish/versions.py, export.py) instead of reading the files again.
+        self.files: dict[str, bytes] = {}
         self.tables: dict[str, list[Row]] = {}
         self.paths: dict[str, Path] = {}
         self.unreadable: set[str] = set()  # tables whose file could not be read at all
@@ -177,9 +180,10 @@ class Package:
                 "contains a carriage return (Windows line ending?): save the file with LF line endings",
             )
         try:
-            rows = read_csv(path)
+            rows = parse_csv(io.StringIO(text, newline=""))
         except csv.Error as exc:
             return unreadable(getattr(exc, "line", 1), f"cannot parse the CSV: {exc}")
+        self.files[resource["path"]] = data
         before = sum(map(len, self.tables.values()))
         if before + len(rows) > MAX_ROWS:
             return unreadable(
@@ -622,11 +626,9 @@ def check_status_moves(pkg: Package) -> None:
     later event is later context), but whoever adds such a row should know it will not move the
     status, and a row that reports something done within the window should carry that date."""
     pkg.checks += 1
-    by_commitment: dict[str, list[Row]] = {}
-    for row in pkg.table("followups"):
-        by_commitment.setdefault(row["commitment_id"], []).append(row)
+    assessed = status.assess_all(pkg.table("followups"), pkg.table("commitments"))
     for c in pkg.table("commitments"):
-        verdict = status.assess(by_commitment.get(c["commitment_id"], []), c["window_end"])
+        verdict = assessed[c["commitment_id"]]
         later = sorted(
             (r for r in verdict.later if status.is_finding(r) and r["status"] != verdict.status), key=lambda r: r.line
         )
@@ -656,7 +658,7 @@ def load_and_validate(
     descriptor_path: Path = DESCRIPTOR, allowlist: Path | None = None, frozen: bool = False
 ) -> tuple[Report, Package]:
     """Read the package once and run every check on what was read; the build derives from the same
-    tables (scripts/pipeline.py), so nothing is read again after it is validated.
+    tables (scripts/build.py), so nothing is read again after it is validated.
 
     `frozen`: a released version's package (scripts/publish/versions.py), whose bytes cannot change: see
     `rules.HttpsLinks` for the one rule it is held to differently."""

@@ -29,15 +29,20 @@ def record(site: Site, site_url: str, kind: str, record_id: str, pid: str, url: 
 def record_provenance(site: Site, site_url: str, kind: str, record_id: str, pid: str, url: str, path: str) -> dict:
     """Where one downloaded record comes from, for its JSON (its CSV is the row alone, as the
     table's CSV writes it): its page, the data it is part of, the annex paragraph, licence and citation."""
-    licence = site.descriptor.get("licenses", [{}])[0]
     return {
         "page": site_url + url,
         "table": f"{site_url}data/latest/{path}",
         "version": site.released_version or "unreleased",
         "source": f"{document_reference(site)}: {site.document['title']}, paragraph {pid}",
-        "licence": f"{licence.get('name', '')}: {licence.get('path', '')}",
+        "licence": licence_line(site.descriptor),
         "citation": record(site, site_url, kind, record_id, pid, url),
     }
+
+
+def licence_line(descriptor: dict) -> str:
+    """The compilation's licence as a record's JSON and a version's workbook name it: "name: address"."""
+    licence = descriptor.get("licenses", [{}])[0]
+    return f"{licence.get('name', '')}: {licence.get('path', '')}"
 
 
 def dataset(site: Site, site_url: str) -> str:

@@ -79,10 +79,12 @@ class Site:
     descriptor: dict
     tables: dict[str, list[dict[str, str]]]
     lines: dict[tuple[str, str], int] = field(default_factory=dict)
-    # Set by the pipeline: whether this package is a release (scripts/publish/versions.py State).
+    # Set by the build (scripts/build.py): whether this package is a release (scripts/publish/versions.py State).
     release: object | None = None
-    # Set by the pipeline: the package as read once, for the stages that publish it (scripts/publish/versions.py Tree).
+    # Set by the build: the package as read once, for the stages that publish it (scripts/publish/versions.py Tree).
     tree: object | None = None
+    # Set by the build's draw stage: every chart with its drawings (scripts/site/render.py draw_charts).
+    drawings: dict | None = None
 
     @property
     def released_version(self) -> str | None:
@@ -98,6 +100,18 @@ class Site:
         site.lines = {
             (name, row.values.get(keys.get(name, ""), "")): row.line for name, rows in loaded.items() for row in rows
         }
+        if "followups" in loaded and "commitments" in loaded:
+            # As the validator assessed them (once per package), with each row as the site holds it.
+            site._assessments = {
+                cid: status_rule.Assessment(
+                    a.status,
+                    a.row.values if a.row is not None else None,
+                    a.window_end,
+                    [r.values for r in a.within],
+                    [r.values for r in a.later],
+                )
+                for cid, a in status_rule.assess_all(loaded["followups"], loaded["commitments"]).items()
+            }
         return site
 
     @cached_property

@@ -49,11 +49,6 @@ SVG_NS = "{http://www.w3.org/2000/svg}"
 MAX_DRAWING_BYTES = 5_000_000  # the largest chart is under 200 kB
 
 
-# Set by hooks/preview.py under `mkdocs serve` only: without a Chromium, charts are then left to
-# plotly.js in the page (a preview) instead of stopping the build. `mkdocs build` never sets it.
-PREVIEW = False
-
-
 class DrawError(Exception):
     """A chart could not be drawn, or its drawing holds something a page must not."""
 
@@ -291,13 +286,16 @@ def draw(todo: list[Job], cache: Path = CACHE) -> dict[str, Markup]:
     return {name: Markup(svg) for name, svg in cached.items()}
 
 
-def drawings(figures: dict[str, go.Figure], cache: Path = CACHE) -> dict[str, dict[str, Markup] | None]:
-    """Each chart's drawings by width name ("wide", "narrow"), all from one export; None for
-    every chart in a preview without Chromium (PREVIEW), which plotly.js draws in the page."""
+def drawings(
+    figures: dict[str, go.Figure], cache: Path = CACHE, preview: bool = False
+) -> dict[str, dict[str, Markup] | None]:
+    """Each chart's drawings by width name ("wide", "narrow"), all from one export. `preview`
+    (`mkdocs serve` only): without Chromium, None for every chart, which plotly.js draws in the
+    page, instead of stopping the build; `mkdocs build` never previews."""
     try:
         svgs = draw([job for chart_id, figure in figures.items() for job in jobs(chart_id, figure)], cache)
     except NoChromium:
-        if not PREVIEW:
+        if not preview:
             raise
         return dict.fromkeys(figures)
     return {chart_id: {width: svgs[f"{chart_id}-{width}"] for width in WIDTHS} for chart_id in figures}

@@ -36,7 +36,6 @@ from scripts.model.derive import (
 from scripts.model.links import PAGE_ROWS, list_page_url, paragraph_url, record_url, rel
 from scripts.publish import export
 from scripts.site import charts as charts_mod
-from scripts.site import draw
 from scripts.site.annex_markup import annex, md, quote_in_context  # noqa: F401 (annex: a macro's page)
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -269,7 +268,7 @@ def record_pages(site: Site, site_url: str, repo_url: str = "") -> Iterator[tupl
 
 
 # -- index pages --------------------------------------------------------------------------------
-# A list longer than PAGE_ROWS is split into numbered pages (hooks/list_pages.py), each with the
+# A list longer than PAGE_ROWS is split into numbered pages (scripts/build.py, pages), each with the
 # same filters. scripts/kinds.py says where each list is, and its template.
 
 
@@ -315,14 +314,12 @@ def list_page(site: Site, table: str, number: int) -> str:
     return head + f"# {e(title)}\n\n{body if listed.markdown else one_line(body)}\n"
 
 
-def list_pages(site: Site, written: Callable[[str], bool]) -> Iterator[tuple[str, str]]:
-    """Every page of every list (scripts/kinds.py) but those `written` (a page in docs/, which
-    prints the list's first page with its own words): (its Markdown file's path, its content)."""
+def list_pages(site: Site) -> Iterator[tuple[str, str]]:
+    """Every page of every list (scripts/kinds.py): (its Markdown file's path, its content). A page
+    in docs/ takes the place of a list's first, to print it with words of its own (record_list)."""
     for kind in kinds.with_lists():
         for number in range(1, page_count(site, kind.table) + 1):
-            src = list_page_url(kind.records.address, number).rstrip("/") + ".md"
-            if not written(src):
-                yield src, list_page(site, kind.table, number)
+            yield list_page_url(kind.records.address, number).rstrip("/") + ".md", list_page(site, kind.table, number)
 
 
 def figures_table(site: Site, page_url: str, number: int = 1) -> Markup:
@@ -449,12 +446,11 @@ def once_per_site(make):
     return kept
 
 
-@once_per_site
-def drawn(site: Site) -> dict[str, tuple[charts_mod.Chart, dict[str, Markup]]]:
-    """Every chart of the site with its drawings, built and drawn once per loaded package."""
-    built = charts_mod.every_chart(site)
-    svgs = draw.drawings({chart_id: c.figure for chart_id, c in built.items()})
-    return {chart_id: (c, svgs[chart_id]) for chart_id, c in built.items()}
+def drawn(site: Site) -> dict[str, tuple[charts_mod.Chart, dict[str, Markup] | None]]:
+    """The charts as the build drew them, before any page (scripts/build.py, Build.draw)."""
+    if site.drawings is None:
+        raise RuntimeError("the charts are drawn by the build (scripts/build.py) before a page shows one")
+    return site.drawings
 
 
 comparisons = once_per_site(charts_mod.comparisons)

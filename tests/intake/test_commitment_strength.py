@@ -16,7 +16,7 @@ from html import unescape
 import pytest
 from conftest import assert_rejected, set_cell, small_package
 
-from scripts import pipeline
+from scripts import build
 from scripts.intake import annex_text
 from scripts.intake.package import load_rows, read_csv
 from scripts.paths import PACKAGE_DIR
@@ -45,7 +45,7 @@ def test_parts_are_one_level_deep_and_counted_once(commitments):
     assert all(not ids[c["part_of"]]["part_of"] for c in parts)
     uses = [c["commitment_id"] for c in parts if c["part_of"] == "1d-uk-funding-22m"]
     assert len(uses) == 3
-    site = pipeline.site()
+    site = build.site()
     assert len(site.top_level) == len(commitments) - len(parts)
     assert sum(site.strength_counts().values()) == len(site.top_level)
     assert site.strength_counts() == dict(Counter(c["strength"] for c in commitments if not c["part_of"]))
@@ -194,7 +194,7 @@ def test_commitment_page_leads_with_the_annex_words(site_dir, commitments):
         assert quote_at < body.index("In plain English"), c["commitment_id"]
         bold = re.search(r'<strong class="operative-phrase">(.*?)</strong>', body)
         assert bold and annex_text.squash(unescape(bold[1])) == c["operative_phrase"], c["commitment_id"]
-        site = pipeline.site()
+        site = build.site()
         label, meaning = site.label("commitments", "strength", c["strength"]), site.strength_meaning(c["strength"])
         assert meaning, c["strength"]  # every strength has its meaning in the descriptor
         assert f">{label}</strong>: {meaning}" in unescape(body), c["commitment_id"]
@@ -203,7 +203,7 @@ def test_commitment_page_leads_with_the_annex_words(site_dir, commitments):
 
 
 def test_counts_are_by_strength_everywhere(site_dir):
-    sentence = pipeline.site().strength_sentence()
+    sentence = build.site().strength_sentence()
     for path in ("", "commitments", "methodology"):
         assert sentence in text_of(page(site_dir, path)), path
     assert "25 commitments" not in text_of(page(site_dir, "")) + text_of(page(site_dir, "commitments"))
@@ -217,7 +217,7 @@ def test_annex_marks_show_every_strength_without_hover(site_dir, commitments):
     assert len(labels) == len(commitments)
     assert all(cls == word for cls, _, word in labels)
     # Top-level rows C1 … C14, parts after their parent's number (C5.1): the numbers the site counts.
-    numbers = pipeline.site().commitment_numbers
+    numbers = build.site().commitment_numbers
     assert sorted(n for _, n, _ in labels) == sorted(numbers.values())
 
 

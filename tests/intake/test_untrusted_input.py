@@ -449,7 +449,7 @@ HOSTILE_LABEL = (
 
 
 def test_category_labels_reach_charts_escaped(package_copy):
-    from scripts import pipeline
+    from scripts import build
     from scripts.site import charts
 
     def hostile(d):
@@ -457,7 +457,7 @@ def test_category_labels_reach_charts_escaped(package_copy):
         d["resources"][3]["schema"]["fields"][5]["categories"][0]["label"] = HOSTILE_LABEL
 
     edit(package_copy, hostile)
-    site = pipeline.site(package_copy)
+    site = build.site(package_copy)
     built = charts.every_chart(site)
     spec = "".join(json.dumps(c.figure.to_plotly_json(), ensure_ascii=False) for c in built.values())
     assert json.dumps(html.escape(HOSTILE_LABEL, quote=False))[1:-1] in spec  # shown, as text

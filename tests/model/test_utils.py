@@ -8,7 +8,7 @@ import os
 import pytest
 from markupsafe import Markup
 
-from scripts import pipeline
+from scripts import build
 from scripts.intake import descriptor, quantities
 from scripts.intake.annex_text import find_in_spans, locate, squash
 from scripts.model.links import rel
@@ -207,7 +207,7 @@ def test_labels_come_from_the_schema_categories():
 
 def test_labels_are_keyed_by_resource_and_field():
     """Two tables may give one field name two vocabularies (figures' and followups' `status`)."""
-    site = pipeline.site()
+    site = build.site()
     assert site.label("figures", "status", "past") == "Done before the annex"
     assert site.label("followups", "status", "no_evidence_found") == "We looked and found no evidence"
     assert site.label("figures", "status", "no_evidence_found") == "No evidence found"  # not followups' words
@@ -265,7 +265,7 @@ def test_number_forms(value, currency, expected):
     from scripts.model.derive import number_forms
 
     # The currency's symbol from the real descriptor's unit categories.
-    assert number_forms(value, pipeline.site().symbol(currency)) == expected
+    assert number_forms(value, build.site().symbol(currency)) == expected
 
 
 @pytest.mark.parametrize(

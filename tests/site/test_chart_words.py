@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import copy
 
-from scripts import pipeline
+from scripts import build
 from scripts.model.derive import Site
 from scripts.site import charts
 
 
 def corrected(change_figure=None, change_descriptor=None) -> Site:
     """The real package, in memory, with one correction applied."""
-    real = pipeline.site()
+    real = build.site()
     descriptor, tables = copy.deepcopy(real.descriptor), copy.deepcopy(real.tables)
     for f in tables["figures"]:
         if change_figure:
@@ -23,7 +23,7 @@ def corrected(change_figure=None, change_descriptor=None) -> Site:
 
 
 def test_the_networks_chart_says_the_years_and_subject_the_figures_give():
-    real = charts.networks(pipeline.site())
+    real = charts.networks(build.site())
     assert real.title.endswith("in 2014 and 2015?")  # the real data, as read today
 
     def renamed_and_redated(f):

@@ -11,7 +11,7 @@ from urllib.parse import urljoin
 import pytest
 from conftest import site_pages
 
-from scripts import kinds, pipeline
+from scripts import build, kinds
 from scripts.intake.package import read_csv
 from scripts.paths import DESCRIPTOR, PACKAGE_DIR
 
@@ -56,7 +56,7 @@ def test_a_figure_as_a_journalist_downloads_it_as_json(site_dir, base_url):
     from scripts.model.citations import cited_version
 
     text = (site_dir / "data/latest/records/figures/uk-funding-calais-2016.json").read_text(encoding="utf-8")
-    released = pipeline.site().released_version
+    released = build.site().released_version
     page = f"{base_url}figures/uk-funding-calais-2016/"
     annex = "UK-France Summit (the 34th Franco-British summit), Amiens, France, 3 March 2016: Annex on migration"
     assert text == (
@@ -86,7 +86,7 @@ def test_a_figure_as_a_journalist_downloads_it_as_json(site_dir, base_url):
         f'    "source": "{annex}, paragraph 1d",\n'
         '    "licence": "CC-BY-4.0: https://creativecommons.org/licenses/by/4.0/",\n'
         f'    "citation": "{annex}, paragraph 1d. Figure “uk-funding-calais-2016” in Amiens annex open data, '
-        f'{cited_version(pipeline.site())}. {page}"\n'
+        f'{cited_version(build.site())}. {page}"\n'
         "  }\n"
         "}\n"
     )
@@ -142,7 +142,7 @@ def test_every_cited_version_resolves(site_dir):
         assert (site_dir / "data" / f"v{version}" / "datapackage.json").is_file(), f"{where} cites {version}"
     figure = unescape((site_dir / "figures/uk-funding-calais-2016/index.html").read_text(encoding="utf-8"))
     assert re.search(r"open data, (version \d+\.\d+\.\d+|unreleased data, built [^.]+)\. ", figure)
-    assert ("unreleased data" in figure) == (pipeline.site().released_version is None)
+    assert ("unreleased data" in figure) == (build.site().released_version is None)
 
 
 def test_every_chart_has_an_embed_snippet_and_page(site_dir):

@@ -9,10 +9,10 @@ import pytest
 from conftest import build_site, set_cell, site_pages
 
 from scripts import kinds
+from scripts.build import site
 from scripts.intake.package import load_rows
 from scripts.model import links
 from scripts.paths import DESCRIPTOR, PACKAGE_DIR
-from scripts.pipeline import site
 
 pytestmark = pytest.mark.build
 
