@@ -29,9 +29,9 @@ from pathlib import Path
 import plotly.offline
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
-from mkdocs.structure.files import File
+from mkdocs.structure.files import File, InclusionLevel
 
-from scripts import build
+from scripts import build, kinds
 from scripts.model.links import public_url
 from scripts.paths import PLOTLY_JS
 from scripts.publish import versions
@@ -74,14 +74,36 @@ def on_config(config, **kwargs):
             "\n".join(problems),
         )
     config.mdx_configs.setdefault("abbr", {})["glossary"] = made.glossary()
+    add_lists_to_nav(config)
     return config
 
 
 def on_files(files, config, **kwargs):
     pages = build.running().pages(public_url(config), config["extra"].get("data_repository", ""))  # 4. pages
+    written, firsts = {f.src_uri for f in files}, first_list_pages()
     for src, content in pages.items():
-        files.append(File.generated(config, src, content=content))
+        if src in written:
+            continue  # a list's first page that docs/ writes, with words of its own
+        # Record pages and the further pages of lists are reached from the lists, not the nav.
+        inclusion = InclusionLevel.UNDEFINED if src in firsts else InclusionLevel.NOT_IN_NAV
+        files.append(File.generated(config, src, content=content, inclusion=inclusion))
     return files
+
+
+def first_list_pages() -> dict[str, str]:
+    """Each list's first page (scripts/kinds.py), as a Markdown file → the list's title."""
+    return {build.md_path(k.records.address): k.records.title for k in kinds.with_lists()}
+
+
+def add_lists_to_nav(config) -> None:
+    """A list that docs/ has no page for is generated (on_files): into the nav after the other lists."""
+    nav, firsts = config["nav"], first_list_pages()
+    if nav is None:
+        return
+    listed = [i for i, item in enumerate(nav) if isinstance(item, dict) and set(item.values()) & firsts.keys()]
+    named = {v for item in nav if isinstance(item, dict) for v in item.values()}
+    at = listed[-1] + 1 if listed else len(nav)
+    config["nav"] = nav[:at] + [{title: src} for src, title in firsts.items() if src not in named] + nav[at:]
 
 
 def on_page_context(context, page, config, nav, **kwargs):

@@ -35,11 +35,12 @@ from pathlib import Path
 
 import plotly.io as pio
 
+from scripts import kinds
 from scripts.intake.rules import build_date
 from scripts.intake.validate import Package, Report, load_and_validate
 from scripts.model import citations
 from scripts.model.derive import Site
-from scripts.model.links import list_page_url
+from scripts.model.links import record_url
 from scripts.paths import DESCRIPTOR, ROOT
 from scripts.publish import export, feeds, versions
 from scripts.site import charts, draw, render
@@ -161,15 +162,10 @@ class Build:
 
     def _generate(self, site_url: str, repo_url: str) -> Iterator[tuple[str, str]]:
         site = self.site
-        # One page per figure, commitment and term.
-        for table, (url, page) in render.RECORD_PAGES.items():
-            key = site.key(table)
-            for row in site.rows(table):
-                yield md_path(url(row[key])), page(site, row[key], site_url, repo_url)
-        # Pages 2, 3… of a list too long for one page (the first is the list's own page).
-        for table, kind in render.LISTS.items():
-            for number in range(2, render.page_count(site, table) + 1):
-                yield md_path(list_page_url(kind.base, number)), render.list_page(site, table, number)
+        # One page per record of each kind that has them (scripts/kinds.py).
+        yield from render.record_pages(site, site_url, repo_url)
+        # Every page of each list; the first is dropped where docs/ writes it (hooks/build.py).
+        yield from render.list_pages(site)
         # One page per chart, to embed in another site with an <iframe>.
         for chart_id in charts.CHARTS:
             page = render.embed_page(site, chart_id, site_url, SHOWN_ON.get(chart_id, ""))
@@ -190,12 +186,12 @@ class Build:
             versions.publish(ROOT, self.descriptor_path.parent, site_dir, site.tree, self.changelog)
         except RuntimeError as exc:  # ReleaseError, and a released version whose bytes would change
             raise BuildError(str(exc)) from None
-        # One record to take away, linked from each figure and commitment page.
-        keys = {table: site.key(table) for table in render.RECORD_PAGES if table != "terms"}
+        # One record to take away, linked from its page, for each kind that offers it (scripts/kinds.py).
+        keys = {k.table: site.key(k.table) for k in kinds.KINDS if k.downloads and k.table in site.tables}
         paths = {r["name"]: r["path"] for r in site.descriptor["resources"]}
 
         def provenance(table: str, key: str, row: dict) -> dict:
-            url = render.RECORD_PAGES[table][0](key)
+            url = record_url(table, key)
             return citations.record_provenance(
                 site, site_url, site.citation_kind(table, key), key, row["paragraph_id"], url, paths[table]
             )

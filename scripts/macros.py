@@ -41,20 +41,9 @@ def define_env(env) -> None:
         return render.annex(site, here())
 
     @env.macro
-    def figures_table() -> str:
-        return render.figures_table(site, here())
-
-    @env.macro
-    def commitments_table() -> str:
-        return render.commitments_table(site, here())
-
-    @env.macro
-    def glossary() -> str:
-        return render.glossary(site, here())
-
-    @env.macro
-    def timeline() -> str:
-        return render.timeline(site, here())
+    def record_list(table: str) -> str:
+        """The first page of a kind's list (scripts/kinds.py), on the page in docs/ that introduces it."""
+        return render.record_list(site, table, here())
 
     @env.macro
     def commitment_counts() -> str:

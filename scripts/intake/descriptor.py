@@ -27,6 +27,8 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path, PurePosixPath
 
+from scripts import kinds
+
 SCHEMA_FILE = Path(__file__).with_name("descriptor.schema.json")
 MAX_DESCRIPTOR_BYTES = 1_000_000
 MAX_DEPTH = 20  # the descriptor nests 8 levels deep
@@ -312,6 +314,13 @@ def check(descriptor: dict, base: Path) -> Iterator[tuple[tuple, str]]:
         for key in schema["primaryKey"]:
             if key not in fields:
                 yield ("resources", i, "schema", "primaryKey"), f"{key!r} is not a field of {resource['name']}"
+        kind = kinds.get(resource["name"])
+        for name in kind.fields() if kind else ():
+            if name not in fields:
+                yield (
+                    ("resources", i, "schema", "fields"),
+                    f"{resource['name']} needs a field {name!r}: the site reads it (scripts/kinds.py)",
+                )
 
 
 def checked(package_dir: Path) -> dict:

@@ -19,16 +19,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from scripts import kinds
 from scripts.intake import annex_text, descriptor, quantities, rules, status
 from scripts.intake.descriptor import UnsafePath, local_file, visible
 from scripts.intake.package import Row, parse_csv, read_csv
 from scripts.paths import DESCRIPTOR
 
-QUOTED = {
-    "figures": ("as_stated", "period_as_stated"),
-    "commitments": ("timeframe_as_stated", "operative_phrase"),
-    "events": ("as_stated",),
-}
 # What to write instead, for a cell that is not of its column's type (Frictionless only names the type).
 TYPE_HINTS = {
     "date": "is not a valid date written YYYY-MM-DD: write it so, for example 2016-09-20",
@@ -407,14 +403,18 @@ def check_paragraphs(pkg: Package, texts: dict[str, str]) -> dict[tuple[str, str
 
 
 def check_quotes(pkg: Package, paras: dict[tuple[str, str], str]) -> dict[tuple[str, str], list]:
-    """Each quote is in its paragraph (fragments joined by " … " in order), and each `*_as_stated`
-    and `operative_phrase` in its quote.
+    """Each quote of a kind that quotes the annex (scripts/kinds.py) is in its paragraph (fragments
+    joined by " … " in order), and each of its words and phrases (`as_stated`, `operative_phrase` …)
+    in its quote.
 
-    Returns the spans of the paragraph text that records account for, for the number check.
+    Returns the spans of the paragraph text that records' words account for, for the number check.
     """
     pkg.checks += 1
     spans: dict[tuple[str, str], list[tuple[int, int]]] = {}
-    for name in ("figures", "commitments", "events"):
+    for kind in kinds.KINDS:
+        if not kind.quotes_annex:
+            continue
+        name = kind.table
         for row in pkg.table(name):
             key = (row["document_id"], row["paragraph_id"])
             if key not in paras:
@@ -430,13 +430,13 @@ def check_quotes(pkg: Package, paras: dict[tuple[str, str], str]) -> dict[tuple[
                     "words may be left out only with ' … ')",
                 )
                 continue
-            for field in QUOTED[name]:
+            for field in kind.annex_words + kind.annex_phrases:
                 if not row[field]:
                     continue
                 found = annex_text.find_in_spans(text, where, row[field])
                 if found is None:
                     pkg.problem(name, row.line, field, f"{row[field]!r} does not occur in the quote")
-                elif field != "operative_phrase":
+                elif field in kind.annex_words:
                     spans.setdefault(key, []).append(found)
     return spans
 

@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from scripts import kinds
 from scripts.intake import status as status_rule
 from scripts.intake.annex_text import locate, squash
 from scripts.intake.descriptor import is_https
@@ -212,7 +213,7 @@ class Site:
     def _by_paragraph(self) -> dict[tuple[str, str], list[dict[str, str]]]:
         index: dict[tuple[str, str], list[dict[str, str]]] = defaultdict(list)
         doc = self.document["document_id"]
-        for name in ("figures", "commitments", "events"):
+        for name in (k.table for k in kinds.KINDS if k.quotes_annex):
             for row in self.rows(name):
                 if row["document_id"] == doc:
                     index[(name, row["paragraph_id"])].append(row)
@@ -252,10 +253,11 @@ class Site:
         return [self.commitments[cid] for cid in self.commitment_numbers]
 
     def citation_kind(self, table: str, key: str) -> str:
-        """What a record is called where it is cited (its page and its download alike)."""
-        if table == "figures":
-            return "Figure"
-        return "Statement that binds no one" if self.is_expectation(key) else "Commitment"
+        """What a record is called where it is cited (its page and its download alike): its kind's
+        name; a commitment row that binds no one is not called a commitment."""
+        if table == "commitments" and self.is_expectation(key):
+            return "Statement that binds no one"
+        return kinds.get(table).name.capitalize()
 
     def is_expectation(self, commitment_id: str) -> bool:
         """A row that binds no one (strength `expectation`, actor `none`): not a commitment of a party."""
@@ -266,13 +268,43 @@ class Site:
         return {t["term_id"]: t for t in self.rows("terms")}
 
     @cached_property
-    def events(self) -> list[dict[str, str]]:
-        return sorted(self.rows("events"), key=lambda e: (e["date"], e["event_id"]))
+    def _records(self) -> dict[str, dict[str, dict[str, str]]]:
+        return {}
+
+    def record(self, table: str, key: str) -> dict[str, str]:
+        """One record of a table by its primary key (each table indexed once, when first asked)."""
+        if table not in self._records:
+            field = self.key(table)
+            self._records[table] = {r[field]: r for r in self.rows(table)}
+        return self._records[table][key]
 
     @cached_property
-    def event_position(self) -> dict[str, int]:
-        """Each event's place on the timeline (date order): where its entry is, page by page."""
-        return {e["event_id"]: i for i, e in enumerate(self.events)}
+    def _ordered(self) -> dict[str, list[dict[str, str]]]:
+        return {}
+
+    def ordered(self, table: str) -> list[dict[str, str]]:
+        """A table's rows in its list's order (scripts/kinds.py), ignoring case; sorted once."""
+        if table not in self._ordered:
+            kind = kinds.get(table)
+            order = kind.records.order if kind and kind.records else ()
+            rows = self.rows(table)
+            self._ordered[table] = sorted(rows, key=lambda r: [r[f].lower() for f in order]) if order else rows
+        return self._ordered[table]
+
+    @property
+    def events(self) -> list[dict[str, str]]:
+        return self.ordered("events")
+
+    @cached_property
+    def _positions(self) -> dict[str, dict[str, int]]:
+        return {}
+
+    def position(self, table: str, key: str) -> int:
+        """A record's place in its list's order: where its entry is, page by page (an event on the timeline)."""
+        if table not in self._positions:
+            field = self.key(table)
+            self._positions[table] = {r[field]: i for i, r in enumerate(self.ordered(table))}
+        return self._positions[table][key]
 
     def commitments_for_figure(self, figure_id: str) -> list[dict[str, str]]:
         return [c for c in self.rows("commitments") if figure_id in c["figure_ids"].split()]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from scripts.escape import json_script
 from scripts.intake import status
 from scripts.model.derive import Site
-from scripts.model.links import commitment_url
+from scripts.model.links import record_url
 from scripts.publish.export import download_names
 
 
@@ -40,8 +40,9 @@ def atom_feed(site: Site, site_url: str) -> bytes:
             "title",
             f"{site.status_label(f['status'], f['commitment_id'])}{later}: {c.get('summary', f['commitment_id'])}",
         )
-        add(entry, "id", f"{site_url}{commitment_url(f['commitment_id'])}#followup-{f['followup_id']}")
-        add(entry, "link", href=f"{site_url}{commitment_url(f['commitment_id'])}#followup-{f['followup_id']}")
+        address = f"{site_url}{record_url('commitments', f['commitment_id'])}#followup-{f['followup_id']}"
+        add(entry, "id", address)
+        add(entry, "link", href=address)
         add(entry, "updated", f"{f['date']}T00:00:00Z")
         source = f"Source: {f['source_title']}, {f['source_url']}" if f["source_url"] else f["source_title"]
         add(

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from scripts import kinds
 from scripts.escape import html_text
 from scripts.escape import markdown_page as md  # data on a Markdown line: render.py and templates use it
 from scripts.intake.annex_text import find_in_spans, squash
 from scripts.intake.quantities import find_phrase
 from scripts.model.derive import Site
-from scripts.model.links import commitment_url, event_url, figure_url, paragraph_url, rel, term_url
+from scripts.model.links import paragraph_url, record_url, rel
 
 
 @dataclass
@@ -44,7 +45,7 @@ def paragraph_marks(site: Site, pid: str, page_url: str) -> list[Mark]:
     text = squash(site.paragraphs[pid]["text"])
     marks: list[Mark] = []
     numbers = site.commitment_numbers
-    for c in site.in_paragraph("commitments", pid):
+    for c in site.in_paragraph("commitments", pid) if kinds.get("commitments").annex_link else ():
         n = numbers[c["commitment_id"]]
         spans = site.quote_spans(pid, c["quote"])
         if spans:
@@ -55,7 +56,7 @@ def paragraph_marks(site: Site, pid: str, page_url: str) -> list[Mark]:
                 'C{2} <span class="annex-strength">{3}</span></a>'
             ).format(
                 c["strength"],
-                rel(page_url, commitment_url(c["commitment_id"])),
+                rel(page_url, record_url("commitments", c["commitment_id"])),
                 n,
                 strength.lower(),
                 # The methodology's two categories: a commitment by the UK and/or France, or a
@@ -75,33 +76,32 @@ def paragraph_marks(site: Site, pid: str, page_url: str) -> list[Mark]:
                     container=True,
                 )
             )
-    for name, field, url, cls in (
-        ("figures", "as_stated", figure_url, "figure"),
-        ("events", "as_stated", None, "date"),
-    ):
+    # Each record whose words the paragraph states (scripts/kinds.py), its words linked to it:
+    # commitments mark their whole quote (above), terms each free use of the term (below).
+    for kind in kinds.KINDS:
+        if not (kind.annex_link and kind.annex_words) or kind.table == "commitments":
+            continue
+        name, field, key = kind.table, kind.annex_words[0], site.key(kind.table)
         for r in site.in_paragraph(name, pid):
             span = site.quote_span(pid, r["quote"])
             at = find_phrase(squash(r["quote"]), squash(r[field])) if span else -1
             if at < 0:
                 continue
             start = span[0] + at
-            if name == "figures":
-                open_ = Markup('<a class="annex-mark annex-mark--figure" href="{}" title="{}">').format(
-                    rel(page_url, url(r["figure_id"])), r["metric"]
-                )
-                close = Markup("</a>")
-            else:
+            href = rel(page_url, record_url(name, r[key], site.position(name, r[key])))
+            if name == "events":  # a date: its <time>, and a flag where the annex has it wrong
                 note = f" (note: {r['note']})" if r["note_type"] == "correction" else ""
                 open_ = Markup(
                     '<a class="annex-mark annex-mark--date" href="{}" title="{}"><time datetime="{}">'
-                ).format(
-                    rel(page_url, event_url(r["event_id"], site.event_position[r["event_id"]])),
-                    r["description"] + note,
-                    r["date"],
-                )
+                ).format(href, r["description"] + note, r["date"])
                 close = Markup("</time></a>" + ('<sup class="annex-flag">corrected</sup>' if note else ""))
+            else:
+                open_ = Markup('<a class="annex-mark annex-mark--{}" href="{}" title="{}">').format(
+                    kind.name, href, r[kind.title]
+                )
+                close = Markup("</a>")
             marks.append(Mark(start, start + len(squash(r[field])), open_, close))
-    for t in site.rows("terms"):
+    for t in site.rows("terms") if kinds.get("terms").annex_link else ():
         # Each term's first free use in the paragraph, so the text stays readable.
         title = f"{t['expansion']}: {t['definition']}" if t["expansion"] else t["definition"]
         pos = find_phrase(text, t["term"])
@@ -112,7 +112,7 @@ def paragraph_marks(site: Site, pid: str, page_url: str) -> list[Mark]:
                     pos,
                     pos + len(t["term"]),
                     Markup('<a class="annex-mark annex-mark--term" href="{}" title="{}"><abbr>').format(
-                        rel(page_url, term_url(t["term_id"])), title
+                        rel(page_url, record_url("terms", t["term_id"])), title
                     ),
                     Markup("</abbr></a>"),
                     once=t["term_id"],

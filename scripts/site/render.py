@@ -15,14 +15,14 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from scripts import kinds
 from scripts.escape import html_lines, html_text, script_json, yaml_string
 from scripts.intake.annex_text import squash
 from scripts.intake.descriptor import is_https
@@ -33,15 +33,7 @@ from scripts.model.derive import (
     long_date,
     number_forms,
 )
-from scripts.model.links import (
-    PAGE_ROWS,
-    commitment_url,
-    figure_url,
-    list_page_url,
-    paragraph_url,
-    rel,
-    term_url,
-)
+from scripts.model.links import PAGE_ROWS, list_page_url, paragraph_url, record_url, rel
 from scripts.publish import export
 from scripts.site import charts as charts_mod
 from scripts.site.annex_markup import annex, md, quote_in_context  # noqa: F401 (annex: a macro's page)
@@ -82,9 +74,7 @@ ENV = Environment(
 ENV.filters["keep_lines"] = html_lines
 ENV.globals.update(
     rel=rel,
-    figure_url=figure_url,
-    commitment_url=commitment_url,
-    term_url=term_url,
+    record_url=record_url,
     paragraph_url=paragraph_url,
     long_date=long_date,
     format_number=format_number,
@@ -151,14 +141,14 @@ def citations_for(site: Site, site_url: str, kind: str, record_id: str, title: s
 # -- record pages -------------------------------------------------------------------------------
 def figure_page(site: Site, fid: str, site_url: str, repo_url: str = "") -> str:
     f = site.figures[fid]
-    url = figure_url(fid)
+    url = record_url("figures", fid)
     # The annex's words lead ("£63m"); the value in full follows, as what they mean, never instead.
     headline, readable = site.headline_value(f), site.readable_value(f)
     title = f"{f['metric']}: {headline}" + (f" ({readable})" if readable != headline else "")
     compared = compared_in(site, fid)
     forms = number_forms(float(f["value"]), site.symbol(f["unit"]))
     body = render(
-        "figure_page.html",
+        kinds.get("figures").page,
         site,
         f=f,
         comparison=chart(site, compared, site_url) if compared else "",
@@ -185,7 +175,7 @@ def figure_page(site: Site, fid: str, site_url: str, repo_url: str = "") -> str:
 
 def commitment_page(site: Site, cid: str, site_url: str, repo_url: str = "") -> str:
     c = site.commitments[cid]
-    url = commitment_url(cid)
+    url = record_url("commitments", cid)
     numbers = site.commitment_numbers
     strength, meaning = site.label("commitments", "strength", c["strength"]), site.strength_meaning(c["strength"])
     parent = site.commitments.get(c["part_of"]) if c["part_of"] else None
@@ -209,7 +199,7 @@ def commitment_page(site: Site, cid: str, site_url: str, repo_url: str = "") -> 
     amounts = sorted(site.amounts(cid), key=lambda a: a["period"])
     money_chart = f"amounts-{cid}"
     body = render(
-        "commitment_page.html",
+        kinds.get("commitments").page,
         site,
         c=c,
         url=url,
@@ -246,24 +236,40 @@ def commitment_page(site: Site, cid: str, site_url: str, repo_url: str = "") -> 
     return front_matter(f"C{numbers[cid]} ({strength.lower()}): {c['summary']}", c["summary"]) + one_line(body) + "\n"
 
 
-def term_page(site: Site, tid: str, site_url: str, repo_url: str = "") -> str:
-    t = site.terms[tid]
-    body = render(
-        "term_page.html", site, t=t, url=term_url(tid), repo_url=repo_url, line=site.lines.get(("terms", tid))
+# The kinds whose page needs more than its row; any other kind's page is its template given the row
+# as `record` (record_page, below).
+CUSTOM_PAGES: dict[str, Callable[..., str]] = {"figures": figure_page, "commitments": commitment_page}
+
+
+def record_page(site: Site, table: str, key: str, site_url: str, repo_url: str = "") -> str:
+    """One record's page, from its kind's template (scripts/kinds.py): titled and described by the
+    fields its kind names, with its citation when it cites an annex paragraph."""
+    if table in CUSTOM_PAGES:
+        return CUSTOM_PAGES[table](site, key, site_url, repo_url)
+    kind, row = kinds.get(table), site.record(table, key)
+    url = kind.url(key)
+    cited = (
+        citations_for(site, site_url, site.citation_kind(table, key), key, row[kind.title], row["paragraph_id"], url)
+        if row.get("paragraph_id")
+        else {}
     )
-    return front_matter(t["term"], t["definition"]) + one_line(body) + "\n"
+    body = render(kind.page, site, record=row, url=url, repo_url=repo_url, line=site.lines.get((table, key)), **cited)
+    description = row[kind.description] if kind.description else row[kind.title]
+    return front_matter(row[kind.title], description) + one_line(body) + "\n"
 
 
-RECORD_PAGES = {
-    "figures": (figure_url, figure_page),
-    "commitments": (commitment_url, commitment_page),
-    "terms": (term_url, term_page),
-}
+def record_pages(site: Site, site_url: str, repo_url: str = "") -> Iterator[tuple[str, str]]:
+    """Every record page of every kind that has them: (its Markdown file's path, its content)."""
+    for kind in kinds.with_pages():
+        field = site.key(kind.table)
+        for row in site.rows(kind.table):
+            key = row[field]
+            yield kind.url(key).rstrip("/") + ".md", record_page(site, kind.table, key, site_url, repo_url)
 
 
 # -- index pages --------------------------------------------------------------------------------
 # A list longer than PAGE_ROWS is split into numbered pages (scripts/build.py, pages), each with the
-# same filters. LISTS (below the functions that render them) says where each list is.
+# same filters. scripts/kinds.py says where each list is, and its template.
 
 
 def page_count(site: Site, table: str) -> int:
@@ -286,27 +292,41 @@ def list_slice(site: Site, table: str, number: int, rows: list[dict] | None = No
         return Paged(rows, "", "")
     first, last = (number - 1) * PAGE_ROWS + 1, min(number * PAGE_ROWS, len(rows))
     note = f"rows {first:,}–{last:,} of {len(rows):,} (page {number} of {count})"
-    here = list_page_url(LISTS[table].base, number)
+    base = kinds.get(table).records.address
+    here = list_page_url(base, number)
     shown = sorted({1, count, *range(max(1, number - 2), min(count, number + 2) + 1)})
-    base = LISTS[table].base
     links = [(n, rel(here, list_page_url(base, n)), n - before > 1) for n, before in zip(shown, [0] + shown)]
     pager = render("pager.html", site, table=table, number=number, note=note, links=links)
     return Paged(rows[first - 1 : last], pager, note)
 
 
 def list_page(site: Site, table: str, number: int) -> str:
-    """A further page of a long list (the first is the list's own page), kept out of search."""
-    kind = LISTS[table]
-    body = kind.render(site, list_page_url(kind.base, number), number)
-    title = f"{kind.title}, page {number} of {page_count(site, table)}"
-    # An HTML table goes on one line; Markdown sections (one per record) keep theirs.
-    return front_matter(title, title, indexed=False) + f"# {e(title)}\n\n{one_line(body) if kind.html else body}\n"
+    """A page of a list: a further page of a long list, kept out of search; or the first, for a
+    list the site writes no page of its own for (docs/)."""
+    listed = kinds.get(table).records
+    body = record_list(site, table, list_page_url(listed.address, number), number)
+    if number == 1:
+        head, title = front_matter(listed.title, listed.description or listed.title), listed.title
+    else:
+        title = f"{listed.title}, page {number} of {page_count(site, table)}"
+        head = front_matter(title, title, indexed=False)
+    # HTML goes on one line; Markdown sections (one per record) keep theirs.
+    return head + f"# {e(title)}\n\n{body if listed.markdown else one_line(body)}\n"
+
+
+def list_pages(site: Site) -> Iterator[tuple[str, str]]:
+    """Every page of every list (scripts/kinds.py): (its Markdown file's path, its content). A page
+    in docs/ takes the place of a list's first, to print it with words of its own (record_list)."""
+    for kind in kinds.with_lists():
+        for number in range(1, page_count(site, kind.table) + 1):
+            yield list_page_url(kind.records.address, number).rstrip("/") + ".md", list_page(site, kind.table, number)
 
 
 def figures_table(site: Site, page_url: str, number: int = 1) -> Markup:
     """The figure in plain words (linked) over what it counts, the annex's words, when, and where."""
     paged = list_slice(site, "figures", number)
-    return render("figures_table.html", site, paged=paged, page_url=page_url, readable=site.readable_value)
+    template = kinds.get("figures").records.template
+    return render(template, site, paged=paged, page_url=page_url, readable=site.readable_value)
 
 
 # The commitments table's column headings, by field; its filters use the same words.
@@ -358,7 +378,7 @@ def commitments_table(site: Site, page_url: str, number: int = 1) -> Markup:
         )
     )
     return render(
-        "commitments_table.html",
+        kinds.get("commitments").records.template,
         site,
         headings=COMMITMENT_HEADINGS,
         row_attrs=row_attrs,
@@ -372,29 +392,20 @@ def commitments_table(site: Site, page_url: str, number: int = 1) -> Markup:
     )
 
 
-def glossary(site: Site, page_url: str, number: int = 1) -> Markup:
-    paged = list_slice(site, "terms", number, sorted(site.rows("terms"), key=lambda t: t["term"].lower()))
-    return render("glossary.html", site, terms=paged.rows, paged=paged, page_url=page_url)
+# The lists whose rows need more than their fields (labels, numbers, filters); any other list is its
+# template given the page's rows, in its kind's order (record_list, below).
+CUSTOM_LISTS: dict[str, Callable[..., Markup]] = {"figures": figures_table, "commitments": commitments_table}
 
 
-def timeline(site: Site, page_url: str, number: int = 1) -> Markup:
-    paged = list_slice(site, "events", number, site.events)
-    return render("timeline.html", site, events=paged.rows, paged=paged, page_url=page_url)
+def record_list(site: Site, table: str, page_url: str, number: int = 1) -> Markup:
+    """One page of a kind's list (scripts/kinds.py): its template given the rows as `rows` and
+    under the table's name (`terms`, `events`)."""
+    if table in CUSTOM_LISTS:
+        return CUSTOM_LISTS[table](site, page_url, number)
+    paged = list_slice(site, table, number, site.ordered(table))
+    template = kinds.get(table).records.template
+    return render(template, site, rows=paged.rows, paged=paged, page_url=page_url, **{table: paged.rows})
 
-
-class ListKind(NamedTuple):
-    base: str  # the list's own page
-    title: str
-    render: Callable[..., Markup]  # (site, page_url, number) → one page of the list
-    html: bool  # an HTML table (else Markdown sections)
-
-
-LISTS = {
-    "figures": ListKind("figures/", "Figures", figures_table, True),
-    "commitments": ListKind("commitments/", "Commitments", commitments_table, True),
-    "terms": ListKind("glossary/", "Glossary", glossary, False),
-    "events": ListKind("timeline/", "Timeline", timeline, False),
-}
 
 KEY_FIGURES = 12
 
@@ -463,7 +474,7 @@ def chart_answer(site: Site, chart_id: str, page_url: str) -> Markup:
     """A chart's question in bold, its answer, and a link to the figures it compares."""
     c = drawn(site)[chart_id][0]
     first = next((fid for fid, cid in comparisons(site).items() if cid == chart_id), None)
-    compared = rel(page_url, figure_url(first)) + "#compared" if first is not None else ""
+    compared = rel(page_url, record_url("figures", first)) + "#compared" if first is not None else ""
     return render("chart_answer.html", site, c=c, compared=compared)
 
 

@@ -569,10 +569,15 @@ def test_export_writes_only_inside_its_folder(package_copy, tmp_path):
 
 
 # -- values given to make -----------------------------------------------------------------------
+def tracked(folder: Path) -> list[Path]:
+    """The files below `folder` a commit would hold: not Python's bytecode caches, which git ignores."""
+    return [p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+
+
 @pytest.fixture
 def make_clone(clone):
     """A clone with this checkout's Makefile and scripts, using the test run's own virtualenv."""
-    files = [p for folder in ("scripts", "datapackage") for p in (ROOT / folder).rglob("*") if p.is_file()]
+    files = [p for folder in ("scripts", "datapackage") for p in tracked(ROOT / folder)]
     commit_files(clone, {p.relative_to(ROOT).as_posix(): p for p in [ROOT / "Makefile", *files]}, "This checkout")
     return clone
 
@@ -774,7 +779,7 @@ def test_build_and_release_refuse_a_bad_release_without_a_traceback(make_clone, 
     for folder in ("hooks", "overrides"):
         commit_files(
             make_clone,
-            {p.relative_to(ROOT).as_posix(): p for p in (ROOT / folder).rglob("*") if p.is_file()},
+            {p.relative_to(ROOT).as_posix(): p for p in tracked(ROOT / folder)},
             "This checkout",
         )
     commit_files(make_clone, {"mkdocs.yml": ROOT / "mkdocs.yml"}, "This checkout")

@@ -1,6 +1,6 @@
-"""One record to take away: each figure and commitment page links a CSV and a JSON of that record,
-byte for byte what the package's own files hold (the JSON with where the record comes from); every
-page has share-preview tags and a permanent address to copy."""
+"""One record to take away: the page of each figure and commitment (each kind with downloads, scripts/kinds.py)
+links a CSV and a JSON of that record, byte for byte what the package's own files hold (the JSON with
+where the record comes from); every page has share-preview tags and a permanent address to copy."""
 
 from __future__ import annotations
 
@@ -11,11 +11,14 @@ from urllib.parse import urljoin
 import pytest
 from conftest import site_pages
 
-from scripts import build
+from scripts import build, kinds
 from scripts.intake.package import read_csv
-from scripts.paths import PACKAGE_DIR
+from scripts.paths import DESCRIPTOR, PACKAGE_DIR
 
-TABLES = {"figures": "figure_id", "commitments": "commitment_id"}
+RESOURCES = json.loads(DESCRIPTOR.read_text(encoding="utf-8"))["resources"]
+KEYS = {r["name"]: r["schema"]["primaryKey"][0] for r in RESOURCES}
+# The kinds whose records are downloaded one by one (scripts/kinds.py): their key fields.
+TABLES = {k.table: KEYS[k.table] for k in kinds.KINDS if k.downloads}
 
 
 def raw_records(table: str) -> dict[str, bytes]:
@@ -104,7 +107,7 @@ def test_a_figure_as_a_journalist_downloads_it(site_dir):
 @pytest.mark.parametrize("table", TABLES)
 def test_record_pages_link_their_downloads_and_permanent_address(site_dir, table):
     for key in raw_records(table):
-        url = f"{table}/{key}/"
+        url = kinds.get(table).url(key)
         html = (site_dir / url / "index.html").read_text(encoding="utf-8")
         for ext in ("csv", "json"):
             href = re.search(rf'href="([^"]*records/{table}/{re.escape(key)}\.{ext})" download', html)
