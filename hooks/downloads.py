@@ -29,7 +29,14 @@ def on_post_build(config, **kwargs):
     def provenance(table: str, key: str, row: dict) -> dict:
         url = RECORD_PAGES[table][0](key)
         return citations.record_provenance(
-            site, public_url(config), site.citation_kind(table, key), key, row["paragraph_id"], url, paths[table]
+            site,
+            public_url(config),
+            site.citation_kind(table, key),
+            key,
+            row["document_id"],
+            row["paragraph_id"],
+            url,
+            paths[table],
         )
 
     out = Path(config["site_dir"]) / "data" / "latest" / "records"

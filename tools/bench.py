@@ -270,7 +270,7 @@ def rendered_sizes(descriptor: Path) -> dict[str, int]:
     is too slow to finish."""
     site = pipeline.site(descriptor)
     return {
-        "annex": len(render.annex(site, "annex/")),
+        "annex": len(render.annex(site.main, "annex/", site.document["document_id"])),
         "glossary": len(render.glossary(site, "glossary/")),
         "timeline": len(render.timeline(site, "timeline/")),
         "figures": len(render.figures_table(site, "figures/")),

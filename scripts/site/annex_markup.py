@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 
 from scripts.intake.annex_text import find_in_spans, squash
 from scripts.model.derive import Site
-from scripts.model.links import commitment_url, event_url, figure_url, paragraph_url, rel, term_url
+from scripts.model.links import commitment_url, event_url, figure_url, rel, term_url
 from scripts.intake.quantities import find_phrase
 
 # The characters Python-Markdown lets a backslash escape (and "|" for tables); escaping any
@@ -45,14 +45,15 @@ def _inside(a: Mark, b: Mark) -> bool:
     return b.start <= a.start and a.end <= b.end
 
 
-def paragraph_marks(site: Site, pid: str, page_url: str) -> list[Mark]:
-    """Links from the paragraph's words to every figure, date, term and commitment they state."""
-    text = squash(site.paragraphs[pid]["text"])
+def paragraph_marks(site: Site, doc: str, pid: str, page_url: str) -> list[Mark]:
+    """Links from the paragraph's words to every figure, date, term and commitment they state: the
+    records of its own document, and the terms that document names."""
+    text = squash(site.paragraphs[(doc, pid)]["text"])
     marks: list[Mark] = []
     numbers = site.commitment_numbers
-    for c in site.in_paragraph("commitments", pid):
+    for c in site.in_paragraph("commitments", doc, pid):
         n = numbers[c["commitment_id"]]
-        spans = site.quote_spans(pid, c["quote"])
+        spans = site.quote_spans(doc, pid, c["quote"])
         if spans:
             # The strength is printed beside the number, so it shows without hovering.
             strength = site.label("commitments", "strength", c["strength"])
@@ -85,8 +86,8 @@ def paragraph_marks(site: Site, pid: str, page_url: str) -> list[Mark]:
         ("figures", "as_stated", figure_url, "figure"),
         ("events", "as_stated", None, "date"),
     ):
-        for r in site.in_paragraph(name, pid):
-            span = site.quote_span(pid, r["quote"])
+        for r in site.in_paragraph(name, doc, pid):
+            span = site.quote_span(doc, pid, r["quote"])
             at = find_phrase(squash(r["quote"]), squash(r[field])) if span else -1
             if at < 0:
                 continue
@@ -101,13 +102,16 @@ def paragraph_marks(site: Site, pid: str, page_url: str) -> list[Mark]:
                 open_ = Markup(
                     '<a class="annex-mark annex-mark--date" href="{}" title="{}"><time datetime="{}">'
                 ).format(
-                    rel(page_url, event_url(r["event_id"], site.event_position[r["event_id"]])),
+                    # The timeline lists every document's events: its places are the whole site's.
+                    rel(page_url, event_url(r["event_id"], site.everything.event_position[r["event_id"]])),
                     r["description"] + note,
                     r["date"],
                 )
                 close = Markup("</time></a>" + ('<sup class="annex-flag">corrected</sup>' if note else ""))
             marks.append(Mark(start, start + len(squash(r[field])), open_, close))
     for t in site.rows("terms"):
+        if t["document_id"] != doc:
+            continue
         # Each term's first free use in the paragraph, so the text stays readable.
         title = f"{t['expansion']}: {t['definition']}" if t["expansion"] else t["definition"]
         pos = find_phrase(text, t["term"])
@@ -162,11 +166,11 @@ def render_marked(text: str, lo: int, hi: int, marks: list[Mark]) -> Markup:
     return Markup("").join(out + [_emit(text, pos, hi, marks)])
 
 
-def paragraph_body(site: Site, pid: str, page_url: str, start: int = 0) -> Markup:
+def paragraph_body(site: Site, doc: str, pid: str, page_url: str, start: int = 0) -> Markup:
     """The paragraph as HTML: its first line a <p>, bulleted lines a list, marks applied."""
-    lines = site.paragraphs[pid]["text"].split("\n")
+    lines = site.paragraphs[(doc, pid)]["text"].split("\n")
     text = " ".join(lines)
-    marks = _accept(paragraph_marks(site, pid, page_url))
+    marks = _accept(paragraph_marks(site, doc, pid, page_url))
     parts, offset, bullets = [], 0, []
     for line in lines:
         lo, hi = max(offset, start), offset + len(line)
@@ -181,35 +185,37 @@ def paragraph_body(site: Site, pid: str, page_url: str, start: int = 0) -> Marku
     return Markup("").join(parts)
 
 
-def annex(site: Site, page_url: str) -> Markup:
-    """The whole annex: Markdown headings (for the table of contents and search) and HTML."""
+def annex(site: Site, page_url: str, doc: str) -> Markup:
+    """One document's whole text: Markdown headings (for the table of contents and search) and HTML."""
     out = []
-    for p in site.paragraphs.values():
+    for p in site.paragraphs_of(doc):
         pid = p["paragraph_id"]
         if pid == "title":
             out.append(
-                Markup('<div class="annex-title" id="para-title">{}</div>').format(paragraph_body(site, pid, page_url))
+                Markup('<div class="annex-title" id="para-title">{}</div>').format(
+                    paragraph_body(site, doc, pid, page_url)
+                )
             )
         elif p["paragraph_id"] == p["section"]:
             out.append(Markup("## {}. {} {{#para-{}}}").format(pid, md(p["heading"]), pid))
-            intro = paragraph_body(site, pid, page_url, start=len(squash(p["heading"])) + 1)
+            intro = paragraph_body(site, doc, pid, page_url, start=len(squash(p["heading"])) + 1)
             if intro:
                 out.append(Markup('<div class="annex-para">{}</div>').format(intro))
         else:
             out.append(Markup("### {} {{#para-{}}}").format(pid, pid))
             out.append(
                 Markup('<div class="annex-para" data-page="{}">{}</div>').format(
-                    p["page"], paragraph_body(site, pid, page_url)
+                    p["page"], paragraph_body(site, doc, pid, page_url)
                 )
             )
     return Markup("\n\n").join(out) + Markup("\n")
 
 
-def quote_in_context(site: Site, pid: str, quote: str, page_url: str, phrase: str = "") -> Markup:
-    """The paragraph with the quote highlighted (each fragment), the operative phrase in bold
-    within it, and a link to the paragraph in the annex."""
-    text = squash(site.paragraphs[pid]["text"])
-    spans = site.quote_spans(pid, quote) or []
+def quote_in_context(site: Site, doc: str, pid: str, quote: str, page_url: str, phrase: str = "") -> Markup:
+    """The paragraph of document `doc` with the quote highlighted (each fragment), the operative
+    phrase in bold within it, and a link to the paragraph on that document's page."""
+    text = squash(site.paragraphs[(doc, pid)]["text"])
+    spans = site.quote_spans(doc, pid, quote) or []
     bold = find_in_spans(text, spans, phrase) if phrase else None
     marks = [Mark(a, b, Markup("<mark>"), Markup("</mark>"), container=True) for a, b in spans]
     if bold:
@@ -217,5 +223,5 @@ def quote_in_context(site: Site, pid: str, quote: str, page_url: str, phrase: st
     body = render_marked(text, 0, len(text), _accept(marks))
     return Markup(
         '<blockquote class="record-quote" data-search-exclude><p>{}</p><p class="record-quote__source">'
-        'Annex on migration, <a href="{}">paragraph {}</a></p></blockquote>'
-    ).format(body, rel(page_url, paragraph_url(pid)), pid)
+        '{}, <a href="{}">paragraph {}</a></p></blockquote>'
+    ).format(body, site.documents[doc]["title"], rel(page_url, site.paragraph_url(doc, pid)), pid)

@@ -26,7 +26,7 @@ from scripts.site import charts as charts_mod
 from scripts.model import citations
 from scripts.site import draw
 from scripts.publish import export
-from scripts.site.annex_markup import annex, md, quote_in_context  # noqa: F401 (annex: a macro's page)
+from scripts.site.annex_markup import annex, md, quote_in_context
 from scripts.intake.annex_text import squash
 from scripts.model.derive import (
     Site,
@@ -40,7 +40,6 @@ from scripts.model.links import (
     commitment_url,
     figure_url,
     list_page_url,
-    paragraph_url,
     rel,
     term_url,
 )
@@ -94,7 +93,6 @@ ENV.globals.update(
     figure_url=figure_url,
     commitment_url=commitment_url,
     term_url=term_url,
-    paragraph_url=paragraph_url,
     long_date=long_date,
     format_number=format_number,
     number_forms=number_forms,
@@ -112,10 +110,14 @@ ENV.globals.update(
 
 
 def render(template: str, site: Site | None, **context) -> Markup:
-    """A template rendered with the site's value labels (`label(resource, field, value)`, from the schema)."""
+    """A template rendered with the site's value labels (`label(resource, field, value)`, from the schema)
+    and its paragraph addresses (`paragraph_url(document_id, paragraph_id)`)."""
     return Markup(
         ENV.get_template(template).render(
-            label=site.label if site else None, published=site.published_at if site else [], **context
+            label=site.label if site else None,
+            published=site.published_at if site else [],
+            paragraph_url=site.paragraph_url if site else None,
+            **context,
         )
     )
 
@@ -160,17 +162,20 @@ def front_matter(
     )
 
 
-def citations_for(site: Site, site_url: str, kind: str, record_id: str, title: str, pid: str, url: str) -> dict:
+def citations_for(site: Site, site_url: str, kind: str, record_id: str, title: str, row: dict, url: str) -> dict:
+    """A record's citations, naming its own document and paragraph (`row`: the record)."""
+    doc, pid = row["document_id"], row["paragraph_id"]
     return {
         "permalink": site_url + url,
-        "plain": citations.record(site, site_url, kind, record_id, pid, url),
-        "bib": citations.bibtex(site, site_url, record_id, f"{kind}: {title}", url, pid),
+        "plain": citations.record(site, site_url, kind, record_id, doc, pid, url),
+        "bib": citations.bibtex(site, site_url, record_id, f"{kind}: {title}", url, doc, pid),
     }
 
 
 # -- record pages -------------------------------------------------------------------------------
 def figure_page(site: Site, fid: str, site_url: str, repo_url: str = "") -> str:
     f = site.figures[fid]
+    site = site.view(f["document_id"])  # its document's records only: no other document's reach its page
     url = figure_url(fid)
     # The annex's words lead ("£63m"); the value in full follows, as what they mean, never instead.
     headline, readable = site.headline_value(f), site.readable_value(f)
@@ -185,10 +190,10 @@ def figure_page(site: Site, fid: str, site_url: str, repo_url: str = "") -> str:
         readable=readable,
         url=url,
         related=site.commitments_for_figure(fid),
-        quote=quote_in_context(site, f["paragraph_id"], f["quote"], url),
+        quote=quote_in_context(site, f["document_id"], f["paragraph_id"], f["quote"], url),
         repo_url=repo_url,
         line=site.lines.get(("figures", fid)),
-        **citations_for(site, site_url, site.citation_kind("figures", fid), fid, title, f["paragraph_id"], url),
+        **citations_for(site, site_url, site.citation_kind("figures", fid), fid, title, f, url),
     )
     return (
         front_matter(
@@ -206,6 +211,7 @@ BOUND_NAMES = {"UK": "the UK", "France": "France", "both": "the UK and France"}
 
 def commitment_page(site: Site, cid: str, site_url: str, repo_url: str = "") -> str:
     c = site.commitments[cid]
+    site = site.view(c["document_id"])  # its document's records only: no other document's reach its page
     url = commitment_url(cid)
     numbers = site.commitment_numbers
     strength, meaning = site.label("commitments", "strength", c["strength"]), site.strength_meaning(c["strength"])
@@ -239,7 +245,7 @@ def commitment_page(site: Site, cid: str, site_url: str, repo_url: str = "") -> 
         strong_strength=Markup('<strong class="strength strength--{}">{}</strong>').format(c["strength"], strength),
         meaning=meaning,
         figs=site.figures_for_commitment(c),
-        quote=quote_in_context(site, c["paragraph_id"], c["quote"], url, c["operative_phrase"]),
+        quote=quote_in_context(site, c["document_id"], c["paragraph_id"], c["quote"], url, c["operative_phrase"]),
         verdict=verdict,
         expectation=site.is_expectation(cid),
         status_label=lambda s: site.status_label(s, cid),
@@ -258,7 +264,7 @@ def commitment_page(site: Site, cid: str, site_url: str, repo_url: str = "") -> 
             site.citation_kind("commitments", cid),
             cid,
             c["summary"],
-            c["paragraph_id"],
+            c,
             url,
         ),
     )
@@ -267,6 +273,7 @@ def commitment_page(site: Site, cid: str, site_url: str, repo_url: str = "") -> 
 
 def term_page(site: Site, tid: str, site_url: str, repo_url: str = "") -> str:
     t = site.terms[tid]
+    site = site.view(t["document_id"])
     body = render(
         "term_page.html", site, t=t, url=term_url(tid), repo_url=repo_url, line=site.lines.get(("terms", tid))
     )
@@ -278,6 +285,33 @@ RECORD_PAGES = {
     "commitments": (commitment_url, commitment_page),
     "terms": (term_url, term_page),
 }
+
+
+# -- documents ----------------------------------------------------------------------------------
+def document_page(site: Site, document_id: str) -> str:
+    """The page of a document other than the main one (whose page is docs/annex.md): its text,
+    paragraph by paragraph, with its own records linked and its own commitments counted."""
+    view = site.view(document_id)
+    doc, url = view.document, site.annex_url(document_id)
+    intro = render("document_page.html", view, doc=doc, counts=view.strength_sentence() if view.top_level else "")
+    description = f"The full text of {doc['title']} ({doc['event']}, {long_date(doc['date'])}), paragraph by paragraph."
+    return (
+        front_matter(doc["title"], description)
+        + f"# {md(doc['title'])}\n\n{one_line(intro)}\n\n"
+        + annex(view, url, document_id)
+    )
+
+
+def document_pages(site: Site) -> dict[str, str]:
+    """Each document's page but the main one's, by its source file's path."""
+    main = site.document["document_id"]
+    return {site.annex_url(d).rstrip("/") + ".md": document_page(site, d) for d in site.documents if d != main}
+
+
+def other_documents(site: Site, page_url: str) -> Markup:
+    """The documents other than the main one, linked to their pages; nothing when there is one."""
+    others = [(d, rel(page_url, site.annex_url(d["document_id"]))) for d in list(site.documents.values())[1:]]
+    return render("other_documents.html", site, others=others) if others else Markup("")
 
 
 # -- index pages --------------------------------------------------------------------------------
@@ -322,6 +356,14 @@ def list_page(site: Site, table: str, number: int) -> str:
     return front_matter(title, title, indexed=False) + f"# {e(title)}\n\n{one_line(body) if kind.html else body}\n"
 
 
+def paragraph_name(site: Site, row: dict) -> str:
+    """A record's paragraph in a list of every document's records: "1a"; with several documents, which
+    document's ("1a of Annex on migration"), since each document numbers its paragraphs and commitments."""
+    if len(site.documents) == 1:
+        return row["paragraph_id"]
+    return f"{row['paragraph_id']} of {site.document_of(row)['title']}"
+
+
 def figures_table(site: Site, page_url: str, number: int = 1) -> Markup:
     """The figure in plain words (linked) over what it counts, the annex's words, when, and where."""
     paged = list_slice(site, "figures", number)
@@ -332,7 +374,7 @@ def figures_table(site: Site, page_url: str, number: int = 1) -> Markup:
             ),
             Markup("“{}”").format(f["as_stated"]),
             f["period_as_stated"] or f["period"] or "Not stated",
-            link(rel(page_url, paragraph_url(f["paragraph_id"])), f["paragraph_id"]),
+            link(rel(page_url, site.paragraph_url(f["document_id"], f["paragraph_id"])), paragraph_name(site, f)),
         ]
         for f in paged.rows
     ]
@@ -379,7 +421,10 @@ def commitments_table(site: Site, page_url: str, number: int = 1) -> Markup:
                 part
                 + c["summary"]
                 + Markup(' <span class="cell-note">Paragraph {}</span>').format(
-                    link(rel(page_url, paragraph_url(c["paragraph_id"])), c["paragraph_id"])
+                    link(
+                        rel(page_url, site.paragraph_url(c["document_id"], c["paragraph_id"])),
+                        paragraph_name(site, c),
+                    )
                 ),
                 site.label("commitments", "strength", c["strength"]),
                 site.label("commitments", "actor", c["actor"]),
@@ -470,11 +515,13 @@ def embed_url(chart_id: str) -> str:
 
 def once_per_site(make):
     """`make(site)`, kept for the last package it was given: a build (or a rebuild under
-    `mkdocs serve` after an edit) loads one package, and every page asks again."""
+    `mkdocs serve` after an edit) loads one package, and every page asks again. A document's view
+    (`Site.view`) asks for its whole site's."""
     last: list = [None, None]
 
     @functools.wraps(make)
     def kept(site: Site):
+        site = site.everything
         if last[0] is not site:
             last[:] = [site, make(site)]
         return last[1]
