@@ -514,25 +514,29 @@ def check_numbers(
     """Every number the annex writes is a figure, a date, a timeframe or an allowlisted word."""
     pkg.checks += 1
     covered = {key: list(v) for key, v in spans.items()}
-    doc_ids = {doc_id for doc_id, _ in paras}
+    doc_ids = sorted({doc_id for doc_id, _ in paras})
     for row in pkg.review_table(allowlist):
+        # A row covers its number in each document whose paragraph of that id holds its context
+        # (paragraph ids are a document's own); it must hold in one at least.
+        found = []
         for doc_id in doc_ids:
             text = paras.get((doc_id, row["paragraph_id"]))
             ctx = text.find(annex_text.squash(row["context"])) if text else -1
             pos = quantities.find_phrase(row["context"], row["number"]) if ctx >= 0 else -1
-            if pos < 0:
-                pkg.problem(
-                    allowlist,
-                    row.line,
-                    "context",
-                    f"{row['number']!r} in {row['context']!r} is not in paragraph {row['paragraph_id']}",
-                )
-            elif not row["reason"].strip():
-                pkg.problem(allowlist, row.line, "reason", "every allowlisted number needs a reason")
-            else:
-                covered.setdefault((doc_id, row["paragraph_id"]), []).append(
-                    (ctx + pos, ctx + pos + len(row["number"]))
-                )
+            if pos >= 0:
+                found.append(((doc_id, row["paragraph_id"]), (ctx + pos, ctx + pos + len(row["number"]))))
+        if not found:
+            pkg.problem(
+                allowlist,
+                row.line,
+                "context",
+                f"{row['number']!r} in {row['context']!r} is not in paragraph {row['paragraph_id']} of any document",
+            )
+        elif not row["reason"].strip():
+            pkg.problem(allowlist, row.line, "reason", "every allowlisted number needs a reason")
+        else:
+            for key, span in found:
+                covered.setdefault(key, []).append(span)
     para_lines = {(r["document_id"], r["paragraph_id"]): r.line for r in pkg.table("paragraphs")}
     for key, text in paras.items():
         for start, end, token in quantities.number_tokens(text):

@@ -298,7 +298,7 @@ def document_page(site: Site, document_id: str) -> str:
     return (
         front_matter(doc["title"], description)
         + f"# {md(doc['title'])}\n\n{one_line(intro)}\n\n"
-        + annex(view, url, document_id)
+        + str(annex(view, url, document_id))  # Markdown and HTML: str, so the text before it is not escaped
     )
 
 
