@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from scripts.intake.annex_text import find_in_spans, squash
+from scripts.intake.quantities import find_phrase
 from scripts.model.derive import Site
 from scripts.model.links import commitment_url, event_url, figure_url, rel, term_url
-from scripts.intake.quantities import find_phrase
 
 # The characters Python-Markdown lets a backslash escape (and "|" for tables); escaping any
 # other character would leave the backslash on the page.

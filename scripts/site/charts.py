@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from scripts.intake.descriptor import is_https
 from scripts.model.derive import (
     Site,
     format_money,
@@ -24,7 +25,6 @@ from scripts.model.derive import (
     long_date,
     ordinal_list,
 )
-from scripts.intake.descriptor import is_https
 
 # Okabe-Ito: distinguishable with the common forms of colour blindness, readable on light and dark.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]

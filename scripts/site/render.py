@@ -22,19 +22,15 @@ from typing import NamedTuple
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from scripts.site import charts as charts_mod
-from scripts.model import citations
-from scripts.site import draw
-from scripts.publish import export
-from scripts.site.annex_markup import annex, md, quote_in_context
 from scripts.intake.annex_text import squash
+from scripts.intake.descriptor import is_https
+from scripts.model import citations
 from scripts.model.derive import (
     Site,
     format_number,
     long_date,
     number_forms,
 )
-from scripts.intake.descriptor import is_https
 from scripts.model.links import (
     PAGE_ROWS,
     commitment_url,
@@ -43,6 +39,10 @@ from scripts.model.links import (
     rel,
     term_url,
 )
+from scripts.publish import export
+from scripts.site import charts as charts_mod
+from scripts.site import draw
+from scripts.site.annex_markup import annex, md, quote_in_context
 
 TEMPLATES = Path(__file__).with_name("templates")
 

@@ -15,9 +15,9 @@ from urllib.parse import urljoin, urlparse
 import pytest
 from conftest import build_site, free_port, serve
 
-from tools import synthetic
-from scripts.model.links import PAGE_ROWS
 from scripts.intake.package import read_csv
+from scripts.model.links import PAGE_ROWS
+from tools import synthetic
 
 pytestmark = pytest.mark.build
 
