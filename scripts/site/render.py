@@ -110,13 +110,14 @@ ENV.globals.update(
 
 
 def render(template: str, site: Site | None, **context) -> Markup:
-    """A template rendered with the site's value labels (`label(resource, field, value)`, from the schema)
-    and its paragraph addresses (`paragraph_url(document_id, paragraph_id)`)."""
+    """A template rendered with the site's value labels (`label(resource, field, value)`, from the schema),
+    its paragraph addresses (`paragraph_url(document_id, paragraph_id)`) and names (`paragraph_name(row)`)."""
     return Markup(
         ENV.get_template(template).render(
             label=site.label if site else None,
             published=site.published_at if site else [],
             paragraph_url=site.paragraph_url if site else None,
+            paragraph_name=functools.partial(paragraph_name, site) if site else None,
             **context,
         )
     )

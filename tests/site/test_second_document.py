@@ -173,6 +173,8 @@ def test_lists_say_which_document_a_record_is_from(two):
     p = page(two, "commitments/")
     assert "Paragraph 1a of Fictional test document" in p.words
     assert "Paragraph 1a of Annex on migration" in p.words
+    glossary = page(two, "glossary/")
+    assert re.search(r"first named in paragraph \w+ of Annex on migration", glossary.words)
 
 
 def test_downloads_and_metadata_name_each_records_own_document(two):
