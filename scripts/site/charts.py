@@ -506,8 +506,9 @@ CHARTS = {
 
 def every_chart(site: Site) -> dict[str, Chart]:
     """Every chart the site shows, by id: each built once per build, then drawn (scripts/site/draw.py).
-    The site's own charts are about the main document (the first); a commitment's money chart is its own."""
-    out = {chart_id: make(site.main) for chart_id, make in CHARTS.items()}
+    The site's charts are about the main document (the first), but the timeline's, which sums up the list
+    beneath it (every document's events); a commitment's money chart is its own."""
+    out = {chart_id: make(site if chart_id == "timeline" else site.main) for chart_id, make in CHARTS.items()}
     for c in site.tables["commitments"]:
         money = amounts(site, c["commitment_id"])
         if money:

@@ -30,6 +30,7 @@ from scripts.model.derive import (
     format_number,
     long_date,
     number_forms,
+    ordinal_list,
 )
 from scripts.model.links import (
     PAGE_ROWS,
@@ -461,6 +462,13 @@ def commitments_table(site: Site, page_url: str, number: int = 1) -> Markup:
         row_attrs=row_attrs,
         filters=filters,
         top_level=len(site.top_level),
+        # Each document numbers its own: "C1 to C14", or with several "C1 to C14 of … and C1 to C2 of …".
+        numbered=ordinal_list(
+            [
+                f"C1 to C{len(site.view(d).top_level)}" + (f" of {doc['title']}" if len(site.documents) > 1 else "")
+                for d, doc in site.documents.items()
+            ]
+        ),
         paged=paged,
     )
 

@@ -23,7 +23,8 @@ from scripts.paths import PACKAGE_DIR
 pytestmark = pytest.mark.build
 
 SITE_URL = "https://example.org/two/"
-MAIN = read_csv(PACKAGE_DIR / "data" / "documents.csv")[0]["document_id"]
+MAIN_ROW = read_csv(PACKAGE_DIR / "data" / "documents.csv")[0]
+MAIN, MAIN_TITLE = MAIN_ROW["document_id"], MAIN_ROW["title"]
 FICTIONAL_PAGES = [f"annex/{DOC}/", f"figures/{FIGURE}/"] + [f"commitments/{c}/" for c in COMMITMENTS]
 # Pages about every document: the lists, and the data as a whole (its citation and schema.org metadata).
 EVERY_DOCUMENT = {"commitments/", "figures/", "data/", "about/", "changelog/"}
@@ -98,6 +99,10 @@ def paragraph_texts(document_id: str, rows: list[dict]) -> list[str]:
 
 MAIN_PARAGRAPHS = paragraph_texts(MAIN, [r.values for r in read_csv(PACKAGE_DIR / "data" / "paragraphs.csv")])
 FICTIONAL_PARAGRAPHS = paragraph_texts(DOC, annex_text.paragraph_rows(DOC, TEXT))
+# A commitment of the main document in paragraph 1a, which the fictional document has too.
+MAIN_1A = next(
+    r for r in read_csv(PACKAGE_DIR / "data" / "commitments.csv") if r["paragraph_id"] == "1a" and not r["part_of"]
+)
 
 
 def test_the_fictional_document_has_its_own_page_with_its_own_records(two):
@@ -124,7 +129,7 @@ def test_its_records_quote_and_cite_their_own_paragraphs(two, url):
     links = [target(url, href) for href in p.links]
     assert any(link.startswith(f"annex/{DOC}/#para-1") for link in links), links
     assert "Fictional test summit, Nowhere (an imaginary island), 15 January 2020: Fictional test document" in p.words
-    assert "Annex on migration" not in p.words
+    assert MAIN_TITLE not in p.words
 
 
 @pytest.mark.parametrize("url", FICTIONAL_PAGES)
@@ -153,14 +158,15 @@ def test_nothing_of_the_fictional_document_reaches_the_main_documents_pages(two)
 
 
 def test_the_main_documents_numbers_and_quotes_are_its_own(two):
-    p = page(two, "commitments/1a-pursue-port-tunnel-security/")
+    p = page(two, f"commitments/{MAIN_1A['commitment_id']}/")
     quoted = annex_text.squash("".join(p.quotes[0]))
-    assert quoted.startswith("Security of the Port of Calais") and "Annex on migration, paragraph 1a" in quoted
-    assert p.words.startswith("C1:")
-    # The annex is numbered as it is alone (C1 … C14, C5.1 …).
+    main_1a = next(r for r in read_csv(PACKAGE_DIR / "data" / "paragraphs.csv") if r["paragraph_id"] == "1a")
+    assert quoted.startswith(annex_text.squash(main_1a["text"])[:40]) and f"{MAIN_TITLE}, paragraph 1a" in quoted
+    # The annex is numbered as it is alone (C1 … C14, C5.1 …), on its page and its records'.
+    alone = pipeline.site(PACKAGE_DIR / "datapackage.json").commitment_numbers
+    assert p.words.startswith(f"C{alone[MAIN_1A['commitment_id']]}:")
     annex = page(two, "annex/")
     numbers = re.findall(r"C(\d+(?:\.\d+)?) (?:pledge|intention|support|reaffirmation|expectation)", annex.words)
-    alone = pipeline.site(PACKAGE_DIR / "datapackage.json").commitment_numbers
     assert sorted(numbers) == sorted(alone.values())
     # The home page counts the main document's records and names the other document's page.
     home = page(two, "")
@@ -172,20 +178,22 @@ def test_the_main_documents_numbers_and_quotes_are_its_own(two):
 def test_lists_say_which_document_a_record_is_from(two):
     p = page(two, "commitments/")
     assert "Paragraph 1a of Fictional test document" in p.words
-    assert "Paragraph 1a of Annex on migration" in p.words
+    assert f"Paragraph 1a of {MAIN_TITLE}" in p.words
+    top = len(pipeline.site(PACKAGE_DIR / "datapackage.json").top_level)
+    assert f"C1 to C{top} of {MAIN_TITLE} and C1 to C2 of Fictional test document" in p.words
     glossary = page(two, "glossary/")
-    assert re.search(r"first named in paragraph \w+ of Annex on migration", glossary.words)
+    assert re.search(rf"first named in paragraph \w+ of {MAIN_TITLE}", glossary.words)
 
 
 def test_downloads_and_metadata_name_each_records_own_document(two):
     records = two / "data" / "latest" / "records"
     fictional = json.loads((records / "commitments" / f"{COMMITMENTS[0]}.json").read_text(encoding="utf-8"))
     assert fictional["provenance"]["source"].endswith("Fictional test document, paragraph 1a")
-    main = json.loads((records / "commitments" / "1a-pursue-port-tunnel-security.json").read_text(encoding="utf-8"))
-    assert main["provenance"]["source"].endswith("Annex on migration, paragraph 1a")
+    main = json.loads((records / "commitments" / f"{MAIN_1A['commitment_id']}.json").read_text(encoding="utf-8"))
+    assert main["provenance"]["source"].endswith(f"{MAIN_TITLE}, paragraph 1a")
     html = (two / "data" / "index.html").read_text(encoding="utf-8")
     ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
     assert [w["name"] for w in ld["isBasedOn"]] == [
-        "UK-France Summit (the 34th Franco-British summit): Annex on migration",
+        f"{MAIN_ROW['event']}: {MAIN_TITLE}",
         "Fictional test summit: Fictional test document",
     ]
