@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import shutil
 from pathlib import Path
 
@@ -145,6 +146,16 @@ def make_package(target: Path) -> Path:
     """The real package copied to `target` with the fictional document added; returns its descriptor."""
     shutil.copytree(PACKAGE_DIR, target)
     (target / SOURCE).write_text(TEXT, encoding="utf-8")
+    descriptor = json.loads((target / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["sources"].append(
+        {
+            "title": "Fictional test document (invented for a test of the site)",
+            "path": SOURCE,
+            "sha256": ROWS["documents"][0]["sha256"],
+            "bytes": len(TEXT.encode()),
+        }
+    )
+    (target / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", "utf-8")
     for table, rows in ROWS.items():
         append_rows(target / "data" / f"{table}.csv", rows)
     append_rows(target / "data" / "paragraphs.csv", annex_text.paragraph_rows(DOC, TEXT))

@@ -306,11 +306,29 @@ def frictionless_check(pkg: Package, phrases: Path, frozen: bool = False) -> Non
 
 # -- Checks Frictionless cannot do ------------------------------------------------------------
 def source_texts(pkg: Package) -> dict[str, str]:
-    """Each document's source, checked against the SHA-256 the package records."""
+    """Each document's source, checked against the SHA-256 the package records, and named among the
+    descriptor's `sources` (which the evidence pack carries, scripts/publish/export.py)."""
     pkg.checks += 1
     texts: dict[str, str] = {}
+    listed = {s.get("path"): s for s in pkg.descriptor.get("sources", [])}
     for row in pkg.table("documents"):
         rel = row["source_path"]
+        source = listed.get(rel)
+        if source is None:
+            pkg.problem(
+                "documents",
+                row.line,
+                "source_path",
+                f"{rel} is not among datapackage.json's sources: add it there (title, path, sha256), "
+                "so the evidence pack carries it",
+            )
+        elif source.get("sha256", row["sha256"]) != row["sha256"]:
+            pkg.problem(
+                "documents",
+                row.line,
+                "sha256",
+                f"differs from the sha256 datapackage.json's sources give {rel} ({source['sha256']})",
+            )
         try:
             data = local_file(pkg.base, rel).read_bytes()
         except (UnsafePath, OSError) as exc:

@@ -3,9 +3,11 @@ belongs to one document, quotes that document's paragraphs, and relates only to 
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from conftest import assert_rejected, csv_line_of, read_table, set_cell, write_table
-from second_document import COMMITMENTS, DOC, FIGURE, make_package
+from second_document import COMMITMENTS, DOC, FIGURE, SOURCE, make_package
 
 from scripts.intake.validate import validate
 
@@ -71,3 +73,19 @@ def test_an_allowlisted_number_must_be_in_some_documents_paragraph(two):
     rows[0][header.index("context")] = "Our three countries"
     write_table(path, header, rows)
     assert_rejected(two, "checks/number-allowlist.csv", 2, "context", "of any document")
+
+
+def test_a_documents_source_is_named_among_the_descriptors_sources(two):
+    descriptor = json.loads(two.read_text(encoding="utf-8"))
+    descriptor["sources"] = [s for s in descriptor["sources"] if s["path"] != SOURCE]
+    two.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+    line = csv_line_of(two.parent / "data" / "documents.csv", 1)
+    assert_rejected(two, "documents", line, "source_path", "is not among datapackage.json's sources")
+
+
+def test_the_descriptors_sources_and_documents_agree_on_a_sources_sha256(two):
+    descriptor = json.loads(two.read_text(encoding="utf-8"))
+    next(s for s in descriptor["sources"] if s["path"] == SOURCE)["sha256"] = "0" * 64
+    two.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+    line = csv_line_of(two.parent / "data" / "documents.csv", 1)
+    assert_rejected(two, "documents", line, "sha256", "differs from the sha256 datapackage.json's sources give")

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import json
 import re
+import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 import pytest
 from conftest import build_site
-from second_document import COMMITMENTS, DOC, FIGURE, TEXT, make_package
+from second_document import COMMITMENTS, DOC, FIGURE, SOURCE, TEXT, make_package
 
 from scripts import pipeline
 from scripts.intake import annex_text
@@ -186,6 +187,10 @@ def test_lists_say_which_document_a_record_is_from(two):
 
 
 def test_downloads_and_metadata_name_each_records_own_document(two):
+    # The evidence pack carries every document's source, byte for byte.
+    pack = next((two / "data" / "latest").glob("*.zip"))
+    with zipfile.ZipFile(pack) as z:
+        assert next(z.read(n) for n in z.namelist() if n.endswith(SOURCE)) == TEXT.encode()
     records = two / "data" / "latest" / "records"
     fictional = json.loads((records / "commitments" / f"{COMMITMENTS[0]}.json").read_text(encoding="utf-8"))
     assert fictional["provenance"]["source"].endswith("Fictional test document, paragraph 1a")
