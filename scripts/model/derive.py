@@ -224,7 +224,7 @@ class Site:
     @property
     def main(self) -> Site:
         """The view of the first document: what the pages about "the annex" as a whole count and chart."""
-        return self.view((self.whole or self).document["document_id"])
+        return self.view(self.everything.document["document_id"])
 
     @property
     def everything(self) -> Site:

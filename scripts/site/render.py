@@ -305,7 +305,7 @@ def document_page(site: Site, document_id: str) -> str:
 
 
 def document_pages(site: Site) -> dict[str, str]:
-    """Each document's page but the main one's, by its source file's path."""
+    """Each document's page but the main one's, by the path of its generated Markdown file."""
     main = site.document["document_id"]
     return {site.annex_url(d).rstrip("/") + ".md": document_page(site, d) for d in site.documents if d != main}
 
