@@ -76,7 +76,7 @@ check: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m scripts.intake.validate
-	$(BIN)/python -m pytest -m "not build and not browser"
+	$(BIN)/python -m pytest -m "not build and not browser" --hypothesis-profile=check
 
 bench: install-test
 	$(BIN)/python -m tools.bench

@@ -18,6 +18,8 @@ from pathlib import Path
 import material
 from mkdocs.exceptions import PluginError
 
+from scripts import build
+
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S)
 JINJA = re.compile(r"\{\{.*?\}\}")
@@ -71,19 +73,11 @@ def with_policy(html: str, where: str) -> str:
 
 
 # `mkdocs serve` injects its live-reload script inline, with a new value each time: no policy there.
-_serving = False
-
-
-def on_startup(command, dirty):
-    global _serving
-    _serving = command == "serve"
-
-
 def on_post_page(output, page, config):
-    return output if _serving else with_policy(output, page.file.src_uri)
+    return output if build.serving else with_policy(output, page.file.src_uri)
 
 
 def on_post_template(output_content, template_name, config):
-    if _serving or not template_name.endswith(".html"):
+    if build.serving or not template_name.endswith(".html"):
         return output_content
     return with_policy(output_content, template_name)

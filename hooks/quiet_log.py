@@ -31,7 +31,7 @@ for handler in logging.getLogger("mkdocs").handlers:  # records from child logge
 _started = [0.0]
 
 
-@event_priority(200)  # before the data is loaded and validated (hooks/validate_data.py, 100)
+@event_priority(200)  # before the data is loaded and validated (hooks/build.py, 100)
 def on_config(config, **kwargs):
     _started[0] = time.perf_counter()
 

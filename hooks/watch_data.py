@@ -1,13 +1,27 @@
 """`mkdocs serve` rebuilds when a CSV, the descriptor or the build code changes, soon after the save,
-and reuses what an edit does not change: the theme's compiled templates, keyed by their source."""
+and reuses what an edit does not change, keyed by content: the theme's compiled templates (by their
+source), each page's HTML (by its Markdown and everything else its conversion reads), its search
+entries (by its HTML) and the theme's page around it (by the page, the navigation and the
+settings). An edit to one row then converts, indexes and lays out again only the pages it changed.
+`mkdocs build` reuses nothing: every build of what is published starts afresh."""
+
+import hashlib
+import json
+import logging
 
 import jinja2
+from material.plugins.search.plugin import SearchIndex
+from mkdocs.plugins import event_priority
+from mkdocs.structure.pages import Page
 
 from scripts.paths import PACKAGE_DIR, ROOT
 
 # How often the files are polled for a change (mkdocs' default is every 0.5 s): a save is seen
 # sooner, at the cost of a stat of each watched file ten times a second.
 POLL_SECONDS = 0.1
+# How long the server waits for the saves to stop before it rebuilds (mkdocs' default 0.1 s): an
+# editor writes a file in one go.
+BUILD_DELAY = 0.02
 
 
 class TemplateCache(jinja2.BytecodeCache):
@@ -30,13 +44,175 @@ _templates = TemplateCache()
 
 def on_env(env, config, files, **kwargs):
     env.bytecode_cache = _templates
+    if _serving[0]:
+        get_template = env.get_template
+        env.get_template = lambda name, *args, **kw: KeptLayout(get_template(name, *args, **kw), name)
     return env
 
 
 def on_serve(server, config, builder, **kwargs):
     for path in (PACKAGE_DIR, ROOT / "scripts", ROOT / "hooks", ROOT / "overrides"):
         server.watch(str(path))
+    server.build_delay = BUILD_DELAY
     # mkdocs' observer has no public setting for this; its emitters read it at every poll.
     for poller in (server.observer, *server.observer.emitters):
         poller._timeout = POLL_SECONDS
     return server
+
+
+class Kept:
+    """What the last two builds made, by key: what an edit did not change is found again, and what
+    no build asked for since the one before is let go, so the store holds about one site's worth."""
+
+    def __init__(self):
+        self.now: dict[str, object] = {}
+        self.before: dict[str, object] = {}
+
+    def next_build(self) -> None:
+        self.before, self.now = self.now, {}
+
+    def get(self, key: str):
+        if key in self.before:
+            self.now[key] = self.before.pop(key)
+        return self.now.get(key)
+
+    def put(self, key: str, value) -> None:
+        self.now[key] = value
+
+
+_pages, _entries, _layouts = Kept(), Kept(), Kept()
+_serving = [False]
+
+
+def digest(*parts) -> str:
+    return hashlib.sha256(json.dumps(parts, default=repr, ensure_ascii=False).encode()).hexdigest()
+
+
+class Warned(logging.Handler):
+    """Counts the warnings logged while a page converts: a page that warned is converted again next
+    time (its warning fails a --strict rebuild), never taken from the store."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record):
+        self.count += 1
+
+
+def keep_rendered_pages(render):
+    """Page.render, with the result kept by everything the conversion reads: the page's Markdown and
+    address, the Markdown settings (the term tooltips among them) and every file's address, which
+    its links resolve against."""
+    addresses: dict[int, str] = {}
+
+    def kept_render(self, config, files):
+        if id(files) not in addresses:  # once per build: every page of it sees the same files
+            addresses.clear()
+            addresses[id(files)] = digest(sorted((f.src_uri, f.url) for f in files))
+        key = digest(
+            self.file.src_uri,
+            self.file.url,
+            self.markdown,
+            config["markdown_extensions"],
+            config["mdx_configs"],
+            config["validation"],
+            addresses[id(files)],
+        )
+        found = _pages.get(key)
+        if found is None:
+            warned = Warned()
+            logging.getLogger("mkdocs").addHandler(warned)
+            try:
+                render(self, config, files)
+            finally:
+                logging.getLogger("mkdocs").removeHandler(warned)
+            if warned.count:
+                return
+            links = {f.src_uri: dict(v) for f, v in (self.links_to_anchors or {}).items()}
+            found = (self.content, self.toc, self._title_from_render, set(self.present_anchor_ids or ()), links)
+            _pages.put(key, found)
+            return
+        self.content, self.toc, self._title_from_render, anchors, links = found
+        self.present_anchor_ids = set(anchors)
+        self.links_to_anchors = {files.get_file_from_path(src): dict(v) for src, v in links.items()} or None
+
+    return kept_render
+
+
+def keep_search_entries(add):
+    """The search plugin's indexing of a page, kept by the page's address, title, metadata and HTML."""
+
+    def kept_add(self, page):
+        key = digest(page.url, page.title, page.meta, page.content, str(page.toc))
+        found = _entries.get(key)
+        if found is None:
+            before = len(self.entries)
+            add(self, page)
+            _entries.put(key, [dict(e) for e in self.entries[before:]])
+            return
+        self.entries.extend(dict(e) for e in found)
+
+    return kept_add
+
+
+class KeptLayout:
+    """A theme template whose page layouts are kept by what they are made of: the page (address,
+    title, HTML, contents, metadata, neighbours), and what every page shares (`_site`: the
+    navigation, the settings, the theme's overrides). Any other template renders as it is."""
+
+    def __init__(self, template: jinja2.Template, name: str):
+        self.template, self.name = template, name
+
+    def __getattr__(self, name):
+        return getattr(self.template, name)
+
+    def render(self, context):
+        page = context.get("page") if isinstance(context, dict) else None
+        if page is None or not _site:
+            return self.template.render(context)
+        neighbours = [(p.title, p.url) if p else None for p in (page.previous_page, page.next_page)]
+        key = digest(
+            self.name,
+            _site[0],
+            page.file.src_uri,
+            page.url,
+            page.title,
+            page.content,
+            str(page.toc),
+            page.meta,
+            page.canonical_url,
+            page.edit_url,
+            neighbours,
+            [a.title for a in page.ancestors],
+        )
+        found = _layouts.get(key)
+        if found is None:
+            found = self.template.render(context)
+            _layouts.put(key, found)
+        return found
+
+
+# What every page's layout shares in this build: set once the navigation is made (on_nav).
+_site: list[str] = []
+
+
+def on_nav(nav, config, files, **kwargs):
+    overrides = sorted((p.as_posix(), p.stat().st_mtime_ns) for p in (ROOT / "overrides").rglob("*") if p.is_file())
+    _site[:] = [digest(str(nav), config["extra"], dict(config["theme"]), config["site_url"], overrides)]
+    return nav
+
+
+def on_startup(command, **kwargs):
+    if command == "serve":  # once per process
+        _serving[0] = True
+        Page.render = keep_rendered_pages(Page.render)
+        SearchIndex.add_entry_from_context = keep_search_entries(SearchIndex.add_entry_from_context)
+
+
+@event_priority(200)
+def on_config(config, **kwargs):
+    _site.clear()
+    for kept in (_pages, _entries, _layouts):
+        kept.next_build()
+    return config

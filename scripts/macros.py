@@ -1,22 +1,22 @@
 """mkdocs-macros entry point: only `define_env`, so a move to Zensical (which emulates it) stays easy.
 
-Macros return HTML built by scripts/site/render.py from the package that scripts/pipeline.py loaded
-and validated for this build.
+Macros return HTML built by scripts/site/render.py from the package of the build under way
+(scripts/build.py): loaded, validated, derived and its charts drawn before the macros plugin starts.
 """
 
 from __future__ import annotations
 
-from scripts import pipeline
+from scripts import build
 from scripts.model import citations
 from scripts.model.derive import long_date
 from scripts.model.links import public_url
-from scripts.paths import PACKAGE_DIR, ROOT
-from scripts.publish import export, versions
+from scripts.publish import export
 from scripts.site import charts, render
 
 
 def define_env(env) -> None:
-    site = pipeline.site()
+    made = build.running()
+    site = made.site
     # The pages about "the annex" (home, annex, commitments, methodology) count and chart the main
     # document, the first in documents.csv; lists, downloads and citations of the data are every document's.
     main = site.main
@@ -50,20 +50,9 @@ def define_env(env) -> None:
         return render.other_documents(site, here())
 
     @env.macro
-    def figures_table() -> str:
-        return render.figures_table(site, here())
-
-    @env.macro
-    def commitments_table() -> str:
-        return render.commitments_table(site, here())
-
-    @env.macro
-    def glossary() -> str:
-        return render.glossary(site, here())
-
-    @env.macro
-    def timeline() -> str:
-        return render.timeline(site, here())
+    def record_list(table: str) -> str:
+        """The first page of a kind's list (scripts/kinds.py), on the page in docs/ that introduces it."""
+        return render.record_list(site, table, here())
 
     @env.macro
     def commitment_counts() -> str:
@@ -95,7 +84,7 @@ def define_env(env) -> None:
     def downloads() -> str:
         return render.downloads(site, here())
 
-    history = versions.site_entries(ROOT, PACKAGE_DIR, site.tree)
+    history = list(reversed(made.changelog))  # newest first
 
     @env.macro
     def changelog() -> str:

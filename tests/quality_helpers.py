@@ -20,6 +20,7 @@ from urllib.parse import urldefrag, urljoin, urlparse
 
 from conftest import SITE_READY
 
+from scripts import kinds
 from scripts.paths import ROOT
 
 NODE_MODULES = ROOT / "node_modules"
@@ -79,7 +80,7 @@ def describe_violations(where: str, violations: list[dict]) -> list[str]:
 def representative_pages(pages: list[str]) -> list[str]:
     """Home, annex, commitments, figures, timeline, data, and one figure, commitment and term page."""
     chosen = ["", "annex/", "commitments/", "figures/", "timeline/", "data/"]
-    for section in ("figures/", "commitments/", "glossary/"):
+    for section in (k.address for k in kinds.with_pages()):
         records = [p for p in pages if p.startswith(section) and p != section]
         assert records, f"no record page under {section}"
         chosen.append(records[0])

@@ -33,9 +33,9 @@ import time
 import urllib.request
 from pathlib import Path
 
-from scripts import pipeline
+from scripts import build, kinds
 from scripts.paths import PACKAGE_DIR, ROOT
-from scripts.site import charts, render
+from scripts.site import render
 from tools import serving, synthetic
 from tools.serving import free_port, serve
 
@@ -161,16 +161,14 @@ def bench_against_bare_material(work: Path, site_url: str, runs: int = 3) -> dic
     """CPU time of the real build over a bare mkdocs-material build of the same pages, paired runs."""
     bare = work / "bare"
     shutil.copytree(ROOT / "docs", bare / "docs")
-    site = pipeline.site()
-    for table, (url, page) in render.RECORD_PAGES.items():
-        for row in site.rows(table):
-            target = bare / "docs" / (url(row[site.key(table)]).rstrip("/") + ".md")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(page(site, row[site.key(table)], site_url), encoding="utf-8")
-    for chart_id in charts.CHARTS:  # the embed pages (hooks/embed_pages.py), as plain Markdown too
-        target = bare / "docs" / (render.embed_url(chart_id).rstrip("/") + ".md")
+    made = build.current()
+    made.draw()
+    for src, content in made.pages(site_url, "").items():  # the generated pages, as plain Markdown too
+        target = bare / "docs" / src
+        if target.exists():
+            continue  # a list's first page that docs/ writes (hooks/build.py)
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(render.embed_page(site, chart_id, site_url, ""), encoding="utf-8")
+        target.write_text(content, encoding="utf-8")
     (bare / "mkdocs.yml").write_text(BARE_CONFIG.format(site_url=site_url, overrides=ROOT / "overrides"))
     env = {**os.environ, "SITE_URL": site_url, "NO_MKDOCS_2_WARNING": "1"}
     env.pop("ANNEX_DATAPACKAGE", None)
@@ -268,12 +266,12 @@ def bench_loop(work: Path) -> dict:
 def rendered_sizes(descriptor: Path) -> dict[str, int]:
     """The biggest generated pages' HTML, rendered directly (no MkDocs): known even when a build
     is too slow to finish."""
-    site = pipeline.site(descriptor)
+    site = build.site(descriptor)
     return {
         "annex": len(render.annex(site.main, "annex/", site.document["document_id"])),
-        "glossary": len(render.glossary(site, "glossary/")),
-        "timeline": len(render.timeline(site, "timeline/")),
-        "figures": len(render.figures_table(site, "figures/")),
+        "glossary": len(render.record_list(site, "terms", "glossary/")),
+        "timeline": len(render.record_list(site, "events", "timeline/")),
+        "figures": len(render.record_list(site, "figures", "figures/")),
     }
 
 
@@ -321,13 +319,13 @@ def bench_scale(
     start = time.perf_counter()
     report = validate(descriptor)
     validate_s = time.perf_counter() - start
-    site = pipeline.site(descriptor)
+    site = build.site(descriptor)
     out = {
         "scale": scale,
         "valid": report.valid,
         "rows": report.rows,
         "validate_s": validate_s,
-        "record_pages": sum(len(site.rows(t)) for t in ("figures", "commitments", "terms")),
+        "record_pages": sum(len(site.rows(k.table)) for k in kinds.with_pages()),
         "csv_bytes": sum(p.stat().st_size for p in (package / "data").glob("*.csv")),
     }
     for key, error_key, run in (

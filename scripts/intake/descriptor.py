@@ -11,7 +11,7 @@ like the CSVs. Before anything reads a file the descriptor names, `check()` prov
 - every numeric field declares its range and every key field its maximum length;
 - no text holds control, bidi or zero-width characters (`invisible`).
 
-Every reader goes through `local_file`: the validator (and so the build, scripts/pipeline.py), the
+Every reader goes through `local_file`: the validator (and so the build, scripts/build.py), the
 exporter, the diff, the release check and `make paragraphs` (scripts/intake/annex_text.py).
 """
 
@@ -26,6 +26,8 @@ import unicodedata
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path, PurePosixPath
+
+from scripts import kinds
 
 SCHEMA_FILE = Path(__file__).with_name("descriptor.schema.json")
 MAX_DESCRIPTOR_BYTES = 1_000_000
@@ -114,9 +116,17 @@ def read_bytes(path: Path) -> bytes:
     """The descriptor's bytes, size-capped before it is read."""
     if path.is_symlink():
         raise UnsafePath("datapackage.json is a symbolic link: the package must hold the file itself")
-    if path.stat().st_size > MAX_DESCRIPTOR_BYTES:
-        raise UnsafePath(f"the descriptor is larger than {MAX_DESCRIPTOR_BYTES:,} bytes")
-    return path.read_bytes()
+    return read_capped(path, MAX_DESCRIPTOR_BYTES, "the descriptor")
+
+
+def read_capped(path: Path, limit: int, what: str = "the file") -> bytes:
+    """A file's bytes, refused unread when it is larger than `limit` (a 300 MB file must not be read
+    whole before it is refused), and never more than `limit` of them, should it grow meanwhile."""
+    size = path.stat().st_size
+    if size > limit:
+        raise UnsafePath(f"{what} is {size:,} bytes; the limit is {limit:,}")
+    with path.open("rb") as handle:
+        return handle.read(limit + 1)
 
 
 def text_of(raw: bytes) -> str:
@@ -304,6 +314,13 @@ def check(descriptor: dict, base: Path) -> Iterator[tuple[tuple, str]]:
         for key in schema["primaryKey"]:
             if key not in fields:
                 yield ("resources", i, "schema", "primaryKey"), f"{key!r} is not a field of {resource['name']}"
+        kind = kinds.get(resource["name"])
+        for name in kind.fields() if kind else ():
+            if name not in fields:
+                yield (
+                    ("resources", i, "schema", "fields"),
+                    f"{resource['name']} needs a field {name!r}: the site reads it (scripts/kinds.py)",
+                )
 
 
 def checked(package_dir: Path) -> dict:

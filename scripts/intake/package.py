@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,22 +40,27 @@ FIELD_LIMIT = 10_000_000
 
 def read_csv(path: Path) -> list[Row]:
     """Rows with their physical line numbers (a quoted cell may span lines)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return parse_csv(handle)
+
+
+def parse_csv(handle: io.TextIOBase) -> list[Row]:
+    """`read_csv` of an open text file, or of text already read (`io.StringIO(text, newline="")`)."""
     csv.field_size_limit(FIELD_LIMIT)
     rows: list[Row] = []
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, [])
-        line = reader.line_num + 1
-        try:
-            for cells in reader:
-                values = dict(zip(header, cells))
-                for name in header[len(cells) :]:
-                    values[name] = None  # a short row: the cell is missing, not empty
-                rows.append(Row(line, values, max(0, len(cells) - len(header))))
-                line = reader.line_num + 1
-        except csv.Error as exc:
-            exc.line = line  # the record the reader gave up on starts here (an unclosed quote, say)
-            raise
+    reader = csv.reader(handle)
+    header = next(reader, [])
+    line = reader.line_num + 1
+    try:
+        for cells in reader:
+            values = dict(zip(header, cells))
+            for name in header[len(cells) :]:
+                values[name] = None  # a short row: the cell is missing, not empty
+            rows.append(Row(line, values, max(0, len(cells) - len(header))))
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        exc.line = line  # the record the reader gave up on starts here (an unclosed quote, say)
+        raise
     return rows
 
 

@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 import attrs
 from frictionless import Check, errors
 
+from scripts import kinds
 from scripts.intake import annex_text, descriptor, quantities, status
 from scripts.intake.descriptor import FORMULA_PREFIXES, visible
 from scripts.intake.package import Row
@@ -450,13 +451,8 @@ class FollowupRules(Rule):
         """Two findings of one commitment on the day that sets its status, with different statuses:
         which one sets it would depend on the order of the file, so a row added below another could
         change the status, or fail to, unseen. (On an earlier day the order decides nothing.)"""
-        by_commitment: dict[str, list[Row]] = defaultdict(list)
-        for r in self.rows("followups"):
-            by_commitment[r["commitment_id"]].append(r)
-        for cid, rows in by_commitment.items():
-            commitment = self.commitments.get(cid)
-            verdict = status.assess(rows, commitment["window_end"]) if commitment else None
-            if verdict is None or verdict.row is None or not status.is_finding(verdict.row):
+        for cid, verdict in status.assess_all(self.rows("followups"), self.rows("commitments")).items():
+            if verdict.row is None or not status.is_finding(verdict.row):
                 continue
             day = verdict.row["date"]
             same = [r for r in verdict.within if r["date"] == day and status.is_finding(r)]
@@ -503,13 +499,11 @@ class AmountRules(Rule):
 
 # The source's words kept beside each sourced row: short enough to read on the page (issue 19).
 QUOTE_MAX = 400
-# What each table states in its own words (and, for amounts, the source's words it copies).
-STATED = {"followups": ("what_happened",), "amounts": ("what",)}
 
 
 def quote_problems(table: str, row: Row) -> Found:
-    """What is wrong with a sourced row's `source_quote` (a table of STATED): the rule of SourceQuotes,
-    as a plain function of one row."""
+    """What is wrong with a sourced row's `source_quote` (of a kind with `source_words`,
+    scripts/kinds.py): the rule of SourceQuotes, as a plain function of one row."""
     quote, url = annex_text.squash(row["source_quote"]), row["source_url"].strip()
     if url and not quote:
         yield (
@@ -529,7 +523,7 @@ def quote_problems(table: str, row: Row) -> Found:
     if not quote:
         return
     said = quantities.stated_numbers(quote) | quantities.stated_numbers(row["derivation"])
-    for field in STATED[table]:
+    for field in kinds.get(table).source_words:
         for n in sorted(quantities.digit_numbers(row[field]) - said, key=lambda n: (len(n), n)):
             yield (
                 field,
@@ -560,7 +554,8 @@ class SourceQuotes(Rule):
     editorial = True
 
     def applies(self) -> bool:
-        return self.resource.name in STATED
+        kind = kinds.get(self.resource.name)
+        return bool(kind and kind.source_words)
 
     def check(self, row: Row) -> Found:
         yield from quote_problems(self.resource.name, row)

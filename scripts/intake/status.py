@@ -77,6 +77,22 @@ def assess(rows: Sequence[Rowish], window_end: str) -> Assessment:
     return Assessment(row["status"] if row is not None else NOT_SHOWN, row, window_end, within, later)
 
 
+# The last package assessed: its two tables (the very lists, as read) and every assessment.
+_assessed: list = [None, None, {}]
+
+
+def assess_all(followups: Sequence[Rowish], commitments: Sequence[Rowish]) -> dict[str, Assessment]:
+    """Every commitment's assessment, by commitment id, computed once per package as read: the
+    validator's rule and warning and the site all ask of the same two tables."""
+    if _assessed[0] is not followups or _assessed[1] is not commitments:
+        by: dict[str, list] = {}
+        for row in followups:
+            by.setdefault(row["commitment_id"], []).append(row)
+        found = {c["commitment_id"]: assess(by.get(c["commitment_id"], []), c["window_end"]) for c in commitments}
+        _assessed[:] = [followups, commitments, found]
+    return _assessed[2]
+
+
 def default_window(commitments: Sequence[Rowish]) -> str:
     """The default window end: the one most top-level rows that name no period use (ties: the
     earliest), so one mistyped row is the one reported."""

@@ -15,19 +15,16 @@ import datetime as dt
 import hashlib
 import io
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from scripts import kinds
 from scripts.intake import annex_text, descriptor, quantities, rules, status
 from scripts.intake.descriptor import UnsafePath, local_file, visible
-from scripts.intake.package import Row, read_csv
+from scripts.intake.package import Row, parse_csv, read_csv
 from scripts.paths import DESCRIPTOR
 
-QUOTED = {
-    "figures": ("as_stated", "period_as_stated"),
-    "commitments": ("timeframe_as_stated", "operative_phrase"),
-    "events": ("as_stated",),
-}
 # What to write instead, for a cell that is not of its column's type (Frictionless only names the type).
 TYPE_HINTS = {
     "date": "is not a valid date written YYYY-MM-DD: write it so, for example 2016-09-20",
@@ -94,6 +91,9 @@ class Package:
         self.descriptor: dict = {}
         self.where: dict[tuple, int] = {}  # the descriptor's line of each value, by its path
         self.descriptor_bytes = b""  # as read, once: the build compares it with releases (scripts/publish/versions.py)
+        # Each file read, by its path in the package, as validated: the build publishes these bytes
+        # (scripts/publish/versions.py, export.py) instead of reading the files again.
+        self.files: dict[str, bytes] = {}
         self.tables: dict[str, list[Row]] = {}
         self.paths: dict[str, Path] = {}
         self.unreadable: set[str] = set()  # tables whose file could not be read at all
@@ -180,9 +180,10 @@ class Package:
                 "contains a carriage return (Windows line ending?): save the file with LF line endings",
             )
         try:
-            rows = read_csv(path)
+            rows = parse_csv(io.StringIO(text, newline=""))
         except csv.Error as exc:
             return unreadable(getattr(exc, "line", 1), f"cannot parse the CSV: {exc}")
+        self.files[resource["path"]] = data
         before = sum(map(len, self.tables.values()))
         if before + len(rows) > MAX_ROWS:
             return unreadable(
@@ -252,6 +253,45 @@ def check_labels(pkg: Package) -> None:
                     f"{', '.join(map(repr, enum))} of {field['name']!r}'s enum have no label: each allowed value "
                     "needs one in the field's categories (label; singular, plural, short, meaning where the site "
                     "uses them)",
+                )
+    for at, message in needed_words(pkg.descriptor):
+        pkg.problem(
+            pkg.descriptor_path, pkg.where.get(at) or pkg.where.get(at[:-1]) or 1, descriptor.pointer(at), message
+        )
+
+
+def needed_words(data: dict) -> Iterator[tuple[tuple, str]]:
+    """The words the site needs for some values beyond a label, as (path of keys, message): the
+    symbol of a unit that is money (a currency of the exchange rates), and who a commitment's actor
+    is in a sentence; a strength's `party` is the words of its singular and plural that it replaces."""
+    fields = {
+        (r["name"], f["name"]): (("resources", i, "schema", "fields", j), f)
+        for i, r in enumerate(data["resources"])
+        for j, f in enumerate(r["schema"]["fields"])
+    }
+
+    def categories(resource: str, name: str):
+        at, field = fields.get((resource, name), ((), {}))
+        return [(at + ("categories", k), c) for k, c in enumerate(field.get("categories", []))]
+
+    currencies = {
+        v
+        for name in ("base_currency", "quote_currency")
+        for v in fields.get(("exchange_rates", name), ((), {}))[1].get("constraints", {}).get("enum", [])
+    }
+    for at, c in categories("figures", "unit"):
+        if c["value"] in currencies and not c.get("symbol"):
+            yield at, f"{c['value']!r} is a currency of the exchange rates: its category needs a symbol (£)"
+    for at, c in categories("commitments", "actor"):
+        if not c.get("party"):
+            yield at, f"{c['value']!r} names who is bound: its category needs a party, its words in a sentence (the UK)"
+    for at, c in categories("commitments", "strength"):
+        for key in ("singular", "plural"):
+            if c.get("party") and c["party"] not in c.get(key, c["party"]):
+                yield (
+                    at,
+                    f"{c['value']!r}'s party {c['party']!r} is not in the {key} {c[key]!r}, where a commitment's "
+                    "own party replaces it",
                 )
 
 
@@ -381,14 +421,18 @@ def check_paragraphs(pkg: Package, texts: dict[str, str]) -> dict[tuple[str, str
 
 
 def check_quotes(pkg: Package, paras: dict[tuple[str, str], str]) -> dict[tuple[str, str], list]:
-    """Each quote is in its paragraph (fragments joined by " … " in order), and each `*_as_stated`
-    and `operative_phrase` in its quote.
+    """Each quote of a kind that quotes the annex (scripts/kinds.py) is in its paragraph (fragments
+    joined by " … " in order), and each of its words and phrases (`as_stated`, `operative_phrase` …)
+    in its quote.
 
-    Returns the spans of the paragraph text that records account for, for the number check.
+    Returns the spans of the paragraph text that records' words account for, for the number check.
     """
     pkg.checks += 1
     spans: dict[tuple[str, str], list[tuple[int, int]]] = {}
-    for name in ("figures", "commitments", "events"):
+    for kind in kinds.KINDS:
+        if not kind.quotes_annex:
+            continue
+        name = kind.table
         for row in pkg.table(name):
             key = (row["document_id"], row["paragraph_id"])
             if key not in paras:
@@ -404,13 +448,13 @@ def check_quotes(pkg: Package, paras: dict[tuple[str, str], str]) -> dict[tuple[
                     "words may be left out only with ' … ')",
                 )
                 continue
-            for field in QUOTED[name]:
+            for field in kind.annex_words + kind.annex_phrases:
                 if not row[field]:
                     continue
                 found = annex_text.find_in_spans(text, where, row[field])
                 if found is None:
                     pkg.problem(name, row.line, field, f"{row[field]!r} does not occur in the quote")
-                elif field != "operative_phrase":
+                elif field in kind.annex_words:
                     spans.setdefault(key, []).append(found)
     return spans
 
@@ -514,6 +558,35 @@ def operative_phrases(pkg: Package, path: Path) -> dict[str, str]:
     return table
 
 
+# What a row of checks/reviewed-wording.csv may require of its cell, and how a message says it.
+WORDING = {"begins with": str.startswith, "contains": str.__contains__, "lacks": lambda cell, w: w not in cell}
+MUST = {"begins with": "begin with", "contains": "contain", "lacks": "not contain"}
+
+
+def check_reviewed_wording(pkg: Package, path: Path) -> None:
+    """The reviewed table of wording (checks/): words a reviewed row must keep, or must not hold
+    again, each with its reason (a pledge limited by "On the latter", a summary that keeps the
+    annex's limit, two aims the annex joins kept apart). A correction that undoes one is refused
+    at its cell with the reason; changing the table itself is a change a reviewer sees."""
+    pkg.checks += 1
+    resources = {r["name"]: r for r in pkg.descriptor["resources"]}
+    for entry in pkg.review_table(path):
+        table, key, field, kind, words = (entry[f] for f in ("table", "id", "field", "kind", "words"))
+        if not schema_field(pkg, table, field):
+            pkg.problem(path, entry.line, "field", f"the package has no table {table!r} with a field {field!r}")
+            continue
+        if kind not in WORDING or not words.strip() or not entry["reason"].strip():
+            pkg.problem(path, entry.line, "kind", f"each row needs a kind ({', '.join(WORDING)}), words and a reason")
+            continue
+        primary = resources[table]["schema"].get("primaryKey") or []
+        id_field = primary if isinstance(primary, str) else (primary or [""])[-1]
+        row = next((r for r in pkg.table(table) if r[id_field] == key), None)
+        if row is None:
+            pkg.problem(path, entry.line, "id", f"{table} has no row {key!r}, whose wording this row reviews")
+        elif not WORDING[kind](annex_text.squash(row[field]), annex_text.squash(words)):
+            pkg.problem(table, row.line, field, f"must {MUST[kind]} {words!r}: {entry['reason']} ({path.name})")
+
+
 def schema_field(pkg: Package, resource: str, field: str) -> dict:
     for r in pkg.descriptor["resources"]:
         for f in r["schema"]["fields"] if r["name"] == resource else ():
@@ -575,11 +648,9 @@ def check_status_moves(pkg: Package) -> None:
     later event is later context), but whoever adds such a row should know it will not move the
     status, and a row that reports something done within the window should carry that date."""
     pkg.checks += 1
-    by_commitment: dict[str, list[Row]] = {}
-    for row in pkg.table("followups"):
-        by_commitment.setdefault(row["commitment_id"], []).append(row)
+    assessed = status.assess_all(pkg.table("followups"), pkg.table("commitments"))
     for c in pkg.table("commitments"):
-        verdict = status.assess(by_commitment.get(c["commitment_id"], []), c["window_end"])
+        verdict = assessed[c["commitment_id"]]
         later = sorted(
             (r for r in verdict.later if status.is_finding(r) and r["status"] != verdict.status), key=lambda r: r.line
         )
@@ -609,13 +680,14 @@ def load_and_validate(
     descriptor_path: Path = DESCRIPTOR, allowlist: Path | None = None, frozen: bool = False
 ) -> tuple[Report, Package]:
     """Read the package once and run every check on what was read; the build derives from the same
-    tables (scripts/pipeline.py), so nothing is read again after it is validated.
+    tables (scripts/build.py), so nothing is read again after it is validated.
 
     `frozen`: a released version's package (scripts/publish/versions.py), whose bytes cannot change: see
     `rules.HttpsLinks` for the one rule it is held to differently."""
     descriptor_path = Path(descriptor_path)
     allowlist = allowlist or descriptor_path.parent / "checks" / "number-allowlist.csv"
     phrases = descriptor_path.parent / "checks" / "operative-phrases.csv"
+    wording = descriptor_path.parent / "checks" / "reviewed-wording.csv"
     pkg = Package(descriptor_path)
     # A table that cannot be read would make every check across tables report noise: fix it first.
     if pkg.load() and not pkg.unreadable:
@@ -629,6 +701,8 @@ def load_and_validate(
         check_events(pkg)
         check_terms(pkg, paras)
         check_numbers(pkg, paras, spans, allowlist)
+        if not frozen:  # a reviewed wording is the method's, written after a release
+            check_reviewed_wording(pkg, wording)
         if not pkg.problems:
             check_status_moves(pkg)
     problems = sorted(set(pkg.problems))

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import re
 
+from scripts.escape import bibtex_field
 from scripts.intake.annex_text import squash
 from scripts.model.derive import Site, long_date
-
-BIBTEX_SPECIAL = re.compile(r"([{}%&#_$\\])")
 
 # How the data names itself in citations and in a version's own files (scripts/publish/export.py).
 DATASET = "Amiens annex open data"
@@ -31,15 +30,20 @@ def record_provenance(
 ) -> dict:
     """Where one downloaded record comes from, for its JSON (its CSV is the row alone, as the
     table's CSV writes it): its page, the data it is part of, the document's paragraph, licence and citation."""
-    licence = site.descriptor.get("licenses", [{}])[0]
     return {
         "page": site_url + url,
         "table": f"{site_url}data/latest/{path}",
         "version": site.released_version or "unreleased",
         "source": f"{document_reference(site.documents[doc])}: {site.documents[doc]['title']}, paragraph {pid}",
-        "licence": f"{licence.get('name', '')}: {licence.get('path', '')}",
+        "licence": licence_line(site.descriptor),
         "citation": record(site, site_url, kind, record_id, doc, pid, url),
     }
+
+
+def licence_line(descriptor: dict) -> str:
+    """The compilation's licence as a record's JSON and a version's workbook name it: "name: address"."""
+    licence = descriptor.get("licenses", [{}])[0]
+    return f"{licence.get('name', '')}: {licence.get('path', '')}"
 
 
 def dataset(site: Site, site_url: str) -> str:
@@ -63,7 +67,7 @@ def bibtex(site: Site, site_url: str, key: str, title: str, url: str, doc: str =
     data as a whole, the first document: the one the site is about)."""
 
     def b(text: str) -> str:
-        return BIBTEX_SPECIAL.sub(r"\\\1", squash(text))
+        return bibtex_field(squash(text))
 
     doc = site.documents[doc] if doc else site.document
     where = f", paragraph {pid}" if pid else ""

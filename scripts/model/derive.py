@@ -12,13 +12,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from scripts import kinds
 from scripts.intake import status as status_rule
 from scripts.intake.annex_text import locate, squash
 from scripts.intake.descriptor import is_https
 from scripts.intake.package import Row
 from scripts.model import links
-
-CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€"}
 
 
 def enum(descriptor: dict, resource: str, name: str) -> list[str]:
@@ -45,23 +44,22 @@ def format_number(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
 
 
-def number_forms(value: float, currency: str = "") -> list[str]:
+def number_forms(value: float, symbol: str = "") -> list[str]:
     """The ways people write a figure, for the record page and its search entry: "1300" and
-    "1,300"; from a million, "63m", "63 million" and "63,000,000"; each with its currency sign too."""
+    "1,300"; from a million, "63m", "63 million" and "63,000,000"; each with its currency's
+    `symbol` (Site.symbol) too."""
     whole = float(value).is_integer()
     forms = [f"{value:,.0f}", f"{value:.0f}"] if whole else [f"{value:,}", f"{value}"]
     if value >= 1_000_000 and (value / 100_000).is_integer():
         millions = f"{value / 1_000_000:g}"
         forms += [f"{millions}m", f"{millions} million"]
-    symbol = CURRENCY_SYMBOLS.get(currency, "")
     if symbol:
         forms += [symbol + f for f in forms]
     return list(dict.fromkeys(forms))
 
 
-def format_money(value: float, currency: str) -> str:
-    """£63,000,000 → "£63.0m": a short form for derived amounts (figures keep `as_stated`)."""
-    symbol = CURRENCY_SYMBOLS.get(currency, currency + " ")
+def format_money(value: float, symbol: str) -> str:
+    """63,000,000 with "£" → "£63.0m": a short form for derived amounts (figures keep `as_stated`)."""
     return f"{symbol}{value / 1e6:,.1f}m" if value >= 1e6 else f"{symbol}{format_number(value)}"
 
 
@@ -82,13 +80,15 @@ class Site:
     descriptor: dict
     tables: dict[str, list[dict[str, str]]]
     lines: dict[tuple[str, str], int] = field(default_factory=dict)
-    # Set by the pipeline: whether this package is a release (scripts/publish/versions.py State).
+    # Set by the build (scripts/build.py): whether this package is a release (scripts/publish/versions.py State).
     release: object | None = None
-    # Set by the pipeline: the package as read once, for the stages that publish it (scripts/publish/versions.py Tree).
+    # Set by the build: the package as read once, for the stages that publish it (scripts/publish/versions.py Tree).
     tree: object | None = None
     # Set on one document's view (`Site.view`): the site of every document it was taken from.
     whole: Site | None = None
     _views: dict[str, Site] = field(default_factory=dict, repr=False)
+    # Set by the build's draw stage: every chart with its drawings (scripts/site/render.py draw_charts).
+    drawings: dict | None = None
 
     @property
     def released_version(self) -> str | None:
@@ -104,6 +104,18 @@ class Site:
         site.lines = {
             (name, row.values.get(keys.get(name, ""), "")): row.line for name, rows in loaded.items() for row in rows
         }
+        if "followups" in loaded and "commitments" in loaded:
+            # As the validator assessed them (once per package), with each row as the site holds it.
+            site._assessments = {
+                cid: status_rule.Assessment(
+                    a.status,
+                    a.row.values if a.row is not None else None,
+                    a.window_end,
+                    [r.values for r in a.within],
+                    [r.values for r in a.later],
+                )
+                for cid, a in status_rule.assess_all(loaded["followups"], loaded["commitments"]).items()
+            }
         return site
 
     @cached_property
@@ -123,6 +135,15 @@ class Site:
     def label(self, resource: str, field: str, value: str) -> str:
         """A readable label for a value of `resource`'s `field`: the schema's, or the value made readable."""
         return self.category(resource, field, value).get("label") or value.replace("_", " ").capitalize()
+
+    def symbol(self, unit: str) -> str:
+        """The sign written before an amount in `unit` ("£"), from the figures' unit categories; ""
+        for a unit that is not money. The validator requires one for every currency of the rates."""
+        return self.category("figures", "unit", unit).get("symbol", "")
+
+    def money(self, value: float, currency: str) -> str:
+        """A derived amount in short form ("£17.0m"); a currency with no symbol is written by its code."""
+        return format_money(value, self.symbol(currency) or currency + " ")
 
     def strength_words(self, strength: str, count: int = 1) -> str:
         """ "pledge by the UK and/or France", "statements of intention": a strength as a noun phrase."""
@@ -165,7 +186,7 @@ class Site:
             if figure["qualifier"] in ("", "exact")
             else self.label("figures", "qualifier", figure["qualifier"]).lower()
         )
-        symbol = CURRENCY_SYMBOLS.get(figure["unit"])
+        symbol = self.symbol(figure["unit"])
         if symbol:
             amount = f"{symbol}{format_number(value)}"
         else:
@@ -253,7 +274,7 @@ class Site:
     @cached_property
     def _by_paragraph(self) -> dict[tuple[str, str, str], list[dict[str, str]]]:
         index: dict[tuple[str, str, str], list[dict[str, str]]] = defaultdict(list)
-        for name in ("figures", "commitments", "events"):
+        for name in (k.table for k in kinds.KINDS if k.quotes_annex):
             for row in self.rows(name):
                 index[(name, row["document_id"], row["paragraph_id"])].append(row)
         return index
@@ -295,10 +316,11 @@ class Site:
         return [self.commitments[cid] for cid in self.commitment_numbers]
 
     def citation_kind(self, table: str, key: str) -> str:
-        """What a record is called where it is cited (its page and its download alike)."""
-        if table == "figures":
-            return "Figure"
-        return "Statement that binds no one" if self.is_expectation(key) else "Commitment"
+        """What a record is called where it is cited (its page and its download alike): its kind's
+        name; a commitment row that binds no one is not called a commitment."""
+        if table == "commitments" and self.is_expectation(key):
+            return "Statement that binds no one"
+        return kinds.get(table).name.capitalize()
 
     def is_expectation(self, commitment_id: str) -> bool:
         """A row that binds no one (strength `expectation`, actor `none`): not a commitment of a party."""
@@ -309,13 +331,43 @@ class Site:
         return {t["term_id"]: t for t in self.rows("terms")}
 
     @cached_property
-    def events(self) -> list[dict[str, str]]:
-        return sorted(self.rows("events"), key=lambda e: (e["date"], e["event_id"]))
+    def _records(self) -> dict[str, dict[str, dict[str, str]]]:
+        return {}
+
+    def record(self, table: str, key: str) -> dict[str, str]:
+        """One record of a table by its primary key (each table indexed once, when first asked)."""
+        if table not in self._records:
+            field = self.key(table)
+            self._records[table] = {r[field]: r for r in self.rows(table)}
+        return self._records[table][key]
 
     @cached_property
-    def event_position(self) -> dict[str, int]:
-        """Each event's place on the timeline (date order): where its entry is, page by page."""
-        return {e["event_id"]: i for i, e in enumerate(self.events)}
+    def _ordered(self) -> dict[str, list[dict[str, str]]]:
+        return {}
+
+    def ordered(self, table: str) -> list[dict[str, str]]:
+        """A table's rows in its list's order (scripts/kinds.py), ignoring case; sorted once."""
+        if table not in self._ordered:
+            kind = kinds.get(table)
+            order = kind.records.order if kind and kind.records else ()
+            rows = self.rows(table)
+            self._ordered[table] = sorted(rows, key=lambda r: [r[f].lower() for f in order]) if order else rows
+        return self._ordered[table]
+
+    @property
+    def events(self) -> list[dict[str, str]]:
+        return self.ordered("events")
+
+    @cached_property
+    def _positions(self) -> dict[str, dict[str, int]]:
+        return {}
+
+    def position(self, table: str, key: str) -> int:
+        """A record's place in its list's order: where its entry is, page by page (an event on the timeline)."""
+        if table not in self._positions:
+            field = self.key(table)
+            self._positions[table] = {r[field]: i for i, r in enumerate(self.ordered(table))}
+        return self._positions[table][key]
 
     def commitments_for_figure(self, figure_id: str) -> list[dict[str, str]]:
         return [c for c in self.rows("commitments") if figure_id in c["figure_ids"].split()]
@@ -403,7 +455,7 @@ class Site:
             else:
                 continue
             method = (
-                f"{format_money(amount, currency)} {how}, the {rate['base_currency']}/"
+                f"{self.money(amount, currency)} {how}, the {rate['base_currency']}/"
                 f"{rate['quote_currency']} reference rate of {rate['date']}"
             )
             return Conversion(value, to, r, rate["date"], rate["source"], method)
@@ -413,9 +465,17 @@ class Site:
         """Each stated amount of money, with its conversion into the other currency (derived)."""
         out = []
         for f in self.rows("figures"):
-            if f["unit"] not in CURRENCY_SYMBOLS:
-                continue
-            other = "EUR" if f["unit"] == "GBP" else "GBP"
+            if not self.symbol(f["unit"]):
+                continue  # not money
+            # The currency the reference rates pair it with.
+            other = next(
+                (
+                    r["quote_currency"] if r["base_currency"] == f["unit"] else r["base_currency"]
+                    for r in self.rows("exchange_rates")
+                    if f["unit"] in (r["base_currency"], r["quote_currency"])
+                ),
+                f["unit"],
+            )
             out.append(
                 {
                     "figure": f,
@@ -501,6 +561,15 @@ class Site:
         return sorted(
             (f for f in self.rows("figures") if f["subject"] == subject and f["period"]), key=lambda f: f["period"]
         )
+
+    def series_over_time(self) -> list[list[dict[str, str]]]:
+        """Each subject the annex counts in more than one period (networks per year), as its series:
+        found from the figures' own fields, so no chart names a subject or a year itself."""
+        periods = defaultdict(set)
+        for f in self.rows("figures"):
+            if f["period"]:
+                periods[f["subject"]].add(f["period"])
+        return [self.series(subject) for subject, seen in periods.items() if len(seen) > 1]
 
     def quote_spans(self, document_id: str, paragraph_id: str, quote: str) -> list[tuple[int, int]] | None:
         """Where each fragment of a quote stands in its squashed paragraph (see annex_text.locate)."""

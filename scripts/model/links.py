@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import posixpath
 
+from scripts import kinds
+
 
 def public_url(config) -> str:
     """The site's public address, for citations, feeds and share previews: SITE_URL when the deploy
@@ -22,18 +24,6 @@ def rel(from_url: str, to_url: str) -> str:
     is_dir = not path or path.endswith("/")
     out = "./" if out == "." else out + ("/" if is_dir and not out.endswith("/") else "")
     return out + (f"#{fragment}" if fragment else "")
-
-
-def figure_url(fid: str) -> str:
-    return f"figures/{fid}/"
-
-
-def commitment_url(cid: str) -> str:
-    return f"commitments/{cid}/"
-
-
-def term_url(tid: str) -> str:
-    return f"glossary/{tid}/"
 
 
 def annex_url(document_id: str, main: bool) -> str:
@@ -57,6 +47,12 @@ def list_page_url(base: str, number: int) -> str:
     return base if number == 1 else f"{base}page/{number}/"
 
 
-def event_url(eid: str, position: int = 0) -> str:
-    """An event on the timeline; `position` is its place in date order, which sets its page."""
-    return list_page_url("timeline/", position // PAGE_ROWS + 1) + f"#event-{eid}"
+def record_url(table: str, key: str, position: int = 0) -> str:
+    """Where a record is shown (scripts/kinds.py): its own page, or its entry on the page of its list
+    that holds it, `position` being its place in the list's order."""
+    kind = kinds.get(table)
+    if kind is None:
+        raise KeyError(f"{table}: no record kind")
+    if kind.address:
+        return kind.url(key)
+    return list_page_url(kind.records.address, position // PAGE_ROWS + 1) + "#" + kind.anchor.format(key)

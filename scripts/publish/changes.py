@@ -144,12 +144,14 @@ def diff_packages(
     new_label: str = "new",
     check: bool = True,
     new_descriptor: dict | None = None,
+    new_tables: dict[str, list[Row]] | None = None,
 ) -> DataDiff:
     """Compare two package folders (each holding datapackage.json); with `check`, validate the new one
     (the changelog compares released versions, which were validated when they were built).
-    `new_descriptor`: the new one's descriptor, when the build has already read it."""
+    `new_descriptor`, `new_tables`: the new one's descriptor and rows, when the build has read them."""
     old_dir, new_dir = Path(old_dir), Path(new_dir)
-    old, new = load(old_dir), load(new_dir, strict=True, data=new_descriptor)
+    # A descriptor the build read has passed the validator, which runs check() first: not run again.
+    old, new = load(old_dir), load(new_dir, strict=new_descriptor is None, data=new_descriptor)
     package = [
         f"{k}: {show(old.get(k))} → {show(new.get(k))}"
         for k in dict.fromkeys([*new, *old])
@@ -175,7 +177,8 @@ def diff_packages(
         schema = after.get("schema") or before.get("schema") or {}
         keys = schema.get("primaryKey") or [f.get("name") for f in schema.get("fields", [])]
         keys = [keys] if isinstance(keys, str) else keys
-        rows = row_changes(rows_of(old_dir, before) if before else [], rows_of(new_dir, after) if after else [], keys)
+        new_rows = (new_tables[name] if new_tables and name in new_tables else rows_of(new_dir, after)) if after else []
+        rows = row_changes(rows_of(old_dir, before) if before else [], new_rows, keys)
         if after.get("path"):  # without one, the validator reports the resource itself
             path = (new_dir / after["path"]).resolve()
             for change in rows:

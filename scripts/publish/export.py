@@ -19,7 +19,7 @@ import zipfile
 from pathlib import Path
 
 from scripts.intake.descriptor import PUBLISHED_FILES, checked, is_https, local_file
-from scripts.model.citations import DATASET
+from scripts.model.citations import DATASET, licence_line
 
 # ZIP entries carry this timestamp (the annex's date), so archives never depend on the clock.
 FIXED_TIME = (2016, 3, 3, 0, 0, 0)
@@ -28,7 +28,13 @@ BASENAME = "amiens-annex"
 # were released with a workbook whose dates are text and whose citation names no address: they keep
 # it. Later releases, and unreleased data, get dates as dates and the package's address.
 LAST_PLAIN_WORKBOOK = (1, 0, 0)
+SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
 DATE_FORMAT = "yyyy-mm-dd"
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    """MAJOR.MINOR.PATCH as numbers, to order and compare versions."""
+    return tuple(int(x) for x in SEMVER.fullmatch(version).groups())
 
 
 def sha256(data: bytes) -> str:
@@ -54,9 +60,9 @@ def typed_row(row: dict[str, str], schema: dict) -> dict:
     return {f["name"]: typed(row.get(f["name"]) or "", f) for f in schema["fields"]}
 
 
-def read_typed(path: Path, schema: dict) -> list[dict]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return [typed_row(row, schema) for row in csv.DictReader(handle)]
+def read_typed(raw: bytes, schema: dict) -> list[dict]:
+    """A CSV file's bytes as its JSON records."""
+    return [typed_row(row, schema) for row in csv.DictReader(io.StringIO(raw.decode("utf-8"), newline=""))]
 
 
 def json_bytes(data) -> bytes:
@@ -225,22 +231,26 @@ def export(
     extra: dict[str, bytes] | None = None,
     released: bool = True,
     descriptor: dict | None = None,
+    known: dict[str, bytes] | None = None,
 ) -> dict[str, bytes]:
     """Write one version's downloads into `out`; returns every file written, by relative path.
     `released`: False for a working tree that differs from every release (its files say so).
-    `descriptor`: the package's, when the build has read and validated it already."""
+    `descriptor`, `known`: the package's descriptor and files (by path), when the build has read and
+    validated them already: published as validated, not read again."""
     # Only what scripts/intake/descriptor.py allows is read: files inside the package, reached through no link.
     descriptor = copy.deepcopy(descriptor) if descriptor is not None else checked(package_dir)
     version = descriptor["version"]
     files: dict[str, bytes] = {}
     tables: dict[str, list[dict]] = {}
     for resource in descriptor["resources"]:
-        path = local_file(package_dir, resource["path"])
-        raw = path.read_bytes()
+        if known and resource["path"] in known:
+            raw = known[resource["path"]]
+        else:
+            raw = local_file(package_dir, resource["path"]).read_bytes()
         files[resource["path"]] = raw  # byte for byte as in the repository
         resource["bytes"] = len(raw)
         resource["hash"] = f"sha256:{sha256(raw)}"
-        tables[resource["name"]] = read_typed(path, resource["schema"])
+        tables[resource["name"]] = read_typed(raw, resource["schema"])
         json_path = resource["path"].rsplit(".", 1)[0] + ".json"
         files[json_path] = json_bytes(tables[resource["name"]])
     for source in descriptor["sources"]:
@@ -253,9 +263,8 @@ def export(
     files["CHANGELOG.md"] = changelog.encode()
     files.update(extra or {})
 
-    licence = descriptor.get("licenses", [{}])[0]
     source = descriptor.get("sources", [{}])[0]
-    plain = released and tuple(int(x) for x in version.split(".")) <= LAST_PLAIN_WORKBOOK
+    plain = released and version_key(version) <= LAST_PLAIN_WORKBOOK
     home = "" if plain else descriptor.get("homepage", "")
     address = f"{home}data/{f'v{version}' if released else 'latest'}/" if home else ""
     readme = [
@@ -266,7 +275,7 @@ def export(
         ("Source", source.get("title", "")),
         ("Source SHA-256", source.get("sha256", "")),
         ("Source licence", source.get("licence", "unknown")),
-        ("Licence of this compilation", f"{licence.get('name', '')}: {licence.get('path', '')}"),
+        ("Licence of this compilation", licence_line(descriptor)),
         ("Citation", version_text(descriptor, released, address)),
         ("Sheets", ", ".join(r["name"] for r in descriptor["resources"])),
     ]

@@ -1,14 +1,13 @@
 """Machine-readable views of the package for other programs: the Atom feed of follow-up evidence and
-the schema.org Dataset metadata of the data page. Built with serialisers (ElementTree, json), so
-every value is escaped by construction."""
+the schema.org Dataset metadata of the data page. Built with serialisers (ElementTree, and json
+with scripts/escape.py's rule for JSON in a script), so every value is escaped by construction."""
 
 from __future__ import annotations
 
-import json
-
+from scripts.escape import json_script
 from scripts.intake import status
 from scripts.model.derive import Site
-from scripts.model.links import commitment_url
+from scripts.model.links import record_url
 from scripts.publish.export import download_names
 
 
@@ -41,8 +40,9 @@ def atom_feed(site: Site, site_url: str) -> bytes:
             "title",
             f"{site.status_label(f['status'], f['commitment_id'])}{later}: {c.get('summary', f['commitment_id'])}",
         )
-        add(entry, "id", f"{site_url}{commitment_url(f['commitment_id'])}#followup-{f['followup_id']}")
-        add(entry, "link", href=f"{site_url}{commitment_url(f['commitment_id'])}#followup-{f['followup_id']}")
+        address = f"{site_url}{record_url('commitments', f['commitment_id'])}#followup-{f['followup_id']}"
+        add(entry, "id", address)
+        add(entry, "link", href=address)
         add(entry, "updated", f"{f['date']}T00:00:00Z")
         source = f"Source: {f['source_title']}, {f['source_url']}" if f["source_url"] else f["source_title"]
         add(
@@ -56,7 +56,8 @@ def atom_feed(site: Site, site_url: str) -> bytes:
 
 
 def dataset_jsonld(site: Site, site_url: str, modified: str) -> str:
-    """schema.org Dataset metadata for search engines; `<` escaped inside the script."""
+    """schema.org Dataset metadata for search engines: JSON for the script overrides/main.html writes,
+    escaped by escape.json_script (< > & as \\u escapes), so it cannot end the script."""
     base = f"{site_url}data/latest/"
     names = download_names(site.released_version)
     dist = [
@@ -114,5 +115,4 @@ def dataset_jsonld(site: Site, site_url: str, modified: str) -> str:
         # Every document the data is based on: one object for one document, else a list.
         "isBasedOn": based_on[0] if len(based_on) == 1 else based_on,
     }
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")
-    return f'<script type="application/ld+json">{text}</script>'
+    return json_script(data)

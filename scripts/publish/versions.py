@@ -20,12 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scripts import git
+from scripts.escape import markdown_file
 from scripts.intake import validate
-from scripts.intake.descriptor import UnsafePath, local_file
+from scripts.intake.descriptor import UnsafePath, local_file, read_capped
 from scripts.intake.package import load_descriptor
 from scripts.publish import changes, export
 
-SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
+SEMVER = export.SEMVER
 RECORD_NAME = re.compile(r"v(" + SEMVER.pattern + r")\.json")
 COMMIT = re.compile(r"[0-9a-f]{40}")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -46,17 +47,21 @@ class Version:
     extra: dict[str, bytes]
     tag: str | None  # "vX.Y.Z" for a release (its folder under /data/); None for the working tree
     descriptor: dict | None = None  # the working tree's, as the build read it: not read again
+    files: dict[str, bytes] | None = None  # the working tree's files as the build read them, by path
+    tables: dict | None = None  # the working tree's rows as the build read them (name → Rows)
 
 
 @dataclass(frozen=True)
 class Tree:
-    """The working tree's package as the build read and validated it (scripts/pipeline.py), so that
+    """The working tree's package as the build read and validated it (scripts/build.py), so that
     no later stage opens its descriptor again: its version, its descriptor and whether it is, byte
     for byte, the last release."""
 
     version: str
     descriptor: dict
     released: bool
+    files: dict[str, bytes]  # datapackage.json and each resource's file, by path, as validated
+    tables: dict  # each resource's rows as validated (name → scripts/intake/package.py Rows)
 
 
 @dataclass(frozen=True)
@@ -80,26 +85,16 @@ def valid_date(text: str) -> bool:
         return False
 
 
-def version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(x) for x in SEMVER.fullmatch(version).groups())
-
-
-def read_capped(repo: Path, where: str, limit: int) -> str:
-    """A file of the release ledger, through `local_file` and no larger than `limit` (read unread
-    otherwise: a 300 MB record must not be read whole before it is refused)."""
-    path = local_file(repo, where)
-    size = path.stat().st_size
-    if size > limit:
-        raise ValueError(f"the file is {size:,} bytes; the limit is {limit:,}")
-    with path.open("rb") as handle:
-        return handle.read(limit + 1).decode("utf-8")
+def read_ledger(repo: Path, where: str, limit: int) -> str:
+    """A file of the release ledger, through `local_file` and no larger than `limit`."""
+    return read_capped(local_file(repo, where), limit).decode("utf-8")
 
 
 def read_release(repo: Path, name: str) -> Release:
     """One release record, checked field by field (it arrives by pull request like the data)."""
     where = f"{LEDGER.as_posix()}/{name}"
     try:
-        data = json.loads(read_capped(repo, where, MAX_RECORD_BYTES))
+        data = json.loads(read_ledger(repo, where, MAX_RECORD_BYTES))
     except (UnsafePath, OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise ReleaseError(f"{where}: cannot read the release record: {exc}") from None
     if not isinstance(data, dict) or set(data) != {"version", "date", "commit"}:
@@ -120,7 +115,7 @@ def releases(repo: Path) -> list[Release]:
     if not folder.is_dir():
         return []
     names = sorted(p.name for p in folder.iterdir() if p.name.endswith(".json"))
-    return sorted((read_release(repo, n) for n in names), key=lambda r: version_key(r.version))
+    return sorted((read_release(repo, n) for n in names), key=lambda r: export.version_key(r.version))
 
 
 # Each release's package, exported once per process: a commit never changes, so a rebuild under
@@ -194,18 +189,19 @@ class State:
     built: str
 
 
-def package_files(folder: Path, descriptor: bytes | None = None) -> dict[str, bytes]:
+def package_files(folder: Path, known: dict[str, bytes] | None = None) -> dict[str, bytes]:
     """The package's files by relative path, the release records aside (they come after).
-    `descriptor`: datapackage.json's bytes, when the build has already read them."""
+    `known`: files the build has already read (and validated), by relative path: not read again."""
+    known = known or {}
     out = {}
     for path in sorted(folder.rglob("*")):
         rel = path.relative_to(folder).as_posix()
         if path.is_file() and not path.is_symlink() and not rel.startswith("releases/"):
-            out[rel] = descriptor if rel == "datapackage.json" and descriptor is not None else path.read_bytes()
+            out[rel] = known[rel] if rel in known else path.read_bytes()
     return out
 
 
-def state(repo: Path, package_dir: Path, built: str, descriptor: bytes | None = None) -> State:
+def state(repo: Path, package_dir: Path, built: str, known: dict[str, bytes] | None = None) -> State:
     """Whether the package as built is a release: byte for byte the package at the last release's commit."""
     try:
         head = git.line(repo, "rev-parse", "--short=12", "HEAD")
@@ -214,12 +210,12 @@ def state(repo: Path, package_dir: Path, built: str, descriptor: bytes | None = 
     # Every release is checked here, at the start of the build: a bad one stops it with its file and field.
     released = [checkout(repo, r) for r in releases(repo)]
     last = released[-1] if released else None
-    return State(last.version if last and is_release(last, package_dir, descriptor) else None, head, built)
+    return State(last.version if last and is_release(last, package_dir, known) else None, head, built)
 
 
-def is_release(release: Version, package_dir: Path, descriptor: bytes | None = None) -> bool:
+def is_release(release: Version, package_dir: Path, known: dict[str, bytes] | None = None) -> bool:
     """The package is that release, byte for byte (the release records aside)."""
-    return package_files(release.package_dir) == package_files(package_dir, descriptor)
+    return package_files(release.package_dir) == package_files(package_dir, known)
 
 
 @dataclass
@@ -247,27 +243,20 @@ def entries(history: list[Version]) -> list[Entry]:
         if i == 0:
             out.append(Entry(ver.version, ver.tag, True, [], []))
             continue
+        before = history[i - 1].package_dir
         d = changes.diff_packages(
-            history[i - 1].package_dir, ver.package_dir, check=False, new_descriptor=ver.descriptor
+            before, ver.package_dir, check=False, new_descriptor=ver.descriptor, new_tables=ver.tables
         )
         released = any(v.tag and v.version == ver.version for v in history[:i])
         out.append(Entry(ver.version, ver.tag, False, [r for r in d.resources if r.changed], d.package, released))
     return out
 
 
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>&!#|~{}()])")
-
-
-def md_text(text: str) -> str:
-    """Data text for CHANGELOG.md: every character Markdown or HTML could read as syntax is
-    backslash-escaped (CommonMark shows an escaped punctuation mark as itself), on one line."""
-    return MARKDOWN_SPECIAL.sub(r"\\\1", text.replace("\r", "\\r").replace("\n", "\\n"))
-
-
-def changelog(history: list[Version]) -> str:
-    """Markdown for CHANGELOG.md: newest first, each version with its row-level changes."""
+def changelog(history: list[Version], made: list[Entry] | None = None) -> str:
+    """Markdown for CHANGELOG.md: newest first, each version with its row-level changes. `made`: the
+    entries of `history` (oldest first), when the build has them already."""
     sections = []
-    for entry in reversed(entries(history)):
+    for entry in reversed(made if made is not None else entries(history)):
         lines = [f"## {entry.title}", ""]
         if entry.first:
             lines.append("First published version.")
@@ -275,32 +264,30 @@ def changelog(history: list[Version]) -> str:
             counts = {k: sum(1 for r in res.rows if r.kind == k) for k in ("added", "removed", "changed")}
             lines.append(
                 f"- {res.name}: {counts['added']} added, {counts['removed']} removed, "
-                f"{counts['changed']} changed" + (f"; schema: {md_text('; '.join(res.schema))}" if res.schema else "")
+                f"{counts['changed']} changed"
+                + (f"; schema: {markdown_file('; '.join(res.schema))}" if res.schema else "")
             )
             for row in res.rows:
                 cells = (
-                    "; ".join(f"{f}: {md_text(changes.show(a))} -> {md_text(changes.show(b))}" for f, a, b in row.cells)
+                    "; ".join(
+                        f"{f}: {markdown_file(changes.show(a))} -> {markdown_file(changes.show(b))}"
+                        for f, a, b in row.cells
+                    )
                     if row.kind == "changed"
                     else ""
                 )
                 lines.append(f"  - {row.kind} {', '.join(row.key)}" + (f": {cells}" if cells else ""))
-        lines += [f"- package: {md_text(line)}" for line in entry.package]  # the descriptor's own properties
+        lines += [f"- package: {markdown_file(line)}" for line in entry.package]  # the descriptor's own properties
         if not entry.first and not entry.resources and not entry.package:
             lines.append("No change to the data.")
         sections.append("\n".join(lines) + "\n")
     return "# Changelog\n\n" + "\n".join(sections)
 
 
-def site_entries(repo: Path, package_dir: Path, tree: Tree | None = None) -> list[Entry]:
-    """The changelog for the site's changelog page, newest first."""
-    released, current = history(repo, package_dir, tree)
-    return list(reversed(entries(released + ([current] if current else []))))
-
-
 def history(repo: Path, package_dir: Path, tree: Tree | None = None) -> tuple[list[Version], Version]:
     """Released versions, then the whole history including the working tree when it differs.
 
-    `tree`: the working tree's package, when the build has already read it (scripts/pipeline.py)."""
+    `tree`: the working tree's package, when the build has already read it (scripts/build.py)."""
     released = [checkout(repo, r) for r in releases(repo)]
     try:
         citation = local_file(repo, "CITATION.cff").read_bytes() if os.path.lexists(repo / "CITATION.cff") else b""
@@ -312,6 +299,8 @@ def history(repo: Path, package_dir: Path, tree: Tree | None = None) -> tuple[li
         {"CITATION.cff": citation} if citation else {},
         None,
         tree.descriptor if tree else None,
+        tree.files if tree else None,
+        tree.tables if tree else None,
     )
     unreleased = not released or not (tree.released if tree else is_release(released[-1], package_dir))
     return released, current if unreleased else None
@@ -334,19 +323,30 @@ def export_release(ver: Version, out: Path, log: str) -> dict[str, bytes]:
     return _exports[key]
 
 
-def publish(repo: Path, package_dir: Path, site_dir: Path, tree: Tree | None = None) -> list[Version]:
-    """Export every released version, frozen, and the working tree as latest; returns the history."""
+def publish(
+    repo: Path, package_dir: Path, site_dir: Path, tree: Tree | None = None, made: list[Entry] | None = None
+) -> list[Version]:
+    """Export every released version, frozen, and the working tree as latest; returns the history.
+    `made`: the changelog's entries, oldest first, when the build has them already (a version's
+    changelog is the entries up to it: each compares a version with the one before)."""
     released, current = history(repo, package_dir, tree)
     full = released + ([current] if current else [])
+    made = made if made is not None else entries(full)
     for i, ver in enumerate(released):
-        files = export_release(ver, site_dir / "data" / ver.tag, changelog(full[: i + 1]))
+        files = export_release(ver, site_dir / "data" / ver.tag, changelog(full[: i + 1], made[: i + 1]))
         check_frozen(repo, ver.tag, files)
     if current is None:
         # The package is the last release, byte for byte: latest is its export, not a second one.
         shutil.copytree(site_dir / "data" / released[-1].tag, site_dir / "data" / "latest", dirs_exist_ok=True)
     else:
         export.export(
-            package_dir, site_dir / "data" / "latest", changelog(full), current.extra, False, current.descriptor
+            package_dir,
+            site_dir / "data" / "latest",
+            changelog(full, made),
+            current.extra,
+            False,
+            current.descriptor,
+            current.files,
         )
     return [Version(v.version, Path(), {}, v.tag) for v in full]
 
@@ -373,7 +373,7 @@ def check_frozen(repo: Path, tag: str, files: dict[str, bytes]) -> None:
     """A released version's files must match the checksums recorded when it was released."""
     where = f"{LEDGER.as_posix()}/{tag}.sha256"
     try:
-        recorded = read_capped(repo, where, MAX_LEDGER_BYTES)
+        recorded = read_ledger(repo, where, MAX_LEDGER_BYTES)
     except (UnsafePath, OSError, UnicodeDecodeError, ValueError) as exc:
         raise ReleaseError(f"{where}: a release needs the checksums of its downloads: {exc}") from None
     built = export.sums(files).decode()

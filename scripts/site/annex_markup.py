@@ -1,30 +1,25 @@
 """The annex marked up: every figure, date, term and commitment in its words linked to its record.
 
 The one piece of page-building kept in Python, because it is an algorithm (nested marks over
-character spans), not a layout. Text is escaped with markupsafe and every mark is `Markup` built
-with `Markup.format`, which escapes its arguments: data cannot become markup by construction.
+character spans), not a layout: the documented exception to the markup policy (CONTRIBUTING.md),
+under which every other page fragment comes from a template. Text is escaped by scripts/escape.py
+and every mark is `Markup` built with `Markup.format`, which escapes its arguments: data cannot
+become markup by construction.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
+from scripts import kinds
+from scripts.escape import html_text
+from scripts.escape import markdown_page as md  # data on a Markdown line: render.py and templates use it
 from scripts.intake.annex_text import find_in_spans, squash
 from scripts.intake.quantities import find_phrase
 from scripts.model.derive import Site
-from scripts.model.links import commitment_url, event_url, figure_url, rel, term_url
-
-# The characters Python-Markdown lets a backslash escape (and "|" for tables); escaping any
-# other character would leave the backslash on the page.
-MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>])")
-
-
-def md(text: str) -> Markup:
-    """Data for a Markdown line (a heading): HTML-escaped, Markdown syntax disarmed."""
-    return Markup(MD_SPECIAL.sub(r"\\\1", str(escape(squash(text)))))
+from scripts.model.links import record_url, rel
 
 
 @dataclass
@@ -51,7 +46,7 @@ def paragraph_marks(site: Site, doc: str, pid: str, page_url: str) -> list[Mark]
     text = squash(site.paragraphs[(doc, pid)]["text"])
     marks: list[Mark] = []
     numbers = site.commitment_numbers
-    for c in site.in_paragraph("commitments", doc, pid):
+    for c in site.in_paragraph("commitments", doc, pid) if kinds.get("commitments").annex_link else ():
         n = numbers[c["commitment_id"]]
         spans = site.quote_spans(doc, pid, c["quote"])
         if spans:
@@ -62,7 +57,7 @@ def paragraph_marks(site: Site, doc: str, pid: str, page_url: str) -> list[Mark]
                 'C{2} <span class="annex-strength">{3}</span></a>'
             ).format(
                 c["strength"],
-                rel(page_url, commitment_url(c["commitment_id"])),
+                rel(page_url, record_url("commitments", c["commitment_id"])),
                 n,
                 strength.lower(),
                 # The methodology's two categories: a commitment by the UK and/or France, or a
@@ -82,34 +77,33 @@ def paragraph_marks(site: Site, doc: str, pid: str, page_url: str) -> list[Mark]
                     container=True,
                 )
             )
-    for name, field, url, cls in (
-        ("figures", "as_stated", figure_url, "figure"),
-        ("events", "as_stated", None, "date"),
-    ):
+    # Each record whose words the paragraph states (scripts/kinds.py), its words linked to it:
+    # commitments mark their whole quote (above), terms each free use of the term (below).
+    for kind in kinds.KINDS:
+        if not (kind.annex_link and kind.annex_words) or kind.table == "commitments":
+            continue
+        name, field, key = kind.table, kind.annex_words[0], site.key(kind.table)
         for r in site.in_paragraph(name, doc, pid):
             span = site.quote_span(doc, pid, r["quote"])
             at = find_phrase(squash(r["quote"]), squash(r[field])) if span else -1
             if at < 0:
                 continue
             start = span[0] + at
-            if name == "figures":
-                open_ = Markup('<a class="annex-mark annex-mark--figure" href="{}" title="{}">').format(
-                    rel(page_url, url(r["figure_id"])), r["metric"]
-                )
-                close = Markup("</a>")
-            else:
+            # A list (the timeline) holds every document's records: its places are the whole site's.
+            href = rel(page_url, record_url(name, r[key], site.everything.position(name, r[key])))
+            if name == "events":  # a date: its <time>, and a flag where the annex has it wrong
                 note = f" (note: {r['note']})" if r["note_type"] == "correction" else ""
                 open_ = Markup(
                     '<a class="annex-mark annex-mark--date" href="{}" title="{}"><time datetime="{}">'
-                ).format(
-                    # The timeline lists every document's events: its places are the whole site's.
-                    rel(page_url, event_url(r["event_id"], site.everything.event_position[r["event_id"]])),
-                    r["description"] + note,
-                    r["date"],
-                )
+                ).format(href, r["description"] + note, r["date"])
                 close = Markup("</time></a>" + ('<sup class="annex-flag">corrected</sup>' if note else ""))
+            else:
+                open_ = Markup('<a class="annex-mark annex-mark--{}" href="{}" title="{}">').format(
+                    kind.name, href, r[kind.title]
+                )
+                close = Markup("</a>")
             marks.append(Mark(start, start + len(squash(r[field])), open_, close))
-    for t in site.rows("terms"):
+    for t in site.rows("terms") if kinds.get("terms").annex_link else ():
         if t["document_id"] != doc:
             continue
         # Each term's first free use in the paragraph, so the text stays readable.
@@ -122,7 +116,7 @@ def paragraph_marks(site: Site, doc: str, pid: str, page_url: str) -> list[Mark]
                     pos,
                     pos + len(t["term"]),
                     Markup('<a class="annex-mark annex-mark--term" href="{}" title="{}"><abbr>').format(
-                        rel(page_url, term_url(t["term_id"])), title
+                        rel(page_url, record_url("terms", t["term_id"])), title
                     ),
                     Markup("</abbr></a>"),
                     once=t["term_id"],
@@ -152,9 +146,9 @@ def _accept(marks: list[Mark]) -> list[Mark]:
 def _emit(text: str, lo: int, hi: int, marks: list[Mark]) -> Markup:
     out, pos = [], lo
     for m in sorted((m for m in marks if lo <= m.start and m.end <= hi and not m.container), key=lambda m: m.start):
-        out += [escape(text[pos : m.start]), m.open, escape(text[m.start : m.end]), m.close]
+        out += [html_text(text[pos : m.start]), m.open, html_text(text[m.start : m.end]), m.close]
         pos = m.end
-    return Markup("").join(out + [escape(text[pos:hi])])
+    return Markup("").join(out + [html_text(text[pos:hi])])
 
 
 def render_marked(text: str, lo: int, hi: int, marks: list[Mark]) -> Markup:

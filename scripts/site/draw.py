@@ -19,7 +19,6 @@ import asyncio
 import concurrent.futures
 import copy
 import hashlib
-import html
 import importlib.metadata
 import os
 import re
@@ -31,6 +30,8 @@ from pathlib import Path
 import plotly.graph_objects as go
 import plotly.io as pio
 from markupsafe import Markup
+
+from scripts.escape import html_attribute, html_text
 
 # Widths drawn: the wide one fills a desktop column, the narrow one a 390 px phone.
 WIDTHS = {"wide": 720, "narrow": 360}
@@ -46,11 +47,6 @@ MADE_BY = (
 )
 SVG_NS = "{http://www.w3.org/2000/svg}"
 MAX_DRAWING_BYTES = 5_000_000  # the largest chart is under 200 kB
-
-
-# Set by hooks/preview.py under `mkdocs serve` only: without a Chromium, charts are then left to
-# plotly.js in the page (a preview) instead of stopping the build. `mkdocs build` never sets it.
-PREVIEW = False
 
 
 class DrawError(Exception):
@@ -218,18 +214,18 @@ def check(svg: str, name: str) -> str:
             value = _style(value, where, ids) if attr == "style" else value
             if attr != "style":
                 _value(value, where, ids)
-            attrs.append(f' {attr}="{html.escape(value)}"')
+            attrs.append(f' {attr}="{html_attribute(value)}"')
         if top:
             attrs.append(' xmlns="http://www.w3.org/2000/svg"')
         inner = list(el)
-        text = html.escape(el.text or "", quote=False)
+        text = html_text(el.text)
         if not inner and not text:
             out.append(f"<{tag}{''.join(attrs)}/>")
         else:
             out.append(f"<{tag}{''.join(attrs)}>{text}")
             for child in inner:
                 write(child, False)
-                out.append(html.escape(child.tail or "", quote=False))
+                out.append(html_text(child.tail))
             out.append(f"</{tag}>")
 
     try:
@@ -290,13 +286,16 @@ def draw(todo: list[Job], cache: Path = CACHE) -> dict[str, Markup]:
     return {name: Markup(svg) for name, svg in cached.items()}
 
 
-def drawings(figures: dict[str, go.Figure], cache: Path = CACHE) -> dict[str, dict[str, Markup] | None]:
-    """Each chart's drawings by width name ("wide", "narrow"), all from one export; None for
-    every chart in a preview without Chromium (PREVIEW), which plotly.js draws in the page."""
+def drawings(
+    figures: dict[str, go.Figure], cache: Path = CACHE, preview: bool = False
+) -> dict[str, dict[str, Markup] | None]:
+    """Each chart's drawings by width name ("wide", "narrow"), all from one export. `preview`
+    (`mkdocs serve` only): without Chromium, None for every chart, which plotly.js draws in the
+    page, instead of stopping the build; `mkdocs build` never previews."""
     try:
         svgs = draw([job for chart_id, figure in figures.items() for job in jobs(chart_id, figure)], cache)
     except NoChromium:
-        if not PREVIEW:
+        if not preview:
             raise
         return dict.fromkeys(figures)
     return {chart_id: {width: svgs[f"{chart_id}-{width}"] for width in WIDTHS} for chart_id in figures}

@@ -1,6 +1,8 @@
 """Render the site's pages and tables from Jinja templates (scripts/site/templates/) with autoescaping:
 text from the data reaches a page only escaped, by construction, and markup comes only from the
-templates or from `Markup` built by scripts/site/annex_markup.py.
+templates and their macros (templates/macros.html) or from `Markup` built by
+scripts/site/annex_markup.py. Python here passes data; what it writes outside a template (front
+matter) is escaped by scripts/escape.py.
 
 Macro output is inserted after macros' own Jinja has run, so data is never evaluated as a template;
 record pages are generated with `render_macros: false` for the same reason. Templates are read with
@@ -11,17 +13,17 @@ data inside an HTML block as Markdown; Markdown lines (headings) are written wit
 from __future__ import annotations
 
 import functools
-import html
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
+from scripts import kinds
+from scripts.escape import html_lines, html_text, script_json, yaml_string
 from scripts.intake.annex_text import squash
 from scripts.intake.descriptor import is_https
 from scripts.model import citations
@@ -32,17 +34,9 @@ from scripts.model.derive import (
     number_forms,
     ordinal_list,
 )
-from scripts.model.links import (
-    PAGE_ROWS,
-    commitment_url,
-    figure_url,
-    list_page_url,
-    rel,
-    term_url,
-)
+from scripts.model.links import PAGE_ROWS, list_page_url, record_url, rel
 from scripts.publish import export
 from scripts.site import charts as charts_mod
-from scripts.site import draw
 from scripts.site.annex_markup import annex, md, quote_in_context
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -56,55 +50,37 @@ class OneLineLoader(FileSystemLoader):
         return re.sub(r"\n\s*", "", source), filename, uptodate
 
 
-def html_attrs(attrs: dict) -> Markup:
-    """{"data-sortable": True, "id": "x"} → ' data-sortable id="x"' (True: a bare attribute)."""
-    return Markup("").join(
-        Markup(" {}").format(k) if v is True else Markup(' {}="{}"').format(k, v)
-        for k, v in attrs.items()
-        if v is not None and v is not False
-    )
-
-
 # A web address in data text, to link: https only (an http address stays text), and without the
 # punctuation that ends the sentence around it.
 WEB_ADDRESS = re.compile(r"https://[^\s<>\"'`]+?(?=[.,;:!?)\]]*(?:\s|$))")
 
 
-def linked(text: object) -> Markup:
-    """Data text with its https addresses as links: the text and each address escaped, never markup."""
+def web_addresses(text: object) -> list[tuple[str, str]]:
+    """Data text as (text, address) pairs, the address "" after the last: the links macro
+    (templates/macros.html, `linked`) writes each address as a link."""
     text = "" if text is None else str(text)
-    out, end = Markup(""), 0
+    out, end = [], 0
     for match in WEB_ADDRESS.finditer(text):
         if not is_https(match.group()):
             continue  # one definition of a link the data may give (descriptor.is_https): else text
-        out += escape(text[end : match.start()]) + Markup('<a href="{0}">{0}</a>').format(match.group())
+        out.append((text[end : match.start()], match.group()))
         end = match.end()
-    return out + escape(text[end:])
+    return out + [(text[end:], "")]
 
 
 ENV = Environment(
     loader=OneLineLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined, keep_trailing_newline=False
 )
-ENV.filters["attrs"] = html_attrs
-ENV.filters["linked"] = linked
 # Line breaks kept inside one-line pages (a BibTeX entry in a <pre>): as character references.
-ENV.filters["keep_lines"] = lambda text: Markup(str(escape(text)).replace("\n", "&#10;"))
+ENV.filters["keep_lines"] = html_lines
 ENV.globals.update(
     rel=rel,
-    figure_url=figure_url,
-    commitment_url=commitment_url,
-    term_url=term_url,
+    record_url=record_url,
     long_date=long_date,
     format_number=format_number,
-    number_forms=number_forms,
     md=md,
     squash=squash,
-    code=lambda text: Markup("<code>{}</code>").format(text),
-    # An attr-list id on a Markdown heading; a section a list page repeats from record pages is
-    # left out of the search index, which then points at the record page itself.
-    heading_id=lambda ident, indexed=True: Markup(
-        "{{#{}}}" if indexed else '{{#{} data-search-exclude="true"}}'
-    ).format(ident),
+    web_addresses=web_addresses,
     anchor=lambda version: re.sub(r"[^0-9a-z]+", "-", version.lower()),  # an attr-list id takes no spaces or quotes
     is_https=is_https,
 )
@@ -129,13 +105,8 @@ def data_problems(lines: list[str]) -> Markup:
     return render("data_problems.html", None, lines=lines)
 
 
-def e(text: object) -> str:
-    """Escape one value for HTML, where a template is not the place (a macro returning plain text)."""
-    return html.escape("" if text is None else str(text), quote=True)
-
-
-def link(href: str, text: str) -> Markup:
-    return Markup('<a href="{}">{}</a>').format(href, text)
+# One value escaped for HTML, where a template is not the place (a macro returning plain text).
+e = html_text
 
 
 def one_line(fragment: str) -> str:
@@ -146,17 +117,17 @@ def one_line(fragment: str) -> str:
 def front_matter(
     title: str, description: str, keywords: list[str] | tuple = (), embed: bool = False, indexed: bool = True
 ) -> str:
-    # JSON strings are valid YAML; the theme prints titles unescaped, so they are escaped here.
+    # YAML strings (escape.yaml_string); the theme prints titles unescaped, so they are escaped here.
     # `tags` are what search ranks first: the forms a figure is typed in ("63m", "1,300").
-    tags = "tags:\n" + "".join(f"  - {json.dumps(e(k))}\n" for k in keywords) if keywords else ""
+    tags = "tags:\n" + "".join(f"  - {yaml_string(e(k))}\n" for k in keywords) if keywords else ""
     # An embed page: the chart alone (no navigation or contents). It, and a page that repeats
     # what record pages say (a further page of a list), is not a search result.
     search = "search:\n  exclude: true\n" if embed or not indexed else "search:\n  boost: 2\n"
     search += "hide:\n  - navigation\n  - toc\n" if embed else ""
     return (
         "---\n"
-        f"title: {json.dumps(e(title))}\n"
-        f"description: {json.dumps(e(description))}\n"
+        f"title: {yaml_string(e(title))}\n"
+        f"description: {yaml_string(e(description))}\n"
         "render_macros: false\n"
         f"{search}"
         f"{tags}"
@@ -178,18 +149,20 @@ def citations_for(site: Site, site_url: str, kind: str, record_id: str, title: s
 def figure_page(site: Site, fid: str, site_url: str, repo_url: str = "") -> str:
     f = site.figures[fid]
     site = site.view(f["document_id"])  # its document's records only: no other document's reach its page
-    url = figure_url(fid)
+    url = record_url("figures", fid)
     # The annex's words lead ("£63m"); the value in full follows, as what they mean, never instead.
     headline, readable = site.headline_value(f), site.readable_value(f)
     title = f"{f['metric']}: {headline}" + (f" ({readable})" if readable != headline else "")
     compared = compared_in(site, fid)
+    forms = number_forms(float(f["value"]), site.symbol(f["unit"]))
     body = render(
-        "figure_page.html",
+        kinds.get("figures").page,
         site,
         f=f,
         comparison=chart(site, compared, site_url) if compared else "",
         headline=headline,
         readable=readable,
+        forms=forms,
         url=url,
         related=site.commitments_for_figure(fid),
         quote=quote_in_context(site, f["document_id"], f["paragraph_id"], f["quote"], url),
@@ -201,29 +174,28 @@ def figure_page(site: Site, fid: str, site_url: str, repo_url: str = "") -> str:
         front_matter(
             title,
             f"{f['metric']}: {f['as_stated']} (annex paragraph {f['paragraph_id']})",
-            number_forms(float(f["value"]), f["unit"]),
+            forms,
         )
         + one_line(body)
         + "\n"
     )
 
 
-BOUND_NAMES = {"UK": "the UK", "France": "France", "both": "the UK and France"}
-
-
 def commitment_page(site: Site, cid: str, site_url: str, repo_url: str = "") -> str:
     c = site.commitments[cid]
     site = site.view(c["document_id"])  # its document's records only: no other document's reach its page
-    url = commitment_url(cid)
+    url = record_url("commitments", cid)
     numbers = site.commitment_numbers
     strength, meaning = site.label("commitments", "strength", c["strength"]), site.strength_meaning(c["strength"])
     parent = site.commitments.get(c["part_of"]) if c["part_of"] else None
     # "C8.1: expectation that binds no named party, part of C8": what the row is, in the
     # methodology's own categories (an expectation is not called a commitment).
-    # A pledge names who is bound: "pledge by the UK", not the category's "the UK and/or France".
-    kind = site.strength_words(c["strength"]).replace(
-        "the UK and/or France", BOUND_NAMES.get(c["actor"], "the UK and/or France")
-    )
+    # A pledge names who is bound: "pledge by the UK", not the category's "the UK and/or France"
+    # (the strength's `party`, replaced by the actor's: both from the descriptor's categories).
+    party = site.category("commitments", "strength", c["strength"]).get("party")
+    kind = site.strength_words(c["strength"])
+    if party:
+        kind = kind.replace(party, site.category("commitments", "actor", c["actor"])["party"])
     title = f"C{numbers[cid]}: {kind}" + (f", part of C{numbers[parent['commitment_id']]}" if parent else "")
     verdict = site.assessment(cid)
     window_basis = (
@@ -236,7 +208,7 @@ def commitment_page(site: Site, cid: str, site_url: str, repo_url: str = "") -> 
     amounts = sorted(site.amounts(cid), key=lambda a: a["period"])
     money_chart = f"amounts-{cid}"
     body = render(
-        "commitment_page.html",
+        kinds.get("commitments").page,
         site,
         c=c,
         url=url,
@@ -244,7 +216,7 @@ def commitment_page(site: Site, cid: str, site_url: str, repo_url: str = "") -> 
         title=title,
         parent=parent,
         parts=site.parts(cid),
-        strong_strength=Markup('<strong class="strength strength--{}">{}</strong>').format(c["strength"], strength),
+        strength=strength,
         meaning=meaning,
         figs=site.figures_for_commitment(c),
         quote=quote_in_context(site, c["document_id"], c["paragraph_id"], c["quote"], url, c["operative_phrase"]),
@@ -273,20 +245,37 @@ def commitment_page(site: Site, cid: str, site_url: str, repo_url: str = "") -> 
     return front_matter(f"C{numbers[cid]} ({strength.lower()}): {c['summary']}", c["summary"]) + one_line(body) + "\n"
 
 
-def term_page(site: Site, tid: str, site_url: str, repo_url: str = "") -> str:
-    t = site.terms[tid]
-    site = site.view(t["document_id"])
-    body = render(
-        "term_page.html", site, t=t, url=term_url(tid), repo_url=repo_url, line=site.lines.get(("terms", tid))
+# The kinds whose page needs more than its row; any other kind's page is its template given the row
+# as `record` (record_page, below).
+CUSTOM_PAGES: dict[str, Callable[..., str]] = {"figures": figure_page, "commitments": commitment_page}
+
+
+def record_page(site: Site, table: str, key: str, site_url: str, repo_url: str = "") -> str:
+    """One record's page, from its kind's template (scripts/kinds.py): titled and described by the
+    fields its kind names, with its citation when it cites an annex paragraph."""
+    if table in CUSTOM_PAGES:
+        return CUSTOM_PAGES[table](site, key, site_url, repo_url)
+    kind, row = kinds.get(table), site.record(table, key)
+    if row.get("document_id"):
+        site = site.view(row["document_id"])  # its document's records only: no other document's reach its page
+    url = kind.url(key)
+    cited = (
+        citations_for(site, site_url, site.citation_kind(table, key), key, row[kind.title], row, url)
+        if row.get("paragraph_id")
+        else {}
     )
-    return front_matter(t["term"], t["definition"]) + one_line(body) + "\n"
+    body = render(kind.page, site, record=row, url=url, repo_url=repo_url, line=site.lines.get((table, key)), **cited)
+    description = row[kind.description] if kind.description else row[kind.title]
+    return front_matter(row[kind.title], description) + one_line(body) + "\n"
 
 
-RECORD_PAGES = {
-    "figures": (figure_url, figure_page),
-    "commitments": (commitment_url, commitment_page),
-    "terms": (term_url, term_page),
-}
+def record_pages(site: Site, site_url: str, repo_url: str = "") -> Iterator[tuple[str, str]]:
+    """Every record page of every kind that has them: (its Markdown file's path, its content)."""
+    for kind in kinds.with_pages():
+        field = site.key(kind.table)
+        for row in site.rows(kind.table):
+            key = row[field]
+            yield kind.url(key).rstrip("/") + ".md", record_page(site, kind.table, key, site_url, repo_url)
 
 
 # -- documents ----------------------------------------------------------------------------------
@@ -317,8 +306,8 @@ def other_documents(site: Site, page_url: str) -> Markup:
 
 
 # -- index pages --------------------------------------------------------------------------------
-# A list longer than PAGE_ROWS is split into numbered pages (hooks/list_pages.py), each with the
-# same filters. LISTS (below the functions that render them) says where each list is.
+# A list longer than PAGE_ROWS is split into numbered pages (scripts/build.py, pages), each with the
+# same filters. scripts/kinds.py says where each list is, and its template.
 
 
 def page_count(site: Site, table: str) -> int:
@@ -328,7 +317,7 @@ def page_count(site: Site, table: str) -> int:
 @dataclass(frozen=True)
 class Paged:
     rows: list[dict]
-    pager: Markup  # links to the list's other pages; empty when it has one page
+    pager: Markup | str  # links to the list's other pages; "" when it has one page
     note: str  # "rows 101–200 of 2,507 (page 2 of 26)", or "" for one page
 
 
@@ -338,24 +327,37 @@ def list_slice(site: Site, table: str, number: int, rows: list[dict] | None = No
     if not 1 <= number <= count:
         raise ValueError(f"{table}: no page {number} of {count}")
     if count == 1:
-        return Paged(rows, Markup(""), "")
+        return Paged(rows, "", "")
     first, last = (number - 1) * PAGE_ROWS + 1, min(number * PAGE_ROWS, len(rows))
     note = f"rows {first:,}–{last:,} of {len(rows):,} (page {number} of {count})"
-    here = list_page_url(LISTS[table].base, number)
+    base = kinds.get(table).records.address
+    here = list_page_url(base, number)
     shown = sorted({1, count, *range(max(1, number - 2), min(count, number + 2) + 1)})
-    base = LISTS[table].base
     links = [(n, rel(here, list_page_url(base, n)), n - before > 1) for n, before in zip(shown, [0] + shown)]
     pager = render("pager.html", site, table=table, number=number, note=note, links=links)
     return Paged(rows[first - 1 : last], pager, note)
 
 
 def list_page(site: Site, table: str, number: int) -> str:
-    """A further page of a long list (the first is the list's own page), kept out of search."""
-    kind = LISTS[table]
-    body = kind.render(site, list_page_url(kind.base, number), number)
-    title = f"{kind.title}, page {number} of {page_count(site, table)}"
-    # An HTML table goes on one line; Markdown sections (one per record) keep theirs.
-    return front_matter(title, title, indexed=False) + f"# {e(title)}\n\n{one_line(body) if kind.html else body}\n"
+    """A page of a list: a further page of a long list, kept out of search; or the first, for a
+    list the site writes no page of its own for (docs/)."""
+    listed = kinds.get(table).records
+    body = record_list(site, table, list_page_url(listed.address, number), number)
+    if number == 1:
+        head, title = front_matter(listed.title, listed.description or listed.title), listed.title
+    else:
+        title = f"{listed.title}, page {number} of {page_count(site, table)}"
+        head = front_matter(title, title, indexed=False)
+    # HTML goes on one line; Markdown sections (one per record) keep theirs.
+    return head + f"# {e(title)}\n\n{body if listed.markdown else one_line(body)}\n"
+
+
+def list_pages(site: Site) -> Iterator[tuple[str, str]]:
+    """Every page of every list (scripts/kinds.py): (its Markdown file's path, its content). A page
+    in docs/ takes the place of a list's first, to print it with words of its own (record_list)."""
+    for kind in kinds.with_lists():
+        for number in range(1, page_count(site, kind.table) + 1):
+            yield list_page_url(kind.records.address, number).rstrip("/") + ".md", list_page(site, kind.table, number)
 
 
 def paragraph_name(site: Site, row: dict) -> str:
@@ -369,22 +371,8 @@ def paragraph_name(site: Site, row: dict) -> str:
 def figures_table(site: Site, page_url: str, number: int = 1) -> Markup:
     """The figure in plain words (linked) over what it counts, the annex's words, when, and where."""
     paged = list_slice(site, "figures", number)
-    rows = [
-        [
-            Markup('<span data-sort-value="{}">{}<span class="cell-note">{}</span></span>').format(
-                f["value"], link(rel(page_url, figure_url(f["figure_id"])), site.readable_value(f)), f["metric"]
-            ),
-            Markup("“{}”").format(f["as_stated"]),
-            f["period_as_stated"] or f["period"] or "Not stated",
-            link(rel(page_url, site.paragraph_url(f["document_id"], f["paragraph_id"])), paragraph_name(site, f)),
-        ]
-        for f in paged.rows
-    ]
-    return render("figures_table.html", site, rows=rows, paged=paged)
-
-
-def status_badge(site: Site, status: str, commitment_id: str = "") -> Markup:
-    return Markup('<span class="status status--{}">{}</span>').format(status, site.status_label(status, commitment_id))
+    template = kinds.get("figures").records.template
+    return render(template, site, paged=paged, page_url=page_url, readable=site.readable_value)
 
 
 # The commitments table's column headings, by field; its filters use the same words.
@@ -404,62 +392,46 @@ def commitments_table(site: Site, page_url: str, number: int = 1) -> Markup:
         number,
         site.commitments_in_order,
     )
-    rows, row_attrs = [], []
-    numbers = site.commitment_numbers
-    for c in paged.rows:
-        status = site.status(c["commitment_id"])
-        part = (
-            Markup('<span class="part-of">Part of C{}.</span> ').format(numbers[c["part_of"]])
-            if c["part_of"] in numbers
-            else Markup("")
-        )
-        # Theme and paragraph are on the record page; the theme stays a filter.
-        rows.append(
-            [
-                Markup('<span data-sort-value="{}">{}</span>').format(
-                    site.commitment_order[c["commitment_id"]],
-                    link(rel(page_url, commitment_url(c["commitment_id"])), f"C{numbers[c['commitment_id']]}"),
-                ),
-                part
-                + c["summary"]
-                + Markup(' <span class="cell-note">Paragraph {}</span>').format(
-                    link(
-                        rel(page_url, site.paragraph_url(c["document_id"], c["paragraph_id"])),
-                        paragraph_name(site, c),
-                    )
-                ),
-                site.label("commitments", "strength", c["strength"]),
-                site.label("commitments", "actor", c["actor"]),
-                status_badge(site, status, c["commitment_id"]),
-            ]
-        )
-        row_attrs.append(
-            {"data-strength": c["strength"], "data-actor": c["actor"], "data-theme": c["theme"], "data-status": status}
-        )
+    # Theme and paragraph are on the record page; the theme stays a filter.
+    row_attrs = [
+        {
+            "data-strength": c["strength"],
+            "data-actor": c["actor"],
+            "data-theme": c["theme"],
+            "data-status": site.status(c["commitment_id"]),
+        }
+        for c in paged.rows
+    ]
     values = {
         "strength": site.enum("commitments", "strength"),
         "actor": site.enum("commitments", "actor"),
         "theme": site.enum("commitments", "theme"),
         "status": list(site.statuses()),
     }
-    # Each filter is named as its column is (theme, which has no column, by its own name).
-    filters = json.dumps(
-        {
-            key: {
-                "label": COMMITMENT_HEADINGS[key],
-                "values": {
-                    v: site.status_label(v) if key == "status" else site.label("commitments", key, v) for v in vals
-                },
+    # Each filter is named as its column is (theme, which has no column, by its own name). JSON in a
+    # page, by escape.script_json's rule, in the order of the schema (not sorted): the filters' order.
+    filters = script_json(
+        json.dumps(
+            {
+                key: {
+                    "label": COMMITMENT_HEADINGS[key],
+                    "values": {
+                        v: site.status_label(v) if key == "status" else site.label("commitments", key, v) for v in vals
+                    },
+                }
+                for key, vals in values.items()
             }
-            for key, vals in values.items()
-        }
+        )
     )
     return render(
-        "commitments_table.html",
+        kinds.get("commitments").records.template,
         site,
         headings=COMMITMENT_HEADINGS,
-        rows=rows,
         row_attrs=row_attrs,
+        page_url=page_url,
+        numbers=site.commitment_numbers,
+        order=site.commitment_order,
+        status_label=site.status_label,
         filters=filters,
         top_level=len(site.top_level),
         # Each document numbers its own: "C1 to C14", or with several "C1 to C14 of … and C1 to C2 of …".
@@ -473,29 +445,20 @@ def commitments_table(site: Site, page_url: str, number: int = 1) -> Markup:
     )
 
 
-def glossary(site: Site, page_url: str, number: int = 1) -> Markup:
-    paged = list_slice(site, "terms", number, sorted(site.rows("terms"), key=lambda t: t["term"].lower()))
-    return render("glossary.html", site, terms=paged.rows, paged=paged, page_url=page_url)
+# The lists whose rows need more than their fields (labels, numbers, filters); any other list is its
+# template given the page's rows, in its kind's order (record_list, below).
+CUSTOM_LISTS: dict[str, Callable[..., Markup]] = {"figures": figures_table, "commitments": commitments_table}
 
 
-def timeline(site: Site, page_url: str, number: int = 1) -> Markup:
-    paged = list_slice(site, "events", number, site.events)
-    return render("timeline.html", site, events=paged.rows, paged=paged, page_url=page_url)
+def record_list(site: Site, table: str, page_url: str, number: int = 1) -> Markup:
+    """One page of a kind's list (scripts/kinds.py): its template given the rows as `rows` and
+    under the table's name (`terms`, `events`)."""
+    if table in CUSTOM_LISTS:
+        return CUSTOM_LISTS[table](site, page_url, number)
+    paged = list_slice(site, table, number, site.ordered(table))
+    template = kinds.get(table).records.template
+    return render(template, site, rows=paged.rows, paged=paged, page_url=page_url, **{table: paged.rows})
 
-
-class ListKind(NamedTuple):
-    base: str  # the list's own page
-    title: str
-    render: Callable[..., Markup]  # (site, page_url, number) → one page of the list
-    html: bool  # an HTML table (else Markdown sections)
-
-
-LISTS = {
-    "figures": ListKind("figures/", "Figures", figures_table, True),
-    "commitments": ListKind("commitments/", "Commitments", commitments_table, True),
-    "terms": ListKind("glossary/", "Glossary", glossary, False),
-    "events": ListKind("timeline/", "Timeline", timeline, False),
-}
 
 KEY_FIGURES = 12
 
@@ -538,12 +501,13 @@ def once_per_site(make):
     return kept
 
 
-@once_per_site
-def drawn(site: Site) -> dict[str, tuple[charts_mod.Chart, dict[str, Markup]]]:
-    """Every chart of the site with its drawings, built and drawn once per loaded package."""
-    built = charts_mod.every_chart(site)
-    svgs = draw.drawings({chart_id: c.figure for chart_id, c in built.items()})
-    return {chart_id: (c, svgs[chart_id]) for chart_id, c in built.items()}
+def drawn(site: Site) -> dict[str, tuple[charts_mod.Chart, dict[str, Markup] | None]]:
+    """The charts as the build drew them, before any page (scripts/build.py, Build.draw); a document's
+    view (`Site.view`) has its whole site's."""
+    site = site.everything
+    if site.drawings is None:
+        raise RuntimeError("the charts are drawn by the build (scripts/build.py) before a page shows one")
+    return site.drawings
 
 
 comparisons = once_per_site(charts_mod.comparisons)
@@ -567,12 +531,8 @@ def chart_answer(site: Site, chart_id: str, page_url: str) -> Markup:
     """A chart's question in bold, its answer, and a link to the figures it compares."""
     c = drawn(site)[chart_id][0]
     first = next((fid for fid, cid in comparisons(site).items() if cid == chart_id), None)
-    answer = Markup("<strong>{}</strong> {}").format(c.title, c.summary)
-    if first is None:
-        return answer
-    return answer + Markup(' <a href="{}">The figures, compared</a>.').format(
-        rel(page_url, figure_url(first)) + "#compared"
-    )
+    compared = rel(page_url, record_url("figures", first)) + "#compared" if first is not None else ""
+    return render("chart_answer.html", site, c=c, compared=compared)
 
 
 def embed_page(site: Site, chart_id: str, site_url: str, shown_on: str) -> str:
@@ -585,113 +545,103 @@ def embed_page(site: Site, chart_id: str, site_url: str, shown_on: str) -> str:
 
 
 # -- the data page and the changelog ---------------------------------------------------------------
-def prose(text: str) -> Markup:
-    """Descriptor prose as HTML: escaped, with its `backticked` names set as code."""
-    parts = str(text or "").split("`")
-    if len(parts) % 2 == 0:  # an unpaired backtick: show the text as written
-        return Markup("{}").format(text or "")
-    return Markup("").join(
-        Markup("<code>{}</code>").format(p) if i % 2 else Markup("{}").format(p) for i, p in enumerate(parts)
-    )
-
-
 TYPE_WORDS = {"string": "text", "number": "number", "integer": "whole number", "date": "date", "boolean": "yes or no"}
 
 
-def field_rules(site: Site, field: dict) -> Markup:
-    """A field's constraints in plain words: required, unique, allowed values (with their labels),
-    length, range and pattern."""
+def field_rules(field: dict) -> list[tuple[str, object]]:
+    """A field's constraints in plain words, for the data dictionary's template: required, unique,
+    allowed values (with their labels), length, range and pattern, each as (kind, value)."""
     cons = field.get("constraints", {})
-    words: list[Markup | str] = []
+    words: list[tuple[str, object]] = []
     if cons.get("required"):
-        words.append("Required")
+        words.append(("text", "Required"))
     if cons.get("unique"):
-        words.append("Unique")
+        words.append(("text", "Unique"))
     if "enum" in cons:
         labels = {c["value"]: c["label"] for c in field.get("categories", [])}  # every value has one (validator)
-        allowed = Markup(", ").join(Markup("<code>{}</code> ({})").format(v, labels.get(v, v)) for v in cons["enum"])
-        words.append(Markup("One of: {}").format(allowed))
+        words.append(("enum", [(v, labels.get(v, v)) for v in cons["enum"]]))
     if "minLength" in cons and cons["minLength"] > 0:
-        words.append(f"At least {cons['minLength']} character" + ("s" if cons["minLength"] > 1 else ""))
+        words.append(("text", f"At least {cons['minLength']} character" + ("s" if cons["minLength"] > 1 else "")))
     if "maxLength" in cons:
-        words.append(f"At most {cons['maxLength']:,} characters")
+        words.append(("text", f"At most {cons['maxLength']:,} characters"))
     if "minimum" in cons or "maximum" in cons:
         low, high = cons.get("minimum"), cons.get("maximum")
         words.append(
-            f"From {low} to {high}"
-            if low is not None and high is not None
-            else f"At least {low}"
-            if low is not None
-            else f"At most {high}"
+            (
+                "text",
+                f"From {low} to {high}"
+                if low is not None and high is not None
+                else f"At least {low}"
+                if low is not None
+                else f"At most {high}",
+            )
         )
     if "pattern" in cons:
-        words.append(Markup("Written as the pattern <code>{}</code>").format(cons["pattern"]))
-    return Markup("; ").join(words) if words else Markup("None")
+        words.append(("pattern", cons["pattern"]))
+    return words
 
 
 def data_dictionary(site: Site) -> Markup:
     resources = []
     for r in site.descriptor["resources"]:
-        rows = [
-            [
-                Markup("<code>{}</code>").format(f["name"]),
-                TYPE_WORDS.get(f["type"], f["type"]) + (f" ({f['format']})" if f.get("format") else ""),
-                prose(f.get("description", "")),
-                field_rules(site, f),
-            ]
+        fields = [
+            {
+                "name": f["name"],
+                "type": TYPE_WORDS.get(f["type"], f["type"]) + (f" ({f['format']})" if f.get("format") else ""),
+                "description": f.get("description", ""),
+                "rules": field_rules(f),
+            }
             for f in r["schema"]["fields"]
         ]
-        keys = prose(f"Each row is identified by its `{'`, `'.join(r['schema'].get('primaryKey', []))}`.")
+        keys = [f"Each row is identified by its `{'`, `'.join(r['schema'].get('primaryKey', []))}`."]
         for fk in r["schema"].get("foreignKeys", []):
-            keys += prose(f" Its `{'`, `'.join(fk['fields'])}` must be one in `{fk['reference']['resource']}.csv`.")
+            keys.append(f" Its `{'`, `'.join(fk['fields'])}` must be one in `{fk['reference']['resource']}.csv`.")
         resources.append(
             {
                 "name": r["name"],
                 "title": r.get("title", ""),
-                "description": prose(r.get("description", "")),
-                "key_text": keys,
-                "rows": rows,
+                "description": r.get("description", ""),
+                "keys": keys,
+                "fields": fields,
             }
         )
     return render("data_dictionary.html", site, resources=resources)
 
 
 def downloads(site: Site, page_url: str) -> Markup:
-    def get(path: str, text: str) -> Markup:
-        return Markup('<a href="{}" download>{}</a>').format(rel(page_url, "data/latest/" + path), text)
-
+    """Each download (path, link text) with its row count and what it holds, for the template."""
     names = export.download_names(site.released_version)
     rows = [
-        [
+        (
             r.get("title", r["name"]),
-            get(r["path"], "CSV") + " · " + get(r["path"].rsplit(".", 1)[0] + ".json", "JSON"),
+            [(r["path"], "CSV"), (r["path"].rsplit(".", 1)[0] + ".json", "JSON")],
             str(len(site.rows(r["name"]))),
-            prose(r.get("description", "")),
-        ]
+            r.get("description", ""),
+        )
         for r in site.descriptor["resources"]
     ]
     rows += [
-        [
+        (
             "Workbook",
-            get(names["workbook"], names["workbook"]),
+            [(names["workbook"], names["workbook"])],
             "",
             "Every table as a sheet, with a README sheet: source, licence, version, citation.",
-        ],
-        [
+        ),
+        (
             "Evidence pack",
-            get(names["pack"], names["pack"]),
+            [(names["pack"], names["pack"])],
             "",
             "The CSVs, datapackage.json, the source text, README, licence, CITATION.cff, changelog and SHA256SUMS.",
-        ],
-        [
+        ),
+        (
             "Descriptor",
-            get("datapackage.json", "datapackage.json"),
+            [("datapackage.json", "datapackage.json")],
             "",
             "The Frictionless data package descriptor: schemas, sources, licence, bytes and hash of every file.",
-        ],
-        ["Checksums", get("SHA256SUMS", "SHA256SUMS"), "", "SHA-256 of every download, for sha256sum -c."],
+        ),
+        ("Checksums", [("SHA256SUMS", "SHA256SUMS")], "", "SHA-256 of every download, for sha256sum -c."),
     ]
-    return render("downloads.html", site, rows=rows, cited=citations.cited_version(site))
+    return render("downloads.html", site, rows=rows, page_url=page_url, cited=citations.cited_version(site))
 
 
 def changelog(entries) -> Markup:
@@ -700,9 +650,4 @@ def changelog(entries) -> Markup:
 
 
 def versions_table(entries, page_url: str) -> Markup:
-    rows = [
-        [x.version, Markup('<a href="{}">/data/{}/</a>').format(rel(page_url, f"data/{x.tag}/"), x.tag)]
-        for x in entries
-        if x.tag
-    ]
-    return render("versions_table.html", None, rows=rows)
+    return render("versions_table.html", None, entries=[x for x in entries if x.tag], page_url=page_url)

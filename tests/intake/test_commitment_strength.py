@@ -8,15 +8,17 @@ and the built site show is checked on them.
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from collections import Counter
 from html import unescape
 
 import pytest
-from conftest import assert_rejected, set_cell
+from conftest import assert_rejected, set_cell, small_package
 
-from scripts import pipeline
+from scripts import build
 from scripts.intake import annex_text
-from scripts.intake.package import load_rows
+from scripts.intake.package import load_rows, read_csv
 from scripts.paths import PACKAGE_DIR
 
 pytestmark = pytest.mark.data
@@ -43,26 +45,64 @@ def test_parts_are_one_level_deep_and_counted_once(commitments):
     assert all(not ids[c["part_of"]]["part_of"] for c in parts)
     uses = [c["commitment_id"] for c in parts if c["part_of"] == "1d-uk-funding-22m"]
     assert len(uses) == 3
-    site = pipeline.site()
+    site = build.site()
     assert len(site.top_level) == len(commitments) - len(parts)
     assert sum(site.strength_counts().values()) == len(site.top_level)
     assert site.strength_counts() == dict(Counter(c["strength"] for c in commitments if not c["part_of"]))
 
 
-def test_the_audit_points_hold(commitments):
-    rows = {c["commitment_id"]: c for c in commitments}
-    # 2a: no party is named for what the hotspots must achieve.
-    assert all(c["actor"] == "none" for c in commitments if c["paragraph_id"] == "2a" and c["part_of"])
-    # 1e: the pledge keeps "On the latter".
-    assert rows["1e-implement-dublin-effectively"]["quote"].startswith("On the latter")
-    assert rows["1e-reaffirm-dublin-principles"]["strength"] == "reaffirmation"
-    # 2b: the bullets are recalled, not promised anew; the joined bullets are split.
-    assert all(c["strength"] == "reaffirmation" for c in commitments if c["part_of"].startswith("2b-recall"))
-    assert "2b-niger-border-management-support" in rows and "2b-deportation-effectiveness" in rows
-    # The people hosted in a temporary centre are not "the number of migrants present in Calais".
-    assert "calais-temporary-centre-occupancy" not in rows["1c-reduce-migrants-in-calais"]["figure_ids"].split()
-    assert rows["2c-trust-fund-projects-dialogue"]["strength"] == "intention"
-    assert "forthcoming Operational Committee" in rows["2c-trust-fund-projects-dialogue"]["summary"]
+def undo(value: str, kind: str, words: str) -> str:
+    """The cell with a reviewed wording undone: its words dropped, or put back where they were taken out."""
+    return " ".join(filter(None, [value, words])) if kind == "lacks" else value.replace(words, "", 1).strip()
+
+
+def test_audited_wording_is_the_validators(package_copy):
+    """The audit's findings hold by the validator, not by this test: each reviewed wording
+    (checks/reviewed-wording.csv), undone, and each audited strength and actor, reverted, is
+    refused by `python -m scripts.intake.validate` (what `make validate` runs) at its cell."""
+    descriptor = package_copy
+    wanted = []
+    for entry in read_csv(descriptor.parent / "checks" / "reviewed-wording.csv"):
+        table, key, field, kind, words = (entry[f] for f in ("table", "id", "field", "kind", "words"))
+        current = next(r for r in read_csv(descriptor.parent / "data" / f"{table}.csv") if r[f"{table[:-1]}_id"] == key)
+        line = set_cell(descriptor, table, key, field, undo(current[field], kind, words))
+        wanted.append(f"data/{table}.csv:{line}: {field}: must ")
+    # The audit's strengths and actors follow from the operative phrases (checks/operative-phrases.csv).
+    for key, field, value, words in [
+        ("2a-deploy-all-hotspots", "actor", "both", "an expectation binds no one"),
+        ("1e-reaffirm-dublin-principles", "strength", "pledge", "'pledge' contradicts operative-phrases.csv"),
+        ("2b-iom-centre-niger", "strength", "pledge", "'pledge' contradicts operative-phrases.csv"),
+        ("2c-trust-fund-projects-dialogue", "strength", "pledge", "'pledge' contradicts operative-phrases.csv"),
+    ]:
+        wanted.append(
+            f"data/commitments.csv:{set_cell(descriptor, 'commitments', key, field, value)}: {field}: {words}"
+        )
+    result = subprocess.run(
+        [sys.executable, "-m", "scripts.intake.validate", str(descriptor)],
+        cwd=descriptor.parent,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    for line in wanted:
+        assert line in result.stdout, f"{line} not in:\n{result.stdout[:3000]}"
+
+
+@pytest.mark.parametrize(
+    "row,field,words",
+    [
+        ("commitments,no-such-row,quote,contains,x,a reason", "id", "has no row 'no-such-row'"),
+        ("commitments,2d-support-border-coast-guard,colour,contains,x,a reason", "field", "no table 'commitments'"),
+        ("commitments,2d-support-border-coast-guard,quote,rhymes with,x,a reason", "kind", "needs a kind"),
+        ("commitments,2d-support-border-coast-guard,quote,contains,support,", "kind", "a reason"),
+    ],
+)
+def test_reviewed_wording_rows_are_checked(tmp_path, row, field, words):
+    descriptor = small_package(tmp_path, {"commitments": ["2d-support-border-coast-guard"]})
+    path = descriptor.parent / "checks" / "reviewed-wording.csv"
+    path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n" + row + "\n", encoding="utf-8")
+    assert_rejected(descriptor, "checks/reviewed-wording.csv", 2, field, words)
 
 
 @pytest.mark.parametrize(
@@ -94,7 +134,13 @@ def test_quote_fragments_are_verbatim_and_in_order(quote, found):
             "operative_phrase",
             "does not occur in the quote",
         ),
-        ("2d-support-border-coast-guard", "strength", "pledge", "strength", "contradicts operative-phrases.csv"),
+        (
+            "2d-support-border-coast-guard",
+            "strength",
+            "pledge",
+            "strength",
+            "'pledge' contradicts operative-phrases.csv",
+        ),
         (
             "2c-trust-fund-projects-dialogue",
             "summary",
@@ -148,7 +194,7 @@ def test_commitment_page_leads_with_the_annex_words(site_dir, commitments):
         assert quote_at < body.index("In plain English"), c["commitment_id"]
         bold = re.search(r'<strong class="operative-phrase">(.*?)</strong>', body)
         assert bold and annex_text.squash(unescape(bold[1])) == c["operative_phrase"], c["commitment_id"]
-        site = pipeline.site()
+        site = build.site()
         label, meaning = site.label("commitments", "strength", c["strength"]), site.strength_meaning(c["strength"])
         assert meaning, c["strength"]  # every strength has its meaning in the descriptor
         assert f">{label}</strong>: {meaning}" in unescape(body), c["commitment_id"]
@@ -157,7 +203,7 @@ def test_commitment_page_leads_with_the_annex_words(site_dir, commitments):
 
 
 def test_counts_are_by_strength_everywhere(site_dir):
-    sentence = pipeline.site().strength_sentence()
+    sentence = build.site().strength_sentence()
     for path in ("", "commitments", "methodology"):
         assert sentence in text_of(page(site_dir, path)), path
     assert "25 commitments" not in text_of(page(site_dir, "")) + text_of(page(site_dir, "commitments"))
@@ -171,7 +217,7 @@ def test_annex_marks_show_every_strength_without_hover(site_dir, commitments):
     assert len(labels) == len(commitments)
     assert all(cls == word for cls, _, word in labels)
     # Top-level rows C1 … C14, parts after their parent's number (C5.1): the numbers the site counts.
-    numbers = pipeline.site().commitment_numbers
+    numbers = build.site().commitment_numbers
     assert sorted(n for _, n, _ in labels) == sorted(numbers.values())
 
 

@@ -5,9 +5,9 @@ import xml.etree.ElementTree as ET
 from html import escape, unescape
 
 import pytest
-from conftest import csv_line_of, read_table, write_table
+from conftest import csv_line_of, read_table, small_package, write_table
 
-from scripts import pipeline
+from scripts import build
 from scripts.intake.package import load_rows
 from scripts.intake.validate import validate
 from scripts.paths import PACKAGE_DIR
@@ -47,13 +47,13 @@ def test_current_status_is_the_latest_row_within_the_window_and_history_stays(pa
             what_happened="A row added to test how the status follows the evidence.",
         )
     assert validate(package_copy).valid, [str(p) for p in validate(package_copy).problems]
-    site = pipeline.site(package_copy)
+    site = build.site(package_copy)
     verdict = site.assessment("1a-pursue-port-tunnel-security")
     # Context does not set it; a row after the window is later context, not the status.
     assert (verdict.status, verdict.row["followup_id"]) == ("not_delivered", "later-evidence")
     later = [f["followup_id"] for f in verdict.later]
     assert "after-the-window" in later and "later-evidence" not in later
-    before = [f["followup_id"] for f in pipeline.site().followups("1a-pursue-port-tunnel-security")]
+    before = [f["followup_id"] for f in build.site().followups("1a-pursue-port-tunnel-security")]
     after = [f["followup_id"] for f in site.followups("1a-pursue-port-tunnel-security")]
     # Every earlier row stays, in date order, with the new ones among them.
     assert [f for f in after if f in before] == before
@@ -63,7 +63,7 @@ def test_current_status_is_the_latest_row_within_the_window_and_history_stays(pa
 def test_every_commitment_has_a_status():
     # The rules each row follows are the validator's (FollowupRules; test_bad_followups_are_rejected
     # breaks each one): here, only what the site derives from the rows.
-    site = pipeline.site()
+    site = build.site()
     for c in load_rows(DATA / "commitments.csv"):
         verdict = site.assessment(c["commitment_id"])
         assert verdict.status != "context"
@@ -73,6 +73,7 @@ def test_every_commitment_has_a_status():
     assert sum(site.status_counts().values()) == len(site.top_level)
 
 
+FIRST_FOLLOWUP = load_rows(DATA / "followups.csv")[0]["followup_id"]
 FOLLOWUP = {
     "commitment_id": "1a-pursue-port-tunnel-security",
     "status": "in_progress",
@@ -121,14 +122,24 @@ FOLLOWUP = {
         ({"source_kind": "secondary", "confidence": "confirmed"}, "confidence", "second, agreeing source"),
     ],
 )
-def test_bad_followups_are_rejected(package_copy, cells, field, words):
-    line = add_followup(package_copy, followup_id="new-evidence", **{**FOLLOWUP, **cells})
-    hits = [
-        p
-        for p in validate(package_copy).problems
-        if p.path.endswith("data/followups.csv") and p.line == line and p.field == field
-    ]
-    assert any(words in p.message for p in hits), [str(p) for p in validate(package_copy).problems]
+def test_bad_followups_are_rejected(tmp_path, cells, field, words):
+    """On a package of the commitments, their document and one follow-up: what the rules read."""
+    descriptor = small_package(tmp_path, {"documents": None, "commitments": None, "followups": [FIRST_FOLLOWUP]})
+    assert_rejected_row(
+        descriptor, "followups", add_followup(descriptor, followup_id="new", **{**FOLLOWUP, **cells}), field, words
+    )
+
+
+def test_bad_followups_are_rejected_in_the_full_package(package_copy):
+    """The wiring, once: a row crediting the EU's outcome to the parties, in the full package."""
+    line = add_followup(package_copy, followup_id="new", **{**FOLLOWUP, "actor": "EU", "status": "delivered"})
+    assert_rejected_row(package_copy, "followups", line, "status", "credits")
+
+
+def assert_rejected_row(descriptor, table: str, line: int, field: str, words: str) -> None:
+    problems = validate(descriptor).problems
+    hits = [p for p in problems if p.path.endswith(f"data/{table}.csv") and p.line == line and p.field == field]
+    assert any(words in p.message for p in hits), [str(p) for p in problems]
 
 
 def test_a_commitment_without_a_status_row_is_rejected(package_copy):
@@ -147,7 +158,7 @@ def test_a_commitment_without_a_status_row_is_rejected(package_copy):
 
 
 def test_commitment_pages_show_status_as_of_and_trail(site_dir):
-    site = pipeline.site()
+    site = build.site()
     for c in load_rows(DATA / "commitments.csv"):
         page = (site_dir / "commitments" / c["commitment_id"] / "index.html").read_text(encoding="utf-8")
         assert 'id="what-happened-next"' in page and "It is not part of the annex." in page
@@ -167,7 +178,7 @@ def test_home_has_status_by_strength_chart_and_table(site_dir):
     home = (site_dir / "index.html").read_text(encoding="utf-8")
     assert 'id="chart-status"' in home
     table = home.split('id="figure-status"')[1].split("</table>")[0]
-    assert table.count("<tr>") == 1 + len(pipeline.site().strength_counts())
+    assert table.count("<tr>") == 1 + len(build.site().strength_counts())
     assert "not yet assessed" not in home.lower()
 
 
@@ -193,7 +204,7 @@ def test_status_filter_in_a_browser(browser, base_url):
     page = context.new_page()
     page.goto(base_url + "commitments/", wait_until="networkidle")
     page.select_option("#commitments-table-filter-status", "no_evidence_found")
-    site = pipeline.site()
+    site = build.site()
     expected = sum(site.status(c["commitment_id"]) == "no_evidence_found" for c in site.rows("commitments"))
     assert expected and page.locator("#commitments-table tbody tr:visible").count() == expected
     page.goto(base_url + "commitments/2d-support-border-coast-guard/", wait_until="networkidle")
@@ -203,7 +214,7 @@ def test_status_filter_in_a_browser(browser, base_url):
 
 # -- money over time: context from later sources ----------------------------------------------------
 def test_amounts_are_dated_sourced_and_charted_where_they_compare(site_dir):
-    site = pipeline.site()
+    site = build.site()
     amounts = load_rows(DATA / "amounts.csv")
     assert amounts
     for a in amounts:
@@ -239,17 +250,13 @@ def test_amounts_are_dated_sourced_and_charted_where_they_compare(site_dir):
         ({"amount": "1e6"}, "amount", "plain decimal"),
     ],
 )
-def test_bad_amounts_are_rejected(package_copy, cells, field, words):
-    path = package_copy.parent / "data" / "amounts.csv"
+def test_bad_amounts_are_rejected(tmp_path, cells, field, words):
+    first = load_rows(DATA / "amounts.csv")[0]["amount_id"]
+    descriptor = small_package(tmp_path, {"documents": None, "commitments": None, "amounts": [first]})
+    path = descriptor.parent / "data" / "amounts.csv"
     header, rows = read_table(path)
     row = dict(zip(header, rows[0]))
     row.update(amount_id="new-amount", **cells)
     rows.append([row[h] for h in header])
     write_table(path, header, rows)
-    line = len(rows) + 1
-    hits = [
-        p
-        for p in validate(package_copy).problems
-        if p.path.endswith("data/amounts.csv") and p.line == line and p.field == field
-    ]
-    assert any(words in p.message for p in hits), [str(p) for p in validate(package_copy).problems]
+    assert_rejected_row(descriptor, "amounts", csv_line_of(path, len(rows) - 1), field, words)

@@ -4,7 +4,7 @@ descriptor, so a constraint added to the schema is tested without a new line her
 import json
 
 import pytest
-from conftest import read_table, write_table
+from conftest import csv_line_of, read_table, small_package, write_table
 
 from scripts.intake.validate import validate
 from scripts.paths import DESCRIPTOR
@@ -21,7 +21,8 @@ def breaking_values(field: dict) -> list[tuple[str, str]]:
     if c.get("required"):
         out.append(("required", ""))
     if "pattern" in c:
-        out.append(("pattern", "Not A Valid Value!"))
+        # An address must stay one (a type error otherwise) to break only the pattern.
+        out.append(("pattern", "http://example.org/" if field.get("format") == "uri" else "Not A Valid Value!"))
     if "enum" in c:
         out.append(("enum", "not-in-the-list"))
     if "minimum" in c:
@@ -31,7 +32,9 @@ def breaking_values(field: dict) -> list[tuple[str, str]]:
         above = c["maximum"] + 1 if field["type"] in ("integer", "number") else "2099-01-01"
         out.append(("maximum", str(above)))
     if "maxLength" in c:
-        out.append(("maxLength", "x" * (c["maxLength"] + 1)))
+        # An address past the length, not a word that is no address (a type error instead).
+        start = "https://example.org/" if field.get("format") == "uri" else ""
+        out.append(("maxLength", start + "x" * (c["maxLength"] + 1 - len(start))))
     if c.get("minLength", 0) > 1:
         out.append(("minLength", "x"))
     if field["type"] in ("integer", "number", "date"):
@@ -57,17 +60,50 @@ def test_every_constrained_field_is_covered():
     assert constrained <= {(t, f) for t, f, _, _ in CASES}
 
 
-@pytest.mark.parametrize("table,field,rule,value", CASES, ids=[f"{t}.{f}:{r}" for t, f, r, _ in CASES])
-def test_constraint_rejects(package_copy, table, field, rule, value):
-    resource = next(r for r in DESCRIPTORS["resources"] if r["name"] == table)
-    path = package_copy.parent / resource["path"]
-    header, rows = read_table(path)
-    rows[-1][header.index(field)] = value
-    write_table(path, header, rows)
-    from scripts.intake.package import read_csv
+def expected(rule: str) -> str:
+    """The words of Frictionless's error for the broken rule (the validator keeps them)."""
+    return "type-error" if rule == "type" else f'constraint "{rule}"'
 
-    line = read_csv(path)[-1].line
-    problems = [p for p in validate(package_copy).problems if p.path.endswith(resource["path"])]
-    assert any(p.line == line and field in p.field.split(", ") for p in problems), (
+
+def break_cell(path, field: str, value: str, index: int = -1) -> int:
+    """Set `field` of record `index` of a CSV; returns the line the record starts on."""
+    header, rows = read_table(path)
+    rows[index][header.index(field)] = value
+    write_table(path, header, rows)
+    return csv_line_of(path, index % len(rows))
+
+
+@pytest.mark.parametrize("table,field,rule,value", CASES, ids=[f"{t}.{f}:{r}" for t, f, r, _ in CASES])
+def test_constraint_rejects(tmp_path, table, field, rule, value):
+    """On the table's last row alone, in a package of that one table: the rule is the schema's."""
+    descriptor = small_package(tmp_path, {table: None})
+    resource = next(r for r in DESCRIPTORS["resources"] if r["name"] == table)
+    header, rows = read_table(descriptor.parent / resource["path"])
+    write_table(descriptor.parent / resource["path"], header, rows[-1:])
+    line = break_cell(descriptor.parent / resource["path"], field, value)
+    problems = [p for p in validate(descriptor).problems if p.path.endswith(resource["path"])]
+    assert any(p.line == line and field in p.field.split(", ") and expected(rule) in p.message for p in problems), (
         f"{resource['path']}:{line}: {field} ({rule}={value!r}) not rejected; got {[str(p) for p in problems]}"
     )
+
+
+def test_one_of_each_rule_is_reported_in_the_full_package(package_copy):
+    """The wiring, once for the family: one broken value of each kind of rule, each in a row of its
+    own, in the full package, all reported as FILE:LINE: FIELD with Frictionless's words."""
+    used: dict[str, int] = {}
+    wanted = []
+    for rule in dict.fromkeys(case[2] for case in CASES):
+        for table, field, case_rule, value in CASES:
+            path = package_copy.parent / next(r["path"] for r in DESCRIPTORS["resources"] if r["name"] == table)
+            if case_rule == rule and used.get(table, 0) < len(read_table(path)[1]):
+                used[table] = used.get(table, 0) + 1
+                line = break_cell(path, field, value, -used[table])
+                wanted.append((path.relative_to(package_copy.parent).as_posix(), line, field, rule))
+                break
+    assert len(wanted) == len({case[2] for case in CASES})
+    problems = validate(package_copy).problems
+    for path, line, field, rule in wanted:
+        assert any(
+            p.path.endswith(path) and p.line == line and field in p.field.split(", ") and expected(rule) in p.message
+            for p in problems
+        ), f"{path}:{line}: {field}: {expected(rule)} not reported; got {[str(p) for p in problems]}"

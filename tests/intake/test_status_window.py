@@ -4,7 +4,7 @@ finding, and the validator's rules and warning for them, on the real package and
 import pytest
 from conftest import assert_rejected, read_table, set_cell, write_table
 
-from scripts import pipeline
+from scripts import build
 from scripts.intake.package import load_rows
 from scripts.intake.status import NOT_SHOWN
 from scripts.intake.validate import validate
@@ -38,11 +38,11 @@ def finding(descriptor, followup_id, commitment_id, day, status="in_progress", a
 
 
 def test_evidence_added_later_moves_a_status_set_by_a_search(package_copy):
-    assert pipeline.site().status(NIGER) == "no_evidence_found"
+    assert build.site().status(NIGER) == "no_evidence_found"
     finding(package_copy, "niger-2016-evidence", NIGER, "2016-09-01")
     report = validate(package_copy)
     assert report.valid, [str(p) for p in report.problems]
-    verdict = pipeline.site(package_copy).assessment(NIGER)
+    verdict = build.site(package_copy).assessment(NIGER)
     # The search is dated 2026, after the finding: it no longer hides it.
     assert (verdict.status, verdict.row["followup_id"]) == ("in_progress", "niger-2016-evidence")
 
@@ -51,7 +51,7 @@ def test_evidence_after_the_window_is_later_context_and_the_validator_warns(pack
     line = finding(package_copy, "niger-2019-evidence", NIGER, "2019-02-12")
     report = validate(package_copy)
     assert report.valid, [str(p) for p in report.problems]
-    verdict = pipeline.site(package_copy).assessment(NIGER)
+    verdict = build.site(package_copy).assessment(NIGER)
     assert verdict.status == "no_evidence_found"
     assert [r["followup_id"] for r in verdict.later] == ["niger-2019-evidence"]
     warned = [w for w in report.warnings if w.line == line and w.path.endswith("data/followups.csv")]
@@ -75,7 +75,7 @@ def test_a_window_ends_the_status_where_the_annex_names_a_period(package_copy):
     cid = "1a-pursue-port-tunnel-security"
     finding(package_copy, "late-not-delivered", cid, "2016-12-31", status="not_delivered")
     finding(package_copy, "late-delivered", cid, "2017-01-01", status="delivered")
-    verdict = pipeline.site(package_copy).assessment(cid)
+    verdict = build.site(package_copy).assessment(cid)
     assert verdict.window_end == "2016-12-31"
     assert verdict.row["followup_id"] == "late-not-delivered"  # the window's last day is in it
     later = [r["followup_id"] for r in verdict.later]
@@ -113,7 +113,7 @@ def test_bad_windows_are_rejected(package_copy, cid, cells, field, words):
 
 
 def test_every_stated_window_is_the_annexs_words_and_every_page_shows_it(site_dir):
-    site = pipeline.site()
+    site = build.site()
     for c in load_rows(DATA / "commitments.csv"):
         if c["timeframe_as_stated"]:
             assert c["timeframe_as_stated"] in c["quote"]
@@ -128,7 +128,7 @@ def test_every_stated_window_is_the_annexs_words_and_every_page_shows_it(site_di
 
 def test_open_ended_pledges_are_not_delivered_on_a_later_event():
     """1b ('committed to pursuing and further strengthening') was 'delivered' on a 2019 opening."""
-    site = pipeline.site()
+    site = build.site()
     verdict = site.assessment("1b-strengthen-security-cooperation")
     assert verdict.status != "delivered" and verdict.window_end == site.default_window_end
     assert all(r["date"] > verdict.window_end for r in verdict.later)
@@ -136,7 +136,7 @@ def test_open_ended_pledges_are_not_delivered_on_a_later_event():
 
 
 def test_nothing_recorded_within_the_window_is_said_and_counted_apart(site_dir):
-    site = pipeline.site()
+    site = build.site()
     shown = [c for c in site.rows("commitments") if site.status(c["commitment_id"]) == NOT_SHOWN]
     assert shown  # the real package has such rows (their evidence is all later)
     for c in shown:

@@ -254,31 +254,49 @@ def test_refused_descriptor_line_points_at_the_field(package_copy):
         ("exchange_rates", "ecb-eur-gbp-2016-03-03", "rate", "Infinity"),
     ],
 )
-def test_numbers_must_be_plain_decimals(package_copy, table, key, field, value):
-    line = set_cell(package_copy, table, key, field, value)
-    assert_rejected(package_copy, table, line, field)
+def test_numbers_must_be_plain_decimals(row_package, table, key, field, value):
+    descriptor = row_package(table, key)
+    line = set_cell(descriptor, table, key, field, value)
+    assert_rejected(descriptor, table, line, field)
 
 
 @pytest.mark.parametrize("value", ["2099-06-01", "9999-12-31"])
-def test_evidence_from_the_future_is_refused(package_copy, value):
-    set_cell(package_copy, "followups", "calais-camp-clearance-begins", "date", value)
-    assert_refused(package_copy, "data/followups.csv", "date", "after today")
+def test_evidence_from_the_future_is_refused(row_package, value):
+    descriptor = row_package("followups", "calais-camp-clearance-begins")
+    set_cell(descriptor, "followups", "calais-camp-clearance-begins", "date", value)
+    assert_refused(descriptor, "data/followups.csv", "date", "after today")
 
 
-def test_overlong_id_is_refused(package_copy):
-    set_cell(package_copy, "terms", "eurodac", "term_id", "e" * 300)
-    assert_refused(package_copy, "data/terms.csv", "term_id", "constraint-error")
+def test_overlong_id_is_refused(row_package):
+    descriptor = row_package("terms", "eurodac")
+    set_cell(descriptor, "terms", "eurodac", "term_id", "e" * 300)
+    assert_refused(descriptor, "data/terms.csv", "term_id", "constraint-error")
 
 
 @pytest.mark.parametrize(
     "char", ["\u202e", "\u2066", "\u200b", "\u200d", "\ufeff", "\u0007", "\u0085", "\u2028", "\u00ad"]
 )
-def test_invisible_characters_are_refused(package_copy, char):
+def test_invisible_characters_are_refused(row_package, char):
+    descriptor = row_package("terms", "eurodac")
     line = set_cell(
-        package_copy, "terms", "eurodac", "definition", f"The EU fingerprint database{char} for asylum applicants."
+        descriptor, "terms", "eurodac", "definition", f"The EU fingerprint database{char} for asylum applicants."
     )
-    out = assert_refused(package_copy, "data/terms.csv", "definition", f"U+{ord(char):04X}")
+    out = assert_refused(descriptor, "data/terms.csv", "definition", f"U+{ord(char):04X}")
     assert f"data/terms.csv:{line}: definition: " in out
+
+
+def test_cells_are_checked_in_the_full_package(package_copy):
+    """The wiring of the rules above, once in the full package: a number that is no plain decimal,
+    evidence from the future, an overlong id and an invisible character, each on its own row."""
+    wanted = [
+        ("figures", "cao-centres", "value", "1e309", "plain"),
+        ("followups", "calais-camp-clearance-begins", "date", "2099-06-01", "after today"),
+        ("terms", "eurodac", "term_id", "e" * 300, "constraint-error"),
+        ("terms", "iom", "definition", "The International Organization for\u202e Migration.", "U+202E"),
+    ]
+    lines = [set_cell(package_copy, table, key, field, value) for table, key, field, value, _ in wanted]
+    for (table, _, field, _, words), line in zip(wanted, lines):
+        assert_rejected(package_copy, table, line, field, words)
 
 
 def test_invisible_characters_are_visible_in_the_diff(two_packages):
@@ -325,10 +343,19 @@ BAD_LINKS = [
 
 @pytest.mark.parametrize("table,key,field", LINKS)
 @pytest.mark.parametrize("value", BAD_LINKS)
-def test_links_are_https_whatever_the_descriptor_says(package_copy, table, key, field, value):
+def test_links_are_https_whatever_the_descriptor_says(row_package, table, key, field, value):
+    descriptor = row_package(table, key)
+    edit(descriptor, without_url_patterns)
+    line = set_cell(descriptor, table, key, field, value)
+    assert_rejected(descriptor, table, line, field, "is not an https:// address")
+
+
+def test_links_are_https_in_the_full_package(package_copy):
+    """The rule's wiring, once: every kind of link, in the full package without its patterns."""
     edit(package_copy, without_url_patterns)
-    line = set_cell(package_copy, table, key, field, value)
-    assert_rejected(package_copy, table, line, field, "is not an https:// address")
+    lines = [set_cell(package_copy, t, k, f, v) for (t, k, f), v in zip(LINKS, BAD_LINKS)]
+    for (table, _, field), line in zip(LINKS, lines):
+        assert_rejected(package_copy, table, line, field, "is not an https:// address")
 
 
 def test_a_link_that_is_not_https_is_never_rendered_as_one():
@@ -422,7 +449,7 @@ HOSTILE_LABEL = (
 
 
 def test_category_labels_reach_charts_escaped(package_copy):
-    from scripts import pipeline
+    from scripts import build
     from scripts.site import charts
 
     def hostile(d):
@@ -430,7 +457,7 @@ def test_category_labels_reach_charts_escaped(package_copy):
         d["resources"][3]["schema"]["fields"][5]["categories"][0]["label"] = HOSTILE_LABEL
 
     edit(package_copy, hostile)
-    site = pipeline.site(package_copy)
+    site = build.site(package_copy)
     built = charts.every_chart(site)
     spec = "".join(json.dumps(c.figure.to_plotly_json(), ensure_ascii=False) for c in built.values())
     assert json.dumps(html.escape(HOSTILE_LABEL, quote=False))[1:-1] in spec  # shown, as text
@@ -502,6 +529,7 @@ def test_changelog_shows_cells_as_text(two_packages):
 
 
 # -- nothing from outside the package reaches the built site -----------------------------------
+@pytest.mark.build  # runs `mkdocs build`
 @pytest.mark.parametrize("case", ["source path", "symlinked csv", "environ"])
 def test_build_refuses_and_publishes_nothing(package_copy, canary, tmp_path, case):
     if case == "source path":
@@ -541,10 +569,15 @@ def test_export_writes_only_inside_its_folder(package_copy, tmp_path):
 
 
 # -- values given to make -----------------------------------------------------------------------
+def tracked(folder: Path) -> list[Path]:
+    """The files below `folder` a commit would hold: not Python's bytecode caches, which git ignores."""
+    return [p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+
+
 @pytest.fixture
 def make_clone(clone):
     """A clone with this checkout's Makefile and scripts, using the test run's own virtualenv."""
-    files = [p for folder in ("scripts", "datapackage") for p in (ROOT / folder).rglob("*") if p.is_file()]
+    files = [p for folder in ("scripts", "datapackage") for p in tracked(ROOT / folder)]
     commit_files(clone, {p.relative_to(ROOT).as_posix(): p for p in [ROOT / "Makefile", *files]}, "This checkout")
     return clone
 
@@ -730,6 +763,7 @@ def test_a_frozen_release_is_held_to_every_safety_rule_not_to_a_later_method(pac
     assert any("figures.csv" in p and ": quote: is not in paragraph" in p for p in problems), problems
 
 
+@pytest.mark.build  # runs `mkdocs build` in a clone
 @pytest.mark.parametrize("case", ["side branch", "missing commit", "symbolic link"])
 def test_build_and_release_refuse_a_bad_release_without_a_traceback(make_clone, tmp_path, case):
     """What `mkdocs build` and `make release` print: the record's file and field, no traceback."""
@@ -745,7 +779,7 @@ def test_build_and_release_refuse_a_bad_release_without_a_traceback(make_clone, 
     for folder in ("hooks", "overrides"):
         commit_files(
             make_clone,
-            {p.relative_to(ROOT).as_posix(): p for p in (ROOT / folder).rglob("*") if p.is_file()},
+            {p.relative_to(ROOT).as_posix(): p for p in tracked(ROOT / folder)},
             "This checkout",
         )
     commit_files(make_clone, {"mkdocs.yml": ROOT / "mkdocs.yml"}, "This checkout")

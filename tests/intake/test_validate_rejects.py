@@ -4,13 +4,13 @@ import subprocess
 import sys
 
 import pytest
-from conftest import assert_rejected, read_table, set_cell, write_table
+from conftest import assert_rejected, read_table, set_cell, small_package, write_table
 
 pytestmark = pytest.mark.data
 
 # (table, row key, field, bad value, field reported, words in the message)
-CELL_MUTATIONS = [
-    # Frictionless: types, enums, patterns, ranges, required
+# Frictionless: types, enums, patterns, ranges, required
+SCHEMA_MUTATIONS = [
     ("figures", "cao-centres", "value", "many", "value", "type-error"),
     ("figures", "cao-centres", "value", "-102", "value", "constraint"),
     ("figures", "cao-centres", "unit", "dollars", "unit", "enum"),
@@ -34,12 +34,16 @@ CELL_MUTATIONS = [
     ("documents", "amiens-2016-migration-annex", "language", "English", "language", "pattern"),
     ("documents", "amiens-2016-migration-annex", "licence_status", "public", "licence_status", "enum"),
     ("paragraphs", "2d", "page", "4", "page", "constraint"),
-    # foreign keys: every paragraph_id exists
+]
+# foreign keys: every paragraph_id exists
+KEY_MUTATIONS = [
     ("figures", "cao-centres", "paragraph_id", "9z", "document_id, paragraph_id", "foreign-key"),
     ("commitments", "2d-support-border-coast-guard", "paragraph_id", "3a", "document_id, paragraph_id", "foreign-key"),
     ("events", "valletta-summit", "document_id", "another-document", "document_id, paragraph_id", "foreign-key"),
     ("terms", "iom", "paragraph_id", "2e", "document_id, paragraph_id", "foreign-key"),
-    # project checks
+]
+# project checks against the annex's text and the other tables
+TEXT_MUTATIONS = [
     (
         "figures",
         "uk-contribution-port-tunnel-security",
@@ -99,27 +103,65 @@ CELL_MUTATIONS = [
         "text",
         "derived from the source",
     ),
-    # spreadsheet formulas
+]
+# rules of the row itself: spreadsheet formulas, internal codes in text that reaches the pages as written
+ROW_MUTATIONS = [
     ("commitments", "2d-support-border-coast-guard", "summary", '=HYPERLINK("http://evil","x")', "summary", "formula"),
     ("terms", "iom", "definition", "+cmd|' /C calc'!A0 and more", "definition", "formula"),
     ("terms", "iom", "reference", "@SUM(1+1)*cmd", "reference", "formula"),
     ("figures", "cao-centres", "note", "-2+3", "note", "formula"),
     ("figures", "cao-centres", "note", "\tindented", "note", "formula"),
     ("events", "valletta-summit", "description", "@import", "description", "formula"),
-    # internal codes in text that reaches the pages as written
     ("figures", "cao-centres", "note", "Counted as police_officers in the source.", "note", "'police_officers'"),
     ("commitments", "2d-support-border-coast-guard", "summary", "Both partly_delivered it.", "summary", "code"),
 ]
 
 
+CELL_MUTATIONS = SCHEMA_MUTATIONS + KEY_MUTATIONS + TEXT_MUTATIONS + ROW_MUTATIONS
+
+
+def tables_for(mutation: tuple) -> dict[str, list[str] | None]:
+    """The tables a case needs, cut to its row: the annex's text and what the row refers to for
+    keys and the checks against the text (a commitment names figures); its own row alone else."""
+    table, key = mutation[:2]
+    if mutation in SCHEMA_MUTATIONS or mutation in ROW_MUTATIONS:
+        return {table: [key]}
+    keep: dict[str, list[str] | None] = {"documents": None, "paragraphs": None}
+    keep.setdefault(table, [key])
+    if table == "commitments":
+        keep["figures"] = None
+    return keep
+
+
 @pytest.mark.parametrize(
-    "table,key,field,value,reported,words",
+    "mutation",
     CELL_MUTATIONS,
     ids=[f"{m[0]}-{m[2]}-{i}" for i, m in enumerate(CELL_MUTATIONS)],
 )
-def test_mutated_cell_is_rejected(package_copy, table, key, field, value, reported, words):
-    line = set_cell(package_copy, table, key, field, value)
-    assert_rejected(package_copy, table, line, reported, words)
+def test_mutated_cell_is_rejected(tmp_path, mutation):
+    table, key, field, value, reported, words = mutation
+    descriptor = small_package(tmp_path, tables_for(mutation))
+    line = set_cell(descriptor, table, key, field, value)
+    assert_rejected(descriptor, table, line, reported, words)
+
+
+def test_every_family_in_the_full_package(package_copy):
+    """The wiring, once per family, in the full package: a key, checks against the annex's text, a
+    formula and an internal code, each on a row of its own (a changed source or paragraph would
+    hide the quotes' checks, so neither is here: they have full-package tests below)."""
+    picked = [
+        KEY_MUTATIONS[1],  # a commitment's paragraph
+        TEXT_MUTATIONS[0],  # a figure's quote
+        TEXT_MUTATIONS[10],  # a commitment's figure_ids
+        TEXT_MUTATIONS[11],  # an event's date
+        TEXT_MUTATIONS[14],  # a term
+        ROW_MUTATIONS[5],  # a formula
+        ROW_MUTATIONS[6],  # an internal code
+    ]
+    assert len({(m[0], m[1]) for m in picked}) == len(picked), "one row each"
+    lines = [set_cell(package_copy, table, key, field, value) for table, key, field, value, _, _ in picked]
+    for (table, _, _, _, reported, words), line in zip(picked, lines):
+        assert_rejected(package_copy, table, line, reported, words)
 
 
 @pytest.mark.parametrize(

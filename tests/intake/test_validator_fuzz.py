@@ -144,8 +144,9 @@ def package(tmp_path_factory) -> Path:
     return target
 
 
+# Examples per property come from the Hypothesis profile (tests/conftest.py): all of them in
+# `make test`, a few in `make check`.
 FUZZ = settings(
-    max_examples=60,
     deadline=None,
     derandomize=True,
     database=None,
@@ -163,7 +164,7 @@ def test_validate_always_returns_a_report(package, table, mutations):
         path.write_bytes(ORIGINAL[table])
 
 
-@settings(FUZZ, max_examples=6)
+@settings(FUZZ, max_examples=max(2, settings().max_examples // 10))  # a process each: fewer
 @given(table=st.sampled_from(TABLES), mutations=MUTATIONS)
 def test_cli_exits_0_or_1_without_a_traceback(package, table, mutations):
     path = apply(package, table, mutations)

@@ -6,7 +6,7 @@ it says."""
 import re
 from html import unescape
 
-from scripts import pipeline
+from scripts import build
 from scripts.intake import annex_text
 from scripts.intake.package import load_rows
 from scripts.paths import PACKAGE_DIR
@@ -26,7 +26,7 @@ def page(site_dir, path: str) -> str:
 
 
 def test_numbers_count_top_level_rows_and_parts_follow_their_parent():
-    site = pipeline.site()
+    site = build.site()
     numbers = site.commitment_numbers
     top = [numbers[c["commitment_id"]] for c in site.top_level]
     assert top == [str(n) for n in range(1, len(site.top_level) + 1)]
@@ -37,7 +37,7 @@ def test_numbers_count_top_level_rows_and_parts_follow_their_parent():
 
 
 def test_pages_titles_and_table_use_the_numbers(site_dir):
-    site = pipeline.site()
+    site = build.site()
     numbers = site.commitment_numbers
     for cid, n in numbers.items():
         html = page(site_dir, f"commitments/{cid}")
@@ -56,7 +56,7 @@ def test_pages_titles_and_table_use_the_numbers(site_dir):
 
 
 def test_the_annex_legend_and_aria_labels_name_the_two_categories(site_dir):
-    site = pipeline.site()
+    site = build.site()
     html = page(site_dir, "annex")
     legend = text_of(html.split('class="annex-legend"')[1].split("</div>")[0])
     assert f"C1 to C{len(site.top_level)}" in legend and "C5.1" in legend and "binds no one" in legend
@@ -70,7 +70,7 @@ def test_the_annex_legend_and_aria_labels_name_the_two_categories(site_dir):
 
 
 def test_statements_that_bind_no_one_never_get_the_bound_partys_wording(site_dir):
-    site = pipeline.site()
+    site = build.site()
     expectations = [c for c in site.rows("commitments") if site.is_expectation(c["commitment_id"])]
     assert expectations
     for c in expectations:
@@ -99,7 +99,7 @@ def test_the_home_page_frames_in_the_methodologys_categories_and_the_annexs_word
 
 
 def test_parents_list_their_parts_with_their_own_statuses(site_dir):
-    site = pipeline.site()
+    site = build.site()
     for c in site.top_level:
         parts = site.parts(c["commitment_id"])
         html = page(site_dir, f"commitments/{c['commitment_id']}")
@@ -114,7 +114,7 @@ def test_parents_list_their_parts_with_their_own_statuses(site_dir):
 
 
 def test_the_status_chart_gives_the_parts_apart_so_a_parts_finding_is_not_lost(site_dir):
-    site = pipeline.site()
+    site = build.site()
     home = text_of(page(site_dir, ""))
     assert f"Their {len(site.all_parts)} parts are assessed separately" in home
     # The one "not delivered" is a part's (an expectation: "did not happen"), and now reaches the page.
@@ -155,4 +155,4 @@ def test_the_methodology_says_why_some_sentences_are_not_rows(site_dir):
         "are actively cooperating so as to ensure",
     ):
         assert words in text
-    assert "Assessment window" in text and pipeline.site().default_window_end[:4] in text
+    assert "Assessment window" in text and build.site().default_window_end[:4] in text

@@ -13,12 +13,12 @@ ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("scripts", "hooks", "tools")
 # Low to high. Publishing comes below the site because pages link to the downloads it names.
 LAYERS = (
-    ("scripts.paths", "scripts.git"),
+    ("scripts.paths", "scripts.git", "scripts.escape", "scripts.kinds"),
     ("scripts.intake",),
     ("scripts.model",),
     ("scripts.publish",),
     ("scripts.site",),
-    ("scripts.pipeline", "scripts.macros"),
+    ("scripts.build", "scripts.macros"),
     ("hooks",),
     ("tools",),
 )
@@ -120,7 +120,7 @@ def test_a_tool_imported_by_the_build_is_upward(tiny):
 
 def test_no_import_circle_and_none_runs_up_a_layer():
     graph = import_graph()
-    assert graph["scripts.pipeline"], "the graph is read (the pipeline imports other modules)"
+    assert graph["scripts.build"], "the graph is read (the build imports other modules)"
     assert cycles(graph) == []
     assert upward(graph) == []
 

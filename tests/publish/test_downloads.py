@@ -19,7 +19,7 @@ from conftest import BIN
 from diff_fixtures import GIT_ENV, clone, git, without_releases  # noqa: F401 (pytest fixture)
 from openpyxl import load_workbook
 
-from scripts import pipeline
+from scripts import build
 from scripts.intake.package import load_descriptor
 from scripts.paths import DESCRIPTOR, PACKAGE_DIR, ROOT
 
@@ -29,7 +29,7 @@ VERSION = load_descriptor(DESCRIPTOR)["version"]
 
 def latest_names() -> dict[str, str]:
     """/data/latest/'s file names: a release's, or "unreleased" while the data differs from every release."""
-    from scripts.pipeline import site
+    from scripts.build import site
     from scripts.publish import export
 
     return export.download_names(site().released_version)
@@ -193,7 +193,7 @@ def test_citation_cff_matches_the_package():
 def test_data_page_has_jsonld_citations_and_licence(site_dir):
     page = (site_dir / "data" / "index.html").read_text(encoding="utf-8")
     data = json.loads(page.split('<script type="application/ld+json">')[1].split("</script>")[0])
-    assert data["@type"] == "Dataset" and data["version"] == (pipeline.site().released_version or "unreleased")
+    assert data["@type"] == "Dataset" and data["version"] == (build.site().released_version or "unreleased")
     assert data["license"] == "https://creativecommons.org/licenses/by/4.0/"
     assert re.match(r"^\d{4}-\d{2}-\d{2}$", data["dateModified"])
     formats = {d["encodingFormat"] for d in data["distribution"]}
@@ -204,8 +204,8 @@ def test_data_page_has_jsonld_citations_and_licence(site_dir):
 
 def test_figure_pages_cite_version_and_paragraph(site_dir):
     page = unescape((site_dir / "figures" / "uk-funding-calais-2016" / "index.html").read_text(encoding="utf-8"))
+    from scripts.build import site
     from scripts.model.citations import cited_version
-    from scripts.pipeline import site
 
     cited = cited_version(site())  # "version X.Y.Z", or "unreleased data, built … from commit …"
     assert f"open data, {cited}. " in page and "paragraph 1d" in page

@@ -1,6 +1,6 @@
-"""One record to take away: each figure and commitment page links a CSV and a JSON of that record,
-byte for byte what the package's own files hold (the JSON with where the record comes from); every
-page has share-preview tags and a permanent address to copy."""
+"""One record to take away: the page of each figure and commitment (each kind with downloads, scripts/kinds.py)
+links a CSV and a JSON of that record, byte for byte what the package's own files hold (the JSON with
+where the record comes from); every page has share-preview tags and a permanent address to copy."""
 
 from __future__ import annotations
 
@@ -11,11 +11,14 @@ from urllib.parse import urljoin
 import pytest
 from conftest import site_pages
 
-from scripts import pipeline
+from scripts import build, kinds
 from scripts.intake.package import read_csv
-from scripts.paths import PACKAGE_DIR
+from scripts.paths import DESCRIPTOR, PACKAGE_DIR
 
-TABLES = {"figures": "figure_id", "commitments": "commitment_id"}
+RESOURCES = json.loads(DESCRIPTOR.read_text(encoding="utf-8"))["resources"]
+KEYS = {r["name"]: r["schema"]["primaryKey"][0] for r in RESOURCES}
+# The kinds whose records are downloaded one by one (scripts/kinds.py): their key fields.
+TABLES = {k.table: KEYS[k.table] for k in kinds.KINDS if k.downloads}
 
 
 def raw_records(table: str) -> dict[str, bytes]:
@@ -53,7 +56,7 @@ def test_a_figure_as_a_journalist_downloads_it_as_json(site_dir, base_url):
     from scripts.model.citations import cited_version
 
     text = (site_dir / "data/latest/records/figures/uk-funding-calais-2016.json").read_text(encoding="utf-8")
-    released = pipeline.site().released_version
+    released = build.site().released_version
     page = f"{base_url}figures/uk-funding-calais-2016/"
     annex = "UK-France Summit (the 34th Franco-British summit), Amiens, France, 3 March 2016: Annex on migration"
     assert text == (
@@ -83,7 +86,7 @@ def test_a_figure_as_a_journalist_downloads_it_as_json(site_dir, base_url):
         f'    "source": "{annex}, paragraph 1d",\n'
         '    "licence": "CC-BY-4.0: https://creativecommons.org/licenses/by/4.0/",\n'
         f'    "citation": "{annex}, paragraph 1d. Figure “uk-funding-calais-2016” in Amiens annex open data, '
-        f'{cited_version(pipeline.site())}. {page}"\n'
+        f'{cited_version(build.site())}. {page}"\n'
         "  }\n"
         "}\n"
     )
@@ -104,7 +107,7 @@ def test_a_figure_as_a_journalist_downloads_it(site_dir):
 @pytest.mark.parametrize("table", TABLES)
 def test_record_pages_link_their_downloads_and_permanent_address(site_dir, table):
     for key in raw_records(table):
-        url = f"{table}/{key}/"
+        url = kinds.get(table).url(key)
         html = (site_dir / url / "index.html").read_text(encoding="utf-8")
         for ext in ("csv", "json"):
             href = re.search(rf'href="([^"]*records/{table}/{re.escape(key)}\.{ext})" download', html)
@@ -139,7 +142,7 @@ def test_every_cited_version_resolves(site_dir):
         assert (site_dir / "data" / f"v{version}" / "datapackage.json").is_file(), f"{where} cites {version}"
     figure = unescape((site_dir / "figures/uk-funding-calais-2016/index.html").read_text(encoding="utf-8"))
     assert re.search(r"open data, (version \d+\.\d+\.\d+|unreleased data, built [^.]+)\. ", figure)
-    assert ("unreleased data" in figure) == (pipeline.site().released_version is None)
+    assert ("unreleased data" in figure) == (build.site().released_version is None)
 
 
 def test_every_chart_has_an_embed_snippet_and_page(site_dir):

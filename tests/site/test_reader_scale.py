@@ -7,6 +7,7 @@ each list over more than one page."""
 
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -15,6 +16,7 @@ from urllib.parse import urljoin, urlparse
 import pytest
 from conftest import build_site, free_port, serve
 
+from scripts import kinds
 from scripts.intake.package import read_csv
 from scripts.model.links import PAGE_ROWS
 from tools import synthetic
@@ -22,15 +24,20 @@ from tools import synthetic
 pytestmark = pytest.mark.build
 
 SCALE = 11
-LISTS = {"commitments": "commitment_id", "figures": "figure_id", "terms": "term_id", "events": "event_id"}
-BASES = {"commitments": "commitments/", "figures": "figures/", "terms": "glossary/", "events": "timeline/"}
+LISTS = [k.table for k in kinds.with_lists()]
 
 
 def shows(html: str, table: str, record_id: str) -> bool:
-    """A record is on a list page: a link to its record page, or (events) its heading."""
-    if table == "events":
-        return f'id="event-{record_id}"' in html
+    """A record is on a list page: a link to its record page, or (a kind without pages, events) its entry."""
+    kind = kinds.get(table)
+    if not kind.address:
+        return f'id="{kind.anchor.format(record_id)}"' in html
     return re.search(rf'href="(?:[^"]*/)?{re.escape(record_id)}/"', html) is not None
+
+
+def key_field(package: Path, table: str) -> str:
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    return next(r["schema"]["primaryKey"][0] for r in descriptor["resources"] if r["name"] == table)
 
 
 class Elements(HTMLParser):
@@ -61,7 +68,7 @@ def scaled(tmp_path_factory):
 
 
 def list_pages(site: Path, table: str) -> list[Path]:
-    base = site / BASES[table]
+    base = site / kinds.get(table).records.address
     more = sorted((base / "page").glob("*/index.html"), key=lambda p: int(p.parent.name))
     return [base / "index.html", *more]
 
@@ -69,7 +76,7 @@ def list_pages(site: Path, table: str) -> list[Path]:
 @pytest.mark.parametrize("table", LISTS)
 def test_every_record_is_on_exactly_one_page_of_its_list(scaled, table):
     site, package, _, _ = scaled
-    ids = [r[LISTS[table]] for r in read_csv(package / "data" / f"{table}.csv")]
+    ids = [r[key_field(package, table)] for r in read_csv(package / "data" / f"{table}.csv")]
     pages = list_pages(site, table)
     assert len(pages) == -(-len(ids) // PAGE_ROWS) > 1
     seen: list[str] = []

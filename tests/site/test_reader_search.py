@@ -7,6 +7,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+from scripts import kinds
+
 pytestmark = pytest.mark.browser
 
 FORMS = {
@@ -65,8 +67,8 @@ def test_the_search_index_holds_each_record_by_title_and_summary(site_dir):
     docs = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
     locations = [d["location"] for d in docs]
     pages = {loc.split("#")[0] for loc in locations}
-    for kind in ("figures", "commitments", "glossary"):
-        records = {f"{kind}/{p.parent.name}/" for p in (site_dir / kind).glob("*/index.html")}
+    for kind in (k.address for k in kinds.with_pages()):
+        records = {f"{kind}{p.parent.name}/" for p in (site_dir / kind).glob("*/index.html")}
         assert records and records <= pages, f"{kind}: record pages missing from the index"
     assert not [loc for loc in locations if loc.startswith(("glossary/#", "data/#dictionary-", "data/#downloads"))]
     records = [loc for loc in locations if loc.split("#")[0].count("/") == 2]

@@ -15,7 +15,7 @@ import pytest
 from conftest import build_site
 from second_document import COMMITMENTS, DOC, FIGURE, SOURCE, TEXT, make_package
 
-from scripts import pipeline
+from scripts import build
 from scripts.intake import annex_text
 from scripts.intake.package import read_csv
 from scripts.intake.validate import validate
@@ -164,7 +164,7 @@ def test_the_main_documents_numbers_and_quotes_are_its_own(two):
     main_1a = next(r for r in read_csv(PACKAGE_DIR / "data" / "paragraphs.csv") if r["paragraph_id"] == "1a")
     assert quoted.startswith(annex_text.squash(main_1a["text"])[:40]) and f"{MAIN_TITLE}, paragraph 1a" in quoted
     # The annex is numbered as it is alone (C1 … C14, C5.1 …), on its page and its records'.
-    alone = pipeline.site(PACKAGE_DIR / "datapackage.json").commitment_numbers
+    alone = build.site(PACKAGE_DIR / "datapackage.json").commitment_numbers
     assert p.words.startswith(f"C{alone[MAIN_1A['commitment_id']]}:")
     annex = page(two, "annex/")
     numbers = re.findall(r"C(\d+(?:\.\d+)?) (?:pledge|intention|support|reaffirmation|expectation)", annex.words)
@@ -180,7 +180,7 @@ def test_lists_say_which_document_a_record_is_from(two):
     p = page(two, "commitments/")
     assert "Paragraph 1a of Fictional test document" in p.words
     assert f"Paragraph 1a of {MAIN_TITLE}" in p.words
-    top = len(pipeline.site(PACKAGE_DIR / "datapackage.json").top_level)
+    top = len(build.site(PACKAGE_DIR / "datapackage.json").top_level)
     assert f"C1 to C{top} of {MAIN_TITLE} and C1 to C2 of Fictional test document" in p.words
     glossary = page(two, "glossary/")
     assert re.search(rf"first named in paragraph \w+ of {MAIN_TITLE}", glossary.words)

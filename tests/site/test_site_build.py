@@ -8,9 +8,11 @@ from html.parser import HTMLParser
 import pytest
 from conftest import build_site, set_cell, site_pages
 
+from scripts import kinds
+from scripts.build import site
 from scripts.intake.package import load_rows
+from scripts.model import links
 from scripts.paths import DESCRIPTOR, PACKAGE_DIR
-from scripts.pipeline import site
 
 pytestmark = pytest.mark.build
 
@@ -51,17 +53,13 @@ def table_rows(page: str) -> dict[str, int]:
     return parser.rows
 
 
-@pytest.mark.parametrize(
-    "table,key,folder",
-    [
-        ("figures", "figure_id", "figures"),
-        ("commitments", "commitment_id", "commitments"),
-        ("terms", "term_id", "glossary"),
-    ],
-)
-def test_every_record_has_its_page(site_dir, table, key, folder):
-    for row in load_rows(DATA / f"{table}.csv"):
-        page = site_dir / folder / row[key] / "index.html"
+@pytest.mark.parametrize("kind", kinds.with_pages(), ids=lambda k: k.table)
+def test_every_record_has_its_page(site_dir, kind):
+    key = site().key(kind.table)
+    rows = load_rows(DATA / f"{kind.table}.csv")
+    assert rows and kind.address
+    for row in rows:
+        page = site_dir / kind.url(row[key]) / "index.html"
         assert page.exists(), page
         assert row[key] in page.read_text(encoding="utf-8")
 
@@ -108,14 +106,14 @@ def test_every_schema_field_is_on_the_data_dictionary(site_dir):
 
 def test_annex_page_links_every_record(site_dir):
     page = html(site_dir, "annex")
-    for row in load_rows(DATA / "figures.csv"):
-        assert f'href="../figures/{row["figure_id"]}/"' in page, row["figure_id"]
-    for row in load_rows(DATA / "commitments.csv"):
-        assert f'href="../commitments/{row["commitment_id"]}/"' in page, row["commitment_id"]
-    for row in load_rows(DATA / "events.csv"):
-        assert f'href="../timeline/#event-{row["event_id"]}"' in page, row["event_id"]
-    for row in load_rows(DATA / "terms.csv"):
-        assert f'href="../glossary/{row["term_id"]}/"' in page, row["term_id"]
+    linked = [k for k in kinds.KINDS if k.annex_link]
+    assert {"figures", "commitments", "events", "terms"} <= {k.table for k in linked}
+    for kind in linked:
+        key = site().key(kind.table)
+        for row in load_rows(DATA / f"{kind.table}.csv"):
+            href = links.rel("annex/", links.record_url(kind.table, row[key], site().position(kind.table, row[key])))
+            assert f'href="{href}"' in page, (kind.table, row[key])
+    assert 'href="../timeline/#event-' in page and 'href="../glossary/' in page  # as a reader follows them
     for row in load_rows(DATA / "paragraphs.csv"):
         assert f'id="para-{row["paragraph_id"]}"' in page
 
@@ -210,13 +208,10 @@ def test_data_text_is_rendered_as_text(tmp_path, package_copy):
 def test_record_pages_link_to_their_csv_row(site_dir):
     from scripts.intake.package import read_csv
 
-    for table, key, folder in (
-        ("figures", "figure_id", "figures"),
-        ("commitments", "commitment_id", "commitments"),
-        ("terms", "term_id", "glossary"),
-    ):
+    for kind in kinds.with_pages():
+        table, key = kind.table, site().key(kind.table)
         for row in read_csv(DATA / f"{table}.csv"):
-            page = html(site_dir, f"{folder}/{row[key]}")
+            page = html(site_dir, kind.url(row[key]).rstrip("/"))
             assert f'/blob/main/datapackage/data/{table}.csv#L{row.line}"' in page, (table, row[key])
             assert f'/edit/main/datapackage/data/{table}.csv"' in page
             assert "api.github.com" not in page

@@ -1,4 +1,4 @@
-"""One pipeline per build: the package is read and validated once, before anything uses it."""
+"""One Build per package (scripts/build.py): the package is read and validated once, before anything uses it."""
 
 import csv
 import os
@@ -7,18 +7,18 @@ import time
 import pytest
 from conftest import build_site
 
-from scripts import pipeline
+from scripts import build
 
 pytestmark = pytest.mark.build
 
 
 def test_a_build_loads_and_validates_the_package_once_and_opens_its_descriptor_once(tmp_path, package_copy):
     log = tmp_path / "loads.log"
-    os.environ[pipeline.LOG] = str(log)
+    os.environ[build.LOG] = str(log)
     try:
         result = build_site(tmp_path / "site", "http://127.0.0.1:1/", package_copy.parent)
     finally:
-        del os.environ[pipeline.LOG]
+        del os.environ[build.LOG]
     assert result.returncode == 0, result.stderr[-2000:]
     # Every opening of the working tree's datapackage.json is logged (an audit hook): the validator's
     # is the only one; the release check, the changelog and the downloads use what it read.
@@ -37,12 +37,12 @@ def test_a_missing_column_fails_the_build_with_one_message(tmp_path, package_cop
     assert len(problems) == 1 and problems[0].endswith("data/terms.csv:1: expansion: column is missing from the header")
 
 
-def test_the_pipeline_reloads_only_when_a_file_changes(package_copy):
-    first = pipeline.site(package_copy)
-    assert pipeline.site(package_copy) is first
+def test_the_build_reloads_only_when_a_file_changes(package_copy):
+    first = build.site(package_copy)
+    assert build.site(package_copy) is first
     terms = package_copy.parent / "data" / "terms.csv"
     time.sleep(0.01)
     terms.write_text(terms.read_text(encoding="utf-8").replace("INTERPOL's", "INTERPOL’s"), encoding="utf-8")
-    second = pipeline.site(package_copy)
+    second = build.site(package_copy)
     assert second is not first
     assert any("INTERPOL’s" in t["definition"] for t in second.rows("terms"))
