@@ -166,6 +166,8 @@ class Build:
         yield from render.record_pages(site, site_url, repo_url)
         # Every page of each list; the first is dropped where docs/ writes it (hooks/build.py).
         yield from render.list_pages(site)
+        # Each document but the main one (docs/annex.md) has its page at annex/DOCUMENT_ID/.
+        yield from render.document_pages(site).items()
         # One page per chart, to embed in another site with an <iframe>.
         for chart_id in charts.CHARTS:
             page = render.embed_page(site, chart_id, site_url, SHOWN_ON.get(chart_id, ""))
@@ -193,7 +195,14 @@ class Build:
         def provenance(table: str, key: str, row: dict) -> dict:
             url = record_url(table, key)
             return citations.record_provenance(
-                site, site_url, site.citation_kind(table, key), key, row["paragraph_id"], url, paths[table]
+                site,
+                site_url,
+                site.citation_kind(table, key),
+                key,
+                row["document_id"],
+                row["paragraph_id"],
+                url,
+                paths[table],
             )
 
         export.export_records(site_dir / "data" / "latest" / "records", site.descriptor, site.tables, keys, provenance)

@@ -17,6 +17,9 @@ from scripts.site import charts, render
 def define_env(env) -> None:
     made = build.running()
     site = made.site
+    # The pages about "the annex" (home, annex, commitments, methodology) count and chart the main
+    # document, the first in documents.csv; lists, downloads and citations of the data are every document's.
+    main = site.main
     site_url = public_url(env.conf)
 
     def here() -> str:
@@ -29,16 +32,22 @@ def define_env(env) -> None:
         "workbook": render.e(export.download_names(site.released_version)["workbook"]),
         "homepage": render.e(site.descriptor.get("homepage", "")),
         "counts": {name: len(rows) for name, rows in site.tables.items()},
-        "top_level": len(site.top_level),
+        "annex_counts": {name: len(rows) for name, rows in main.tables.items()},
+        "top_level": len(main.top_level),
         # The assessment window of commitments that name no period (methodology).
-        "default_window_end": render.e(long_date(site.default_window_end)) if site.default_window_end else "",
-        "document": {k: render.e(v) for k, v in site.document.items()},
+        "default_window_end": render.e(long_date(main.default_window_end)) if main.default_window_end else "",
+        "document": {k: render.e(v) for k, v in main.document.items()},
     }
 
     @env.macro
     def annex_text() -> str:
         """The annex, paragraph by paragraph, with every figure, date, term and commitment linked."""
-        return render.annex(site, here())
+        return render.annex(main, here(), main.document["document_id"])
+
+    @env.macro
+    def other_documents() -> str:
+        """With more than one document, a line naming the others and their pages; else nothing."""
+        return render.other_documents(site, here())
 
     @env.macro
     def record_list(table: str) -> str:
@@ -48,7 +57,7 @@ def define_env(env) -> None:
     @env.macro
     def commitment_counts() -> str:
         """The one way the site counts commitments: once each, by strength."""
-        return render.e(site.strength_sentence())
+        return render.e(main.strength_sentence())
 
     @env.macro
     def chart(chart_id: str) -> str:
@@ -61,11 +70,11 @@ def define_env(env) -> None:
 
     @env.macro
     def funding_answer() -> str:
-        return render.e(charts.funding_sentence(site))
+        return render.e(charts.funding_sentence(main))
 
     @env.macro
     def key_figures() -> str:
-        return render.key_figures(site, here())
+        return render.key_figures(main, here())
 
     @env.macro
     def data_dictionary() -> str:

@@ -268,7 +268,7 @@ def rendered_sizes(descriptor: Path) -> dict[str, int]:
     is too slow to finish."""
     site = build.site(descriptor)
     return {
-        "annex": len(render.annex(site, "annex/")),
+        "annex": len(render.annex(site.main, "annex/", site.document["document_id"])),
         "glossary": len(render.record_list(site, "terms", "glossary/")),
         "timeline": len(render.record_list(site, "events", "timeline/")),
         "figures": len(render.record_list(site, "figures", "figures/")),

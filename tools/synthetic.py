@@ -18,9 +18,10 @@ every table N times longer, in one of two ways:
 
 Either way the package is checked with scripts/intake/validate.py, and the script fails if it is not
 valid. At 100× the largest table, followups.csv, is 5.1 MB; past about 190× it would exceed
-validate.MAX_FILE_BYTES (10 MB) and be rejected. The site assumes one document (scripts/model/derive.py:
-Site.document, paragraphs by id), so it shows the copies as further records of the one annex:
-right for measuring what a bigger package costs, not for reading.
+validate.MAX_FILE_BYTES (10 MB) and be rejected. In `documents` mode the site shows each copy as a
+document of its own (scripts/model/derive.py, Site.view): its page at annex/<document_id>-sk/, its
+records numbered from C1 and cited as that copy's. The copies keep the annex's words: right for
+measuring what a bigger package costs, not for reading.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
@@ -264,8 +265,8 @@ class EventNotes(Rule):
 @attrs.define(kw_only=True, repr=False)
 class CommitmentRules(Rule):
     """Strength follows from the operative phrase (`phrases`: the reviewed table in checks/), only an
-    expectation binds no one, a summary says "will" only where the annex does, related figures exist,
-    and `part_of` names a top-level row of the same document."""
+    expectation binds no one, a summary says "will" only where the annex does, related figures exist
+    in the same document, and `part_of` names a top-level row of the same document."""
 
     table = "commitments"
     editorial = True
@@ -273,10 +274,14 @@ class CommitmentRules(Rule):
     phrases_name: str = "operative-phrases.csv"
 
     def prepare(self) -> None:
-        self.figure_ids = {r["figure_id"] for r in self.rows("figures")}
+        self.figure_docs = {r["figure_id"]: r["document_id"] for r in self.rows("figures")}
         self.by_id = {r["commitment_id"]: r for r in self.rows("commitments")}
         self.doc_dates = {r["document_id"]: r["date"] for r in self.rows("documents")}
-        self.default = status.default_window(self.rows("commitments"))
+        # The default window end (status.default_window) is each document's own: documents differ in date.
+        by_doc: dict[str, list[Row]] = defaultdict(list)
+        for r in self.rows("commitments"):
+            by_doc[r["document_id"]].append(r)
+        self.defaults = {doc: status.default_window(rows) for doc, rows in by_doc.items()}
 
     def check(self, row: Row) -> Found:
         phrase = annex_text.squash(row["operative_phrase"])
@@ -301,8 +306,14 @@ class CommitmentRules(Rule):
         if WILL.search(row["summary"]) and not WILL.search(phrase):
             yield "summary", f"says 'will' but the annex's operative phrase is {phrase!r}: keep the annex's modality"
         for fid in row["figure_ids"].split():
-            if fid not in self.figure_ids:
+            if fid not in self.figure_docs:
                 yield "figure_ids", f"figure {fid!r} does not exist"
+            elif self.figure_docs[fid] != row["document_id"]:
+                yield (
+                    "figure_ids",
+                    f"figure {fid!r} belongs to {self.figure_docs[fid]!r}, not {row['document_id']!r}: "
+                    "a commitment relates to figures of its own document",
+                )
         yield from self.check_part_of(row)
         yield from self.check_window(row)
 
@@ -331,10 +342,10 @@ class CommitmentRules(Rule):
                 f"{end} differs from the window of {row['part_of']!r} ({parent['window_end']}): a part that "
                 "names no period of its own is judged against its parent's",
             )
-        elif not stated and parent is None and self.default and end != self.default:
+        elif not stated and parent is None and (default := self.defaults.get(row["document_id"])) and end != default:
             yield (
                 "window_end",
-                f"{end} is not the default window end ({self.default}) that the other commitments naming no "
+                f"{end} is not the default window end ({default}) that the other commitments naming no "
                 "period use (methodology, 'Assessment window'): name the annex's words in timeframe_as_stated, "
                 "or use the default",
             )
@@ -459,17 +470,25 @@ class FollowupRules(Rule):
 
 @attrs.define(kw_only=True, repr=False)
 class AmountRules(Rule):
-    """Amounts from later sources: dated after the annex and not after today, with their confidence."""
+    """Amounts from later sources: dated after the annex and not after today, with their confidence,
+    and of their commitment's document."""
 
     table = "amounts"
     editorial = True
 
     def prepare(self) -> None:
         self.doc_dates = {r["document_id"]: r["date"] for r in self.rows("documents")}
+        self.commitment_docs = {r["commitment_id"]: r["document_id"] for r in self.rows("commitments")}
         self.today = build_date().isoformat()
 
     def check(self, row: Row) -> Found:
         today = self.today
+        doc = self.commitment_docs.get(row["commitment_id"])
+        if doc and row["document_id"] != doc:
+            yield (
+                "document_id",
+                f"commitment {row['commitment_id']!r} belongs to {doc!r}, not {row['document_id']!r}",
+            )
         start, after = row["period"].split("/")[0], self.doc_dates.get(row["document_id"], "")
         if start and after and start < after[: len(start)]:
             yield "period", f"{row['period']} is before the annex ({after})"

@@ -346,11 +346,29 @@ def frictionless_check(pkg: Package, phrases: Path, frozen: bool = False) -> Non
 
 # -- Checks Frictionless cannot do ------------------------------------------------------------
 def source_texts(pkg: Package) -> dict[str, str]:
-    """Each document's source, checked against the SHA-256 the package records."""
+    """Each document's source, checked against the SHA-256 the package records, and named among the
+    descriptor's `sources` (which the evidence pack carries, scripts/publish/export.py)."""
     pkg.checks += 1
     texts: dict[str, str] = {}
+    listed = {s.get("path"): s for s in pkg.descriptor.get("sources", [])}
     for row in pkg.table("documents"):
         rel = row["source_path"]
+        source = listed.get(rel)
+        if source is None:
+            pkg.problem(
+                "documents",
+                row.line,
+                "source_path",
+                f"{rel} is not among datapackage.json's sources: add it there (title, path, sha256), "
+                "so the evidence pack carries it",
+            )
+        elif source.get("sha256", row["sha256"]) != row["sha256"]:
+            pkg.problem(
+                "documents",
+                row.line,
+                "sha256",
+                f"differs from the sha256 datapackage.json's sources give {rel} ({source['sha256']})",
+            )
         try:
             data = local_file(pkg.base, rel).read_bytes()
         except (UnsafePath, OSError) as exc:
@@ -587,25 +605,29 @@ def check_numbers(
     """Every number the annex writes is a figure, a date, a timeframe or an allowlisted word."""
     pkg.checks += 1
     covered = {key: list(v) for key, v in spans.items()}
-    doc_ids = {doc_id for doc_id, _ in paras}
+    doc_ids = sorted({doc_id for doc_id, _ in paras})
     for row in pkg.review_table(allowlist):
+        # A row covers its number in each document whose paragraph of that id holds its context
+        # (paragraph ids are a document's own); it must hold in one at least.
+        found = []
         for doc_id in doc_ids:
             text = paras.get((doc_id, row["paragraph_id"]))
             ctx = text.find(annex_text.squash(row["context"])) if text else -1
             pos = quantities.find_phrase(row["context"], row["number"]) if ctx >= 0 else -1
-            if pos < 0:
-                pkg.problem(
-                    allowlist,
-                    row.line,
-                    "context",
-                    f"{row['number']!r} in {row['context']!r} is not in paragraph {row['paragraph_id']}",
-                )
-            elif not row["reason"].strip():
-                pkg.problem(allowlist, row.line, "reason", "every allowlisted number needs a reason")
-            else:
-                covered.setdefault((doc_id, row["paragraph_id"]), []).append(
-                    (ctx + pos, ctx + pos + len(row["number"]))
-                )
+            if pos >= 0:
+                found.append(((doc_id, row["paragraph_id"]), (ctx + pos, ctx + pos + len(row["number"]))))
+        if not found:
+            pkg.problem(
+                allowlist,
+                row.line,
+                "context",
+                f"{row['number']!r} in {row['context']!r} is not in paragraph {row['paragraph_id']} of any document",
+            )
+        elif not row["reason"].strip():
+            pkg.problem(allowlist, row.line, "reason", "every allowlisted number needs a reason")
+        else:
+            for key, span in found:
+                covered.setdefault(key, []).append(span)
     para_lines = {(r["document_id"], r["paragraph_id"]): r.line for r in pkg.table("paragraphs")}
     for key, text in paras.items():
         for start, end, token in quantities.number_tokens(text):

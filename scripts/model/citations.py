@@ -13,29 +13,30 @@ from scripts.model.derive import Site, long_date
 DATASET = "Amiens annex open data"
 
 
-def document_reference(site: Site) -> str:
-    doc = site.document
+def document_reference(doc: dict[str, str]) -> str:
     return f"{doc['event']}, {doc['place']}, {long_date(doc['date'])}"
 
 
-def record(site: Site, site_url: str, kind: str, record_id: str, pid: str, url: str) -> str:
-    """A figure or commitment: the annex paragraph, the record, the version and its address."""
+def record(site: Site, site_url: str, kind: str, record_id: str, doc: str, pid: str, url: str) -> str:
+    """A figure or commitment: its document's paragraph, the record, the version and its address."""
     return (
-        f"{document_reference(site)}: {site.document['title']}, paragraph {pid}. "
+        f"{document_reference(site.documents[doc])}: {site.documents[doc]['title']}, paragraph {pid}. "
         f"{kind} “{record_id}” in {DATASET}, {cited_version(site)}. {site_url}{url}"
     )
 
 
-def record_provenance(site: Site, site_url: str, kind: str, record_id: str, pid: str, url: str, path: str) -> dict:
+def record_provenance(
+    site: Site, site_url: str, kind: str, record_id: str, doc: str, pid: str, url: str, path: str
+) -> dict:
     """Where one downloaded record comes from, for its JSON (its CSV is the row alone, as the
-    table's CSV writes it): its page, the data it is part of, the annex paragraph, licence and citation."""
+    table's CSV writes it): its page, the data it is part of, the document's paragraph, licence and citation."""
     return {
         "page": site_url + url,
         "table": f"{site_url}data/latest/{path}",
         "version": site.released_version or "unreleased",
-        "source": f"{document_reference(site)}: {site.document['title']}, paragraph {pid}",
+        "source": f"{document_reference(site.documents[doc])}: {site.documents[doc]['title']}, paragraph {pid}",
         "licence": licence_line(site.descriptor),
-        "citation": record(site, site_url, kind, record_id, pid, url),
+        "citation": record(site, site_url, kind, record_id, doc, pid, url),
     }
 
 
@@ -46,7 +47,9 @@ def licence_line(descriptor: dict) -> str:
 
 
 def dataset(site: Site, site_url: str) -> str:
-    return f"{DATASET}, {cited_version(site)}: {document_reference(site)}, {site.document['title']}. {site_url}"
+    """The data as a whole: based on every document it holds, in file order."""
+    docs = "; ".join(f"{document_reference(d)}, {d['title']}" for d in site.documents.values())
+    return f"{DATASET}, {cited_version(site)}: {docs}. {site_url}"
 
 
 def cited_version(site: Site) -> str:
@@ -59,13 +62,14 @@ def cited_version(site: Site) -> str:
     return f"unreleased data{built}"
 
 
-def bibtex(site: Site, site_url: str, key: str, title: str, url: str, pid: str = "") -> str:
-    """A BibTeX @misc entry naming the version and, for a record, the annex paragraph."""
+def bibtex(site: Site, site_url: str, key: str, title: str, url: str, doc: str = "", pid: str = "") -> str:
+    """A BibTeX @misc entry naming the version and, for a record, its document and paragraph (for the
+    data as a whole, the first document: the one the site is about)."""
 
     def b(text: str) -> str:
         return bibtex_field(squash(text))
 
-    doc = site.document
+    doc = site.documents[doc] if doc else site.document
     where = f", paragraph {pid}" if pid else ""
     released = site.release.released if site.release else None
     ident = re.sub(r"[^a-z0-9]+", "_", f"amiens_annex_{key}_{'v' + released if released else 'unreleased'}".lower())

@@ -17,6 +17,7 @@ from scripts.intake import status as status_rule
 from scripts.intake.annex_text import locate, squash
 from scripts.intake.descriptor import is_https
 from scripts.intake.package import Row
+from scripts.model import links
 
 
 def enum(descriptor: dict, resource: str, name: str) -> list[str]:
@@ -83,6 +84,9 @@ class Site:
     release: object | None = None
     # Set by the build: the package as read once, for the stages that publish it (scripts/publish/versions.py Tree).
     tree: object | None = None
+    # Set on one document's view (`Site.view`): the site of every document it was taken from.
+    whole: Site | None = None
+    _views: dict[str, Site] = field(default_factory=dict, repr=False)
     # Set by the build's draw stage: every chart with its drawings (scripts/site/render.py draw_charts).
     drawings: dict | None = None
 
@@ -160,7 +164,10 @@ class Site:
 
     @cached_property
     def published_at(self) -> list[dict]:
-        """Where the annex is published: the descriptor's sources that are web addresses."""
+        """Where the annex is published: the descriptor's sources that are web addresses. They are the
+        main document's (the first), so another document's view has none."""
+        if self.document["document_id"] != self.everything.document["document_id"]:
+            return []
         return [s for s in self.descriptor.get("sources", []) if is_https(s.get("path"))]
 
     def headline_value(self, figure: Row) -> str:
@@ -198,30 +205,83 @@ class Site:
 
     @property
     def document(self) -> dict[str, str]:
+        """The document this site is about: the first in documents.csv (the site's home page,
+        methodology and main annex page are about it), or a view's one document (`view`)."""
         return self.tables["documents"][0]
+
+    @cached_property
+    def documents(self) -> dict[str, dict[str, str]]:
+        """Every document, by id, in file order."""
+        return {d["document_id"]: d for d in self.rows("documents")}
+
+    def document_of(self, record: dict[str, str]) -> dict[str, str]:
+        return self.documents[record["document_id"]]
+
+    def view(self, document_id: str) -> Site:
+        """The package as one document's: its row in documents.csv, its paragraphs and the records
+        of every table with a `document_id` that belong to it. Its numbers, counts, charts and
+        citations are that document's, and nothing of another document is in it. A package of one
+        document is its own view."""
+        whole = self.whole or self
+        if list(whole.documents) == [document_id]:
+            return whole
+        if document_id not in whole._views:
+            if document_id not in whole.documents:
+                raise KeyError(f"no document {document_id!r}")
+            own = {
+                r["name"]
+                for r in whole.descriptor["resources"]
+                if any(f["name"] == "document_id" for f in r["schema"]["fields"])
+            }
+            tables = {
+                name: [row for row in rows if row["document_id"] == document_id] if name in own else rows
+                for name, rows in whole.tables.items()
+            }
+            whole._views[document_id] = Site(
+                whole.descriptor, tables, whole.lines, release=whole.release, tree=whole.tree, whole=whole
+            )
+        return whole._views[document_id]
+
+    @property
+    def main(self) -> Site:
+        """The view of the first document: what the pages about "the annex" as a whole count and chart."""
+        return self.view(self.everything.document["document_id"])
+
+    @property
+    def everything(self) -> Site:
+        """The site of every document (a view's whole): lists, timeline places and drawn charts are its."""
+        return self.whole or self
+
+    def annex_url(self, document_id: str) -> str:
+        return links.annex_url(document_id, main=document_id == self.everything.document["document_id"])
+
+    def paragraph_url(self, document_id: str, paragraph_id: str) -> str:
+        return links.paragraph_url(self.annex_url(document_id), paragraph_id)
 
     def rows(self, name: str) -> list[dict[str, str]]:
         return self.tables.get(name, [])
 
     @cached_property
-    def paragraphs(self) -> dict[str, dict[str, str]]:
-        """The annex's paragraphs. The site shows one document: the first in documents.csv."""
-        doc = self.document["document_id"]
-        return {p["paragraph_id"]: p for p in self.rows("paragraphs") if p["document_id"] == doc}
+    def paragraphs(self) -> dict[tuple[str, str], dict[str, str]]:
+        """Every paragraph by (document_id, paragraph_id), in file order: a paragraph id ("1a") is
+        only unique within its document."""
+        return {(p["document_id"], p["paragraph_id"]): p for p in self.rows("paragraphs")}
+
+    def paragraphs_of(self, document_id: str) -> list[dict[str, str]]:
+        """One document's paragraphs, in file order."""
+        return [p for p in self.rows("paragraphs") if p["document_id"] == document_id]
 
     @cached_property
-    def _by_paragraph(self) -> dict[tuple[str, str], list[dict[str, str]]]:
-        index: dict[tuple[str, str], list[dict[str, str]]] = defaultdict(list)
-        doc = self.document["document_id"]
+    def _by_paragraph(self) -> dict[tuple[str, str, str], list[dict[str, str]]]:
+        index: dict[tuple[str, str, str], list[dict[str, str]]] = defaultdict(list)
         for name in (k.table for k in kinds.KINDS if k.quotes_annex):
             for row in self.rows(name):
-                if row["document_id"] == doc:
-                    index[(name, row["paragraph_id"])].append(row)
+                index[(name, row["document_id"], row["paragraph_id"])].append(row)
         return index
 
-    def in_paragraph(self, name: str, paragraph_id: str) -> list[dict[str, str]]:
-        """The records of one table that cite a paragraph, in file order (indexed once)."""
-        return self._by_paragraph.get((name, paragraph_id), [])
+    def in_paragraph(self, name: str, document_id: str, paragraph_id: str) -> list[dict[str, str]]:
+        """The records of one table that cite a paragraph of a document, in file order (indexed once)."""
+        return self._by_paragraph.get((name, document_id, paragraph_id), [])
 
     @cached_property
     def figures(self) -> dict[str, dict[str, str]]:
@@ -234,12 +294,15 @@ class Site:
     @cached_property
     def commitment_numbers(self) -> dict[str, str]:
         """C1 … C14 for the top-level rows, counted as the site counts commitments, and C5.1, C5.2 …
-        for the parts of C5, each in file order."""
+        for the parts of C5, each in file order. Each document is numbered from C1: documents in
+        file order, each one's rows together."""
         numbers: dict[str, str] = {}
-        for n, c in enumerate(self.top_level, start=1):
-            numbers[c["commitment_id"]] = str(n)
-            for k, part in enumerate(self.parts(c["commitment_id"]), start=1):
-                numbers[part["commitment_id"]] = f"{n}.{k}"
+        for doc in self.documents:
+            top = [c for c in self.top_level if c["document_id"] == doc]
+            for n, c in enumerate(top, start=1):
+                numbers[c["commitment_id"]] = str(n)
+                for k, part in enumerate(self.parts(c["commitment_id"]), start=1):
+                    numbers[part["commitment_id"]] = f"{n}.{k}"
         return numbers
 
     @cached_property
@@ -508,12 +571,12 @@ class Site:
                 periods[f["subject"]].add(f["period"])
         return [self.series(subject) for subject, seen in periods.items() if len(seen) > 1]
 
-    def quote_spans(self, paragraph_id: str, quote: str) -> list[tuple[int, int]] | None:
+    def quote_spans(self, document_id: str, paragraph_id: str, quote: str) -> list[tuple[int, int]] | None:
         """Where each fragment of a quote stands in its squashed paragraph (see annex_text.locate)."""
-        text = squash(self.paragraphs.get(paragraph_id, {}).get("text", ""))
+        text = squash(self.paragraphs.get((document_id, paragraph_id), {}).get("text", ""))
         return locate(text, quote) if quote else None
 
-    def quote_span(self, paragraph_id: str, quote: str) -> tuple[int, int] | None:
+    def quote_span(self, document_id: str, paragraph_id: str, quote: str) -> tuple[int, int] | None:
         """From the quote's first word to its last."""
-        spans = self.quote_spans(paragraph_id, quote)
+        spans = self.quote_spans(document_id, paragraph_id, quote)
         return (spans[0][0], spans[-1][1]) if spans else None

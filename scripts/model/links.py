@@ -26,8 +26,15 @@ def rel(from_url: str, to_url: str) -> str:
     return out + (f"#{fragment}" if fragment else "")
 
 
-def paragraph_url(pid: str) -> str:
-    return f"annex/#para-{pid}"
+def annex_url(document_id: str, main: bool) -> str:
+    """A document's annex page: the main document's (the first in documents.csv) at annex/, where
+    it has always been; any other at annex/DOCUMENT_ID/ (an identifier is a slug: rules.SafeIdentifiers)."""
+    return "annex/" if main else f"annex/{document_id}/"
+
+
+def paragraph_url(annex: str, pid: str) -> str:
+    """A paragraph on its document's annex page (`annex_url`): paragraph ids are a document's own."""
+    return f"{annex}#para-{pid}"
 
 
 # Rows per page of a list (figures, commitments, glossary, timeline): at 50 rows the heaviest list

@@ -90,7 +90,15 @@ def dataset_jsonld(site: Site, site_url: str, modified: str) -> str:
             "contentUrl": f"{base}datapackage.json",
         },
     ]
-    doc = site.document
+    based_on = [
+        {
+            "@type": "CreativeWork",
+            "name": f"{doc['event']}: {doc['title']}",
+            "datePublished": doc["date"],
+            "locationCreated": doc["place"],
+        }
+        for doc in site.documents.values()
+    ]
     data = {
         "@context": "https://schema.org",
         "@type": "Dataset",
@@ -104,11 +112,7 @@ def dataset_jsonld(site: Site, site_url: str, modified: str) -> str:
         "isAccessibleForFree": True,
         "creator": {"@type": "Organization", "name": "Amiens annex open data contributors"},
         "distribution": dist,
-        "isBasedOn": {
-            "@type": "CreativeWork",
-            "name": f"{doc['event']}: {doc['title']}",
-            "datePublished": doc["date"],
-            "locationCreated": doc["place"],
-        },
+        # Every document the data is based on: one object for one document, else a list.
+        "isBasedOn": based_on[0] if len(based_on) == 1 else based_on,
     }
     return json_script(data)

@@ -19,7 +19,7 @@ from scripts.escape import markdown_page as md  # data on a Markdown line: rende
 from scripts.intake.annex_text import find_in_spans, squash
 from scripts.intake.quantities import find_phrase
 from scripts.model.derive import Site
-from scripts.model.links import paragraph_url, record_url, rel
+from scripts.model.links import record_url, rel
 
 
 @dataclass
@@ -40,14 +40,15 @@ def _inside(a: Mark, b: Mark) -> bool:
     return b.start <= a.start and a.end <= b.end
 
 
-def paragraph_marks(site: Site, pid: str, page_url: str) -> list[Mark]:
-    """Links from the paragraph's words to every figure, date, term and commitment they state."""
-    text = squash(site.paragraphs[pid]["text"])
+def paragraph_marks(site: Site, doc: str, pid: str, page_url: str) -> list[Mark]:
+    """Links from the paragraph's words to every figure, date, term and commitment they state: the
+    records of its own document, and the terms that document names."""
+    text = squash(site.paragraphs[(doc, pid)]["text"])
     marks: list[Mark] = []
     numbers = site.commitment_numbers
-    for c in site.in_paragraph("commitments", pid) if kinds.get("commitments").annex_link else ():
+    for c in site.in_paragraph("commitments", doc, pid) if kinds.get("commitments").annex_link else ():
         n = numbers[c["commitment_id"]]
-        spans = site.quote_spans(pid, c["quote"])
+        spans = site.quote_spans(doc, pid, c["quote"])
         if spans:
             # The strength is printed beside the number, so it shows without hovering.
             strength = site.label("commitments", "strength", c["strength"])
@@ -82,13 +83,14 @@ def paragraph_marks(site: Site, pid: str, page_url: str) -> list[Mark]:
         if not (kind.annex_link and kind.annex_words) or kind.table == "commitments":
             continue
         name, field, key = kind.table, kind.annex_words[0], site.key(kind.table)
-        for r in site.in_paragraph(name, pid):
-            span = site.quote_span(pid, r["quote"])
+        for r in site.in_paragraph(name, doc, pid):
+            span = site.quote_span(doc, pid, r["quote"])
             at = find_phrase(squash(r["quote"]), squash(r[field])) if span else -1
             if at < 0:
                 continue
             start = span[0] + at
-            href = rel(page_url, record_url(name, r[key], site.position(name, r[key])))
+            # A list (the timeline) holds every document's records: its places are the whole site's.
+            href = rel(page_url, record_url(name, r[key], site.everything.position(name, r[key])))
             if name == "events":  # a date: its <time>, and a flag where the annex has it wrong
                 note = f" (note: {r['note']})" if r["note_type"] == "correction" else ""
                 open_ = Markup(
@@ -102,6 +104,8 @@ def paragraph_marks(site: Site, pid: str, page_url: str) -> list[Mark]:
                 close = Markup("</a>")
             marks.append(Mark(start, start + len(squash(r[field])), open_, close))
     for t in site.rows("terms") if kinds.get("terms").annex_link else ():
+        if t["document_id"] != doc:
+            continue
         # Each term's first free use in the paragraph, so the text stays readable.
         title = f"{t['expansion']}: {t['definition']}" if t["expansion"] else t["definition"]
         pos = find_phrase(text, t["term"])
@@ -156,11 +160,11 @@ def render_marked(text: str, lo: int, hi: int, marks: list[Mark]) -> Markup:
     return Markup("").join(out + [_emit(text, pos, hi, marks)])
 
 
-def paragraph_body(site: Site, pid: str, page_url: str, start: int = 0) -> Markup:
+def paragraph_body(site: Site, doc: str, pid: str, page_url: str, start: int = 0) -> Markup:
     """The paragraph as HTML: its first line a <p>, bulleted lines a list, marks applied."""
-    lines = site.paragraphs[pid]["text"].split("\n")
+    lines = site.paragraphs[(doc, pid)]["text"].split("\n")
     text = " ".join(lines)
-    marks = _accept(paragraph_marks(site, pid, page_url))
+    marks = _accept(paragraph_marks(site, doc, pid, page_url))
     parts, offset, bullets = [], 0, []
     for line in lines:
         lo, hi = max(offset, start), offset + len(line)
@@ -175,35 +179,37 @@ def paragraph_body(site: Site, pid: str, page_url: str, start: int = 0) -> Marku
     return Markup("").join(parts)
 
 
-def annex(site: Site, page_url: str) -> Markup:
-    """The whole annex: Markdown headings (for the table of contents and search) and HTML."""
+def annex(site: Site, page_url: str, doc: str) -> Markup:
+    """One document's whole text: Markdown headings (for the table of contents and search) and HTML."""
     out = []
-    for p in site.paragraphs.values():
+    for p in site.paragraphs_of(doc):
         pid = p["paragraph_id"]
         if pid == "title":
             out.append(
-                Markup('<div class="annex-title" id="para-title">{}</div>').format(paragraph_body(site, pid, page_url))
+                Markup('<div class="annex-title" id="para-title">{}</div>').format(
+                    paragraph_body(site, doc, pid, page_url)
+                )
             )
         elif p["paragraph_id"] == p["section"]:
             out.append(Markup("## {}. {} {{#para-{}}}").format(pid, md(p["heading"]), pid))
-            intro = paragraph_body(site, pid, page_url, start=len(squash(p["heading"])) + 1)
+            intro = paragraph_body(site, doc, pid, page_url, start=len(squash(p["heading"])) + 1)
             if intro:
                 out.append(Markup('<div class="annex-para">{}</div>').format(intro))
         else:
             out.append(Markup("### {} {{#para-{}}}").format(pid, pid))
             out.append(
                 Markup('<div class="annex-para" data-page="{}">{}</div>').format(
-                    p["page"], paragraph_body(site, pid, page_url)
+                    p["page"], paragraph_body(site, doc, pid, page_url)
                 )
             )
     return Markup("\n\n").join(out) + Markup("\n")
 
 
-def quote_in_context(site: Site, pid: str, quote: str, page_url: str, phrase: str = "") -> Markup:
-    """The paragraph with the quote highlighted (each fragment), the operative phrase in bold
-    within it, and a link to the paragraph in the annex."""
-    text = squash(site.paragraphs[pid]["text"])
-    spans = site.quote_spans(pid, quote) or []
+def quote_in_context(site: Site, doc: str, pid: str, quote: str, page_url: str, phrase: str = "") -> Markup:
+    """The paragraph of document `doc` with the quote highlighted (each fragment), the operative
+    phrase in bold within it, and a link to the paragraph on that document's page."""
+    text = squash(site.paragraphs[(doc, pid)]["text"])
+    spans = site.quote_spans(doc, pid, quote) or []
     bold = find_in_spans(text, spans, phrase) if phrase else None
     marks = [Mark(a, b, Markup("<mark>"), Markup("</mark>"), container=True) for a, b in spans]
     if bold:
@@ -211,5 +217,5 @@ def quote_in_context(site: Site, pid: str, quote: str, page_url: str, phrase: st
     body = render_marked(text, 0, len(text), _accept(marks))
     return Markup(
         '<blockquote class="record-quote" data-search-exclude><p>{}</p><p class="record-quote__source">'
-        'Annex on migration, <a href="{}">paragraph {}</a></p></blockquote>'
-    ).format(body, rel(page_url, paragraph_url(pid)), pid)
+        '{}, <a href="{}">paragraph {}</a></p></blockquote>'
+    ).format(body, site.documents[doc]["title"], rel(page_url, site.paragraph_url(doc, pid)), pid)

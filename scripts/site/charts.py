@@ -516,8 +516,10 @@ CHARTS = {
 
 
 def every_chart(site: Site) -> dict[str, Chart]:
-    """Every chart the site shows, by id: each built once per build, then drawn (scripts/site/draw.py)."""
-    out = {chart_id: make(site) for chart_id, make in CHARTS.items()}
+    """Every chart the site shows, by id: each built once per build, then drawn (scripts/site/draw.py).
+    The site's charts are about the main document (the first), but the timeline's, which sums up the list
+    beneath it (every document's events); a commitment's money chart is its own."""
+    out = {chart_id: make(site if chart_id == "timeline" else site.main) for chart_id, make in CHARTS.items()}
     for c in site.tables["commitments"]:
         money = amounts(site, c["commitment_id"])
         if money:
@@ -526,7 +528,9 @@ def every_chart(site: Site) -> dict[str, Chart]:
 
 
 def comparisons(site: Site) -> dict[str, str]:
-    """Figure id → the chart that sets it beside the figure the annex compares it with."""
+    """Figure id → the chart that sets it beside the figure the annex compares it with (the main
+    document's figures: its charts are the site's)."""
+    site = site.main
     out = {f["figure_id"]: "networks" for f in site.series_over_time()[0]}
     for pair in site.paired_capacity():
         out[pair["capacity"]["figure_id"]] = out[pair["occupancy"]["figure_id"]] = "reception"

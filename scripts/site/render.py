@@ -32,11 +32,12 @@ from scripts.model.derive import (
     format_number,
     long_date,
     number_forms,
+    ordinal_list,
 )
-from scripts.model.links import PAGE_ROWS, list_page_url, paragraph_url, record_url, rel
+from scripts.model.links import PAGE_ROWS, list_page_url, record_url, rel
 from scripts.publish import export
 from scripts.site import charts as charts_mod
-from scripts.site.annex_markup import annex, md, quote_in_context  # noqa: F401 (annex: a macro's page)
+from scripts.site.annex_markup import annex, md, quote_in_context
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -75,7 +76,6 @@ ENV.filters["keep_lines"] = html_lines
 ENV.globals.update(
     rel=rel,
     record_url=record_url,
-    paragraph_url=paragraph_url,
     long_date=long_date,
     format_number=format_number,
     md=md,
@@ -87,10 +87,15 @@ ENV.globals.update(
 
 
 def render(template: str, site: Site | None, **context) -> Markup:
-    """A template rendered with the site's value labels (`label(resource, field, value)`, from the schema)."""
+    """A template rendered with the site's value labels (`label(resource, field, value)`, from the schema),
+    its paragraph addresses (`paragraph_url(document_id, paragraph_id)`) and names (`paragraph_name(row)`)."""
     return Markup(
         ENV.get_template(template).render(
-            label=site.label if site else None, published=site.published_at if site else [], **context
+            label=site.label if site else None,
+            published=site.published_at if site else [],
+            paragraph_url=site.paragraph_url if site else None,
+            paragraph_name=functools.partial(paragraph_name, site) if site else None,
+            **context,
         )
     )
 
@@ -130,17 +135,20 @@ def front_matter(
     )
 
 
-def citations_for(site: Site, site_url: str, kind: str, record_id: str, title: str, pid: str, url: str) -> dict:
+def citations_for(site: Site, site_url: str, kind: str, record_id: str, title: str, row: dict, url: str) -> dict:
+    """A record's citations, naming its own document and paragraph (`row`: the record)."""
+    doc, pid = row["document_id"], row["paragraph_id"]
     return {
         "permalink": site_url + url,
-        "plain": citations.record(site, site_url, kind, record_id, pid, url),
-        "bib": citations.bibtex(site, site_url, record_id, f"{kind}: {title}", url, pid),
+        "plain": citations.record(site, site_url, kind, record_id, doc, pid, url),
+        "bib": citations.bibtex(site, site_url, record_id, f"{kind}: {title}", url, doc, pid),
     }
 
 
 # -- record pages -------------------------------------------------------------------------------
 def figure_page(site: Site, fid: str, site_url: str, repo_url: str = "") -> str:
     f = site.figures[fid]
+    site = site.view(f["document_id"])  # its document's records only: no other document's reach its page
     url = record_url("figures", fid)
     # The annex's words lead ("£63m"); the value in full follows, as what they mean, never instead.
     headline, readable = site.headline_value(f), site.readable_value(f)
@@ -157,10 +165,10 @@ def figure_page(site: Site, fid: str, site_url: str, repo_url: str = "") -> str:
         forms=forms,
         url=url,
         related=site.commitments_for_figure(fid),
-        quote=quote_in_context(site, f["paragraph_id"], f["quote"], url),
+        quote=quote_in_context(site, f["document_id"], f["paragraph_id"], f["quote"], url),
         repo_url=repo_url,
         line=site.lines.get(("figures", fid)),
-        **citations_for(site, site_url, site.citation_kind("figures", fid), fid, title, f["paragraph_id"], url),
+        **citations_for(site, site_url, site.citation_kind("figures", fid), fid, title, f, url),
     )
     return (
         front_matter(
@@ -175,6 +183,7 @@ def figure_page(site: Site, fid: str, site_url: str, repo_url: str = "") -> str:
 
 def commitment_page(site: Site, cid: str, site_url: str, repo_url: str = "") -> str:
     c = site.commitments[cid]
+    site = site.view(c["document_id"])  # its document's records only: no other document's reach its page
     url = record_url("commitments", cid)
     numbers = site.commitment_numbers
     strength, meaning = site.label("commitments", "strength", c["strength"]), site.strength_meaning(c["strength"])
@@ -210,7 +219,7 @@ def commitment_page(site: Site, cid: str, site_url: str, repo_url: str = "") -> 
         strength=strength,
         meaning=meaning,
         figs=site.figures_for_commitment(c),
-        quote=quote_in_context(site, c["paragraph_id"], c["quote"], url, c["operative_phrase"]),
+        quote=quote_in_context(site, c["document_id"], c["paragraph_id"], c["quote"], url, c["operative_phrase"]),
         verdict=verdict,
         expectation=site.is_expectation(cid),
         status_label=lambda s: site.status_label(s, cid),
@@ -229,7 +238,7 @@ def commitment_page(site: Site, cid: str, site_url: str, repo_url: str = "") -> 
             site.citation_kind("commitments", cid),
             cid,
             c["summary"],
-            c["paragraph_id"],
+            c,
             url,
         ),
     )
@@ -247,9 +256,11 @@ def record_page(site: Site, table: str, key: str, site_url: str, repo_url: str =
     if table in CUSTOM_PAGES:
         return CUSTOM_PAGES[table](site, key, site_url, repo_url)
     kind, row = kinds.get(table), site.record(table, key)
+    if row.get("document_id"):
+        site = site.view(row["document_id"])  # its document's records only: no other document's reach its page
     url = kind.url(key)
     cited = (
-        citations_for(site, site_url, site.citation_kind(table, key), key, row[kind.title], row["paragraph_id"], url)
+        citations_for(site, site_url, site.citation_kind(table, key), key, row[kind.title], row, url)
         if row.get("paragraph_id")
         else {}
     )
@@ -265,6 +276,33 @@ def record_pages(site: Site, site_url: str, repo_url: str = "") -> Iterator[tupl
         for row in site.rows(kind.table):
             key = row[field]
             yield kind.url(key).rstrip("/") + ".md", record_page(site, kind.table, key, site_url, repo_url)
+
+
+# -- documents ----------------------------------------------------------------------------------
+def document_page(site: Site, document_id: str) -> str:
+    """The page of a document other than the main one (whose page is docs/annex.md): its text,
+    paragraph by paragraph, with its own records linked and its own commitments counted."""
+    view = site.view(document_id)
+    doc, url = view.document, site.annex_url(document_id)
+    intro = render("document_page.html", view, doc=doc, counts=view.strength_sentence() if view.top_level else "")
+    description = f"The full text of {doc['title']} ({doc['event']}, {long_date(doc['date'])}), paragraph by paragraph."
+    return (
+        front_matter(doc["title"], description)
+        + f"# {md(doc['title'])}\n\n{one_line(intro)}\n\n"
+        + str(annex(view, url, document_id))  # Markdown and HTML: str, so the text before it is not escaped
+    )
+
+
+def document_pages(site: Site) -> dict[str, str]:
+    """Each document's page but the main one's, by the path of its generated Markdown file."""
+    main = site.document["document_id"]
+    return {site.annex_url(d).rstrip("/") + ".md": document_page(site, d) for d in site.documents if d != main}
+
+
+def other_documents(site: Site, page_url: str) -> Markup:
+    """The documents other than the main one, linked to their pages; nothing when there is one."""
+    others = [(d, rel(page_url, site.annex_url(d["document_id"]))) for d in list(site.documents.values())[1:]]
+    return render("other_documents.html", site, others=others) if others else Markup("")
 
 
 # -- index pages --------------------------------------------------------------------------------
@@ -320,6 +358,14 @@ def list_pages(site: Site) -> Iterator[tuple[str, str]]:
     for kind in kinds.with_lists():
         for number in range(1, page_count(site, kind.table) + 1):
             yield list_page_url(kind.records.address, number).rstrip("/") + ".md", list_page(site, kind.table, number)
+
+
+def paragraph_name(site: Site, row: dict) -> str:
+    """A record's paragraph in a list of every document's records: "1a"; with several documents, which
+    document's ("1a of Annex on migration"), since each document numbers its paragraphs and commitments."""
+    if len(site.documents) == 1:
+        return row["paragraph_id"]
+    return f"{row['paragraph_id']} of {site.document_of(row)['title']}"
 
 
 def figures_table(site: Site, page_url: str, number: int = 1) -> Markup:
@@ -388,6 +434,13 @@ def commitments_table(site: Site, page_url: str, number: int = 1) -> Markup:
         status_label=site.status_label,
         filters=filters,
         top_level=len(site.top_level),
+        # Each document numbers its own: "C1 to C14", or with several "C1 to C14 of … and C1 to C2 of …".
+        numbered=ordinal_list(
+            [
+                f"C1 to C{len(site.view(d).top_level)}" + (f" of {doc['title']}" if len(site.documents) > 1 else "")
+                for d, doc in site.documents.items()
+            ]
+        ),
         paged=paged,
     )
 
@@ -434,11 +487,13 @@ def embed_url(chart_id: str) -> str:
 
 def once_per_site(make):
     """`make(site)`, kept for the last package it was given: a build (or a rebuild under
-    `mkdocs serve` after an edit) loads one package, and every page asks again."""
+    `mkdocs serve` after an edit) loads one package, and every page asks again. A document's view
+    (`Site.view`) asks for its whole site's."""
     last: list = [None, None]
 
     @functools.wraps(make)
     def kept(site: Site):
+        site = site.everything
         if last[0] is not site:
             last[:] = [site, make(site)]
         return last[1]
@@ -447,7 +502,9 @@ def once_per_site(make):
 
 
 def drawn(site: Site) -> dict[str, tuple[charts_mod.Chart, dict[str, Markup] | None]]:
-    """The charts as the build drew them, before any page (scripts/build.py, Build.draw)."""
+    """The charts as the build drew them, before any page (scripts/build.py, Build.draw); a document's
+    view (`Site.view`) has its whole site's."""
+    site = site.everything
     if site.drawings is None:
         raise RuntimeError("the charts are drawn by the build (scripts/build.py) before a page shows one")
     return site.drawings
