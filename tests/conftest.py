@@ -81,6 +81,10 @@ def small_package(tmp_path: Path, keep: dict[str, list[str] | None]) -> Path:
     return target / "datapackage.json"
 
 
+# What the commitments' rules read: their quotes' paragraphs and source, figures, the annex's date.
+COMMITMENT_TABLES = {"documents": None, "paragraphs": None, "figures": None, "commitments": None}
+
+
 @pytest.fixture
 def row_package(tmp_path: Path):
     """`row_package(table, key)`: a package of that one row (`small_package`); returns its descriptor."""
@@ -120,19 +124,20 @@ def set_cell(descriptor: Path, table: str, key: str, field: str, value: str) -> 
 
 
 def assert_rejected(
-    descriptor: Path, file: str, line: int | None, field: str, words: str = "", only: bool = False
+    descriptor: Path, file: str, line: int | None, field: str, words: str = "", only: bool = False, report=None
 ) -> list[str]:
     """The validator rejects the package with `FILE:LINE: FIELD: …words…`; returns every problem line.
 
     `file` is a table name ("figures" for data/figures.csv) or a path's tail ("datapackage.json",
     "checks/operative-phrases.csv"); `line` None matches any line; with `only`, nothing else is
     reported (a file that cannot be read must not drag the other files into its report). Runs in
-    process: the command line's exit code and format have tests of their own (test_validate.py)."""
+    process: the command line's exit code and format have tests of their own (test_validate.py).
+    `report`: the package's report, when a test asks about several problems of one validation."""
     from scripts.intake.validate import validate
 
     if "/" not in file and not file.endswith((".json", ".csv")):
         file = f"data/{file}.csv"
-    report = validate(descriptor)
+    report = report or validate(descriptor)
     lines = [str(p) for p in report.problems]
     assert not report.valid, "the package was accepted"
     hits = [
