@@ -283,6 +283,15 @@ def page(request, browser):
     context.close()
 
 
+def pytest_xdist_auto_num_workers(config):
+    """`-n auto` (pyproject's addopts) starts a worker per core, which costs more than one test
+    takes: a run of named tests only (`pytest tests/model/test_utils.py::test_rel`) stays in this
+    process; anything else gets the default, a worker per core."""
+    if config.args and all("::" in arg for arg in config.args):
+        return 0
+    return None
+
+
 # Each test is in one layer, by what it uses, so that a run can pick the fast ones (`make check`
 # runs `-m "not build and not browser"`): `browser` drives Chromium through Playwright; `build`
 # builds a site (through a fixture in BUILDS, or its own: such tests carry the mark themselves) or
