@@ -178,13 +178,6 @@ def test_two_builds_are_identical(tmp_path, site_dir, site_port):
         assert (a / rel).read_bytes() == (b / rel).read_bytes(), rel
 
 
-def test_invalid_data_fails_the_build(tmp_path, package_copy):
-    line = set_cell(package_copy, "figures", "cao-centres", "value", "103")
-    result = build_site(tmp_path / "site", "http://127.0.0.1:8000/", package_copy.parent)
-    assert result.returncode != 0
-    assert f"figures.csv:{line}: value: 103 disagrees" in result.stderr
-
-
 def test_data_text_is_rendered_as_text(tmp_path, package_copy):
     hostile = "<script>alert(1)</script> **bold** {{ config.site_name }} {% raw %} [x](http://evil)"
     set_cell(package_copy, "commitments", "2d-support-border-coast-guard", "summary", hostile)
