@@ -11,22 +11,16 @@ with `git archive`; nothing here writes to the working tree.
 from __future__ import annotations
 
 import argparse
-import html
-import re
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+from scripts.escape import markdown_cell
 from scripts.git import PACKAGE_REL, BadRevision, archive, line, resolve
 from scripts.intake.descriptor import visible
 from scripts.intake.validate import Problem
 from scripts.publish.changes import DataDiff, RowChange, diff_packages
-
-# What can turn text into markup: "[" (links, images), "|" (table cells), emphasis and code,
-# a backslash (it would cancel our escapes) and "_" at a word's edge. "<" and ">" go as HTML
-# entities. "_" inside a word is plain text in GitHub Markdown, so identifiers stay readable.
-MARKDOWN_SPECIALS = re.compile(r"[\\`*\[|~]|(?<!\w)_|_(?!\w)")
 
 
 def cell(text: str | None) -> str:
@@ -35,9 +29,8 @@ def cell(text: str | None) -> str:
         return "_(missing)_"
     if text == "":
         return "_(empty)_"
-    text = html.escape(MARKDOWN_SPECIALS.sub(lambda m: "\\" + m[0], text), quote=False)
     # Bidi overrides and zero-width characters would hide what a row really says: show them.
-    return visible(text.replace("\r", "").replace("\n", " ↵ "))
+    return visible(markdown_cell(text))
 
 
 def problem_text(p: Problem, base: Path | None = None) -> str:

@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 import io
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -252,6 +253,45 @@ def check_labels(pkg: Package) -> None:
                     f"{', '.join(map(repr, enum))} of {field['name']!r}'s enum have no label: each allowed value "
                     "needs one in the field's categories (label; singular, plural, short, meaning where the site "
                     "uses them)",
+                )
+    for at, message in needed_words(pkg.descriptor):
+        pkg.problem(
+            pkg.descriptor_path, pkg.where.get(at) or pkg.where.get(at[:-1]) or 1, descriptor.pointer(at), message
+        )
+
+
+def needed_words(data: dict) -> Iterator[tuple[tuple, str]]:
+    """The words the site needs for some values beyond a label, as (path of keys, message): the
+    symbol of a unit that is money (a currency of the exchange rates), and who a commitment's actor
+    is in a sentence; a strength's `party` is the words of its singular and plural that it replaces."""
+    fields = {
+        (r["name"], f["name"]): (("resources", i, "schema", "fields", j), f)
+        for i, r in enumerate(data["resources"])
+        for j, f in enumerate(r["schema"]["fields"])
+    }
+
+    def categories(resource: str, name: str):
+        at, field = fields.get((resource, name), ((), {}))
+        return [(at + ("categories", k), c) for k, c in enumerate(field.get("categories", []))]
+
+    currencies = {
+        v
+        for name in ("base_currency", "quote_currency")
+        for v in fields.get(("exchange_rates", name), ((), {}))[1].get("constraints", {}).get("enum", [])
+    }
+    for at, c in categories("figures", "unit"):
+        if c["value"] in currencies and not c.get("symbol"):
+            yield at, f"{c['value']!r} is a currency of the exchange rates: its category needs a symbol (£)"
+    for at, c in categories("commitments", "actor"):
+        if not c.get("party"):
+            yield at, f"{c['value']!r} names who is bound: its category needs a party, its words in a sentence (the UK)"
+    for at, c in categories("commitments", "strength"):
+        for key in ("singular", "plural"):
+            if c.get("party") and c["party"] not in c.get(key, c["party"]):
+                yield (
+                    at,
+                    f"{c['value']!r}'s party {c['party']!r} is not in the {key} {c[key]!r}, where a commitment's "
+                    "own party replaces it",
                 )
 
 

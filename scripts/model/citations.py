@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import re
 
+from scripts.escape import bibtex_field
 from scripts.intake.annex_text import squash
 from scripts.model.derive import Site, long_date
-
-BIBTEX_SPECIAL = re.compile(r"([{}%&#_$\\])")
 
 # How the data names itself in citations and in a version's own files (scripts/publish/export.py).
 DATASET = "Amiens annex open data"
@@ -59,7 +58,7 @@ def bibtex(site: Site, site_url: str, key: str, title: str, url: str, pid: str =
     """A BibTeX @misc entry naming the version and, for a record, the annex paragraph."""
 
     def b(text: str) -> str:
-        return BIBTEX_SPECIAL.sub(r"\\\1", squash(text))
+        return bibtex_field(squash(text))
 
     doc = site.document
     where = f", paragraph {pid}" if pid else ""

@@ -17,8 +17,6 @@ from scripts.intake.annex_text import locate, squash
 from scripts.intake.descriptor import is_https
 from scripts.intake.package import Row
 
-CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€"}
-
 
 def enum(descriptor: dict, resource: str, name: str) -> list[str]:
     """The allowed values of a field, in schema order: the order charts and filters use."""
@@ -44,23 +42,22 @@ def format_number(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
 
 
-def number_forms(value: float, currency: str = "") -> list[str]:
+def number_forms(value: float, symbol: str = "") -> list[str]:
     """The ways people write a figure, for the record page and its search entry: "1300" and
-    "1,300"; from a million, "63m", "63 million" and "63,000,000"; each with its currency sign too."""
+    "1,300"; from a million, "63m", "63 million" and "63,000,000"; each with its currency's
+    `symbol` (Site.symbol) too."""
     whole = float(value).is_integer()
     forms = [f"{value:,.0f}", f"{value:.0f}"] if whole else [f"{value:,}", f"{value}"]
     if value >= 1_000_000 and (value / 100_000).is_integer():
         millions = f"{value / 1_000_000:g}"
         forms += [f"{millions}m", f"{millions} million"]
-    symbol = CURRENCY_SYMBOLS.get(currency, "")
     if symbol:
         forms += [symbol + f for f in forms]
     return list(dict.fromkeys(forms))
 
 
-def format_money(value: float, currency: str) -> str:
-    """£63,000,000 → "£63.0m": a short form for derived amounts (figures keep `as_stated`)."""
-    symbol = CURRENCY_SYMBOLS.get(currency, currency + " ")
+def format_money(value: float, symbol: str) -> str:
+    """63,000,000 with "£" → "£63.0m": a short form for derived amounts (figures keep `as_stated`)."""
     return f"{symbol}{value / 1e6:,.1f}m" if value >= 1e6 else f"{symbol}{format_number(value)}"
 
 
@@ -120,6 +117,15 @@ class Site:
         """A readable label for a value of `resource`'s `field`: the schema's, or the value made readable."""
         return self.category(resource, field, value).get("label") or value.replace("_", " ").capitalize()
 
+    def symbol(self, unit: str) -> str:
+        """The sign written before an amount in `unit` ("£"), from the figures' unit categories; ""
+        for a unit that is not money. The validator requires one for every currency of the rates."""
+        return self.category("figures", "unit", unit).get("symbol", "")
+
+    def money(self, value: float, currency: str) -> str:
+        """A derived amount in short form ("£17.0m"); a currency with no symbol is written by its code."""
+        return format_money(value, self.symbol(currency) or currency + " ")
+
     def strength_words(self, strength: str, count: int = 1) -> str:
         """ "pledge by the UK and/or France", "statements of intention": a strength as a noun phrase."""
         words = self.category("commitments", "strength", strength)
@@ -158,7 +164,7 @@ class Site:
             if figure["qualifier"] in ("", "exact")
             else self.label("figures", "qualifier", figure["qualifier"]).lower()
         )
-        symbol = CURRENCY_SYMBOLS.get(figure["unit"])
+        symbol = self.symbol(figure["unit"])
         if symbol:
             amount = f"{symbol}{format_number(value)}"
         else:
@@ -340,7 +346,7 @@ class Site:
             else:
                 continue
             method = (
-                f"{format_money(amount, currency)} {how}, the {rate['base_currency']}/"
+                f"{self.money(amount, currency)} {how}, the {rate['base_currency']}/"
                 f"{rate['quote_currency']} reference rate of {rate['date']}"
             )
             return Conversion(value, to, r, rate["date"], rate["source"], method)
@@ -350,9 +356,17 @@ class Site:
         """Each stated amount of money, with its conversion into the other currency (derived)."""
         out = []
         for f in self.rows("figures"):
-            if f["unit"] not in CURRENCY_SYMBOLS:
-                continue
-            other = "EUR" if f["unit"] == "GBP" else "GBP"
+            if not self.symbol(f["unit"]):
+                continue  # not money
+            # The currency the reference rates pair it with.
+            other = next(
+                (
+                    r["quote_currency"] if r["base_currency"] == f["unit"] else r["base_currency"]
+                    for r in self.rows("exchange_rates")
+                    if f["unit"] in (r["base_currency"], r["quote_currency"])
+                ),
+                f["unit"],
+            )
             out.append(
                 {
                     "figure": f,
@@ -438,6 +452,15 @@ class Site:
         return sorted(
             (f for f in self.rows("figures") if f["subject"] == subject and f["period"]), key=lambda f: f["period"]
         )
+
+    def series_over_time(self) -> list[list[dict[str, str]]]:
+        """Each subject the annex counts in more than one period (networks per year), as its series:
+        found from the figures' own fields, so no chart names a subject or a year itself."""
+        periods = defaultdict(set)
+        for f in self.rows("figures"):
+            if f["period"]:
+                periods[f["subject"]].add(f["period"])
+        return [self.series(subject) for subject, seen in periods.items() if len(seen) > 1]
 
     def quote_spans(self, paragraph_id: str, quote: str) -> list[tuple[int, int]] | None:
         """Where each fragment of a quote stands in its squashed paragraph (see annex_text.locate)."""

@@ -1,11 +1,10 @@
 """Machine-readable views of the package for other programs: the Atom feed of follow-up evidence and
-the schema.org Dataset metadata of the data page. Built with serialisers (ElementTree, json), so
-every value is escaped by construction."""
+the schema.org Dataset metadata of the data page. Built with serialisers (ElementTree, and json
+with scripts/escape.py's rule for JSON in a script), so every value is escaped by construction."""
 
 from __future__ import annotations
 
-import json
-
+from scripts.escape import json_script
 from scripts.intake import status
 from scripts.model.derive import Site
 from scripts.model.links import commitment_url
@@ -56,7 +55,8 @@ def atom_feed(site: Site, site_url: str) -> bytes:
 
 
 def dataset_jsonld(site: Site, site_url: str, modified: str) -> str:
-    """schema.org Dataset metadata for search engines; `<` escaped inside the script."""
+    """schema.org Dataset metadata for search engines: JSON for the script overrides/main.html writes,
+    escaped by escape.json_script (< > & as \\u escapes), so it cannot end the script."""
     base = f"{site_url}data/latest/"
     names = download_names(site.released_version)
     dist = [
@@ -110,5 +110,4 @@ def dataset_jsonld(site: Site, site_url: str, modified: str) -> str:
             "locationCreated": doc["place"],
         },
     }
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")
-    return f'<script type="application/ld+json">{text}</script>'
+    return json_script(data)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scripts import git
+from scripts.escape import markdown_file
 from scripts.intake import validate
 from scripts.intake.descriptor import UnsafePath, local_file
 from scripts.intake.package import load_descriptor
@@ -255,15 +256,6 @@ def entries(history: list[Version]) -> list[Entry]:
     return out
 
 
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>&!#|~{}()])")
-
-
-def md_text(text: str) -> str:
-    """Data text for CHANGELOG.md: every character Markdown or HTML could read as syntax is
-    backslash-escaped (CommonMark shows an escaped punctuation mark as itself), on one line."""
-    return MARKDOWN_SPECIAL.sub(r"\\\1", text.replace("\r", "\\r").replace("\n", "\\n"))
-
-
 def changelog(history: list[Version]) -> str:
     """Markdown for CHANGELOG.md: newest first, each version with its row-level changes."""
     sections = []
@@ -275,16 +267,20 @@ def changelog(history: list[Version]) -> str:
             counts = {k: sum(1 for r in res.rows if r.kind == k) for k in ("added", "removed", "changed")}
             lines.append(
                 f"- {res.name}: {counts['added']} added, {counts['removed']} removed, "
-                f"{counts['changed']} changed" + (f"; schema: {md_text('; '.join(res.schema))}" if res.schema else "")
+                f"{counts['changed']} changed"
+                + (f"; schema: {markdown_file('; '.join(res.schema))}" if res.schema else "")
             )
             for row in res.rows:
                 cells = (
-                    "; ".join(f"{f}: {md_text(changes.show(a))} -> {md_text(changes.show(b))}" for f, a, b in row.cells)
+                    "; ".join(
+                        f"{f}: {markdown_file(changes.show(a))} -> {markdown_file(changes.show(b))}"
+                        for f, a, b in row.cells
+                    )
                     if row.kind == "changed"
                     else ""
                 )
                 lines.append(f"  - {row.kind} {', '.join(row.key)}" + (f": {cells}" if cells else ""))
-        lines += [f"- package: {md_text(line)}" for line in entry.package]  # the descriptor's own properties
+        lines += [f"- package: {markdown_file(line)}" for line in entry.package]  # the descriptor's own properties
         if not entry.first and not entry.resources and not entry.package:
             lines.append("No change to the data.")
         sections.append("\n".join(lines) + "\n")

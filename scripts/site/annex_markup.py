@@ -1,30 +1,24 @@
 """The annex marked up: every figure, date, term and commitment in its words linked to its record.
 
 The one piece of page-building kept in Python, because it is an algorithm (nested marks over
-character spans), not a layout. Text is escaped with markupsafe and every mark is `Markup` built
-with `Markup.format`, which escapes its arguments: data cannot become markup by construction.
+character spans), not a layout: the documented exception to the markup policy (CONTRIBUTING.md),
+under which every other page fragment comes from a template. Text is escaped by scripts/escape.py
+and every mark is `Markup` built with `Markup.format`, which escapes its arguments: data cannot
+become markup by construction.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
+from scripts.escape import html_text
+from scripts.escape import markdown_page as md  # data on a Markdown line: render.py and templates use it
 from scripts.intake.annex_text import find_in_spans, squash
 from scripts.intake.quantities import find_phrase
 from scripts.model.derive import Site
 from scripts.model.links import commitment_url, event_url, figure_url, paragraph_url, rel, term_url
-
-# The characters Python-Markdown lets a backslash escape (and "|" for tables); escaping any
-# other character would leave the backslash on the page.
-MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>])")
-
-
-def md(text: str) -> Markup:
-    """Data for a Markdown line (a heading): HTML-escaped, Markdown syntax disarmed."""
-    return Markup(MD_SPECIAL.sub(r"\\\1", str(escape(squash(text)))))
 
 
 @dataclass
@@ -148,9 +142,9 @@ def _accept(marks: list[Mark]) -> list[Mark]:
 def _emit(text: str, lo: int, hi: int, marks: list[Mark]) -> Markup:
     out, pos = [], lo
     for m in sorted((m for m in marks if lo <= m.start and m.end <= hi and not m.container), key=lambda m: m.start):
-        out += [escape(text[pos : m.start]), m.open, escape(text[m.start : m.end]), m.close]
+        out += [html_text(text[pos : m.start]), m.open, html_text(text[m.start : m.end]), m.close]
         pos = m.end
-    return Markup("").join(out + [escape(text[pos:hi])])
+    return Markup("").join(out + [html_text(text[pos:hi])])
 
 
 def render_marked(text: str, lo: int, hi: int, marks: list[Mark]) -> Markup:

@@ -9,7 +9,6 @@ own plotly.js when a reader asks to explore the chart.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import textwrap
 from collections import Counter
 from dataclasses import dataclass
@@ -17,10 +16,10 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from scripts.escape import html_attribute, plotly_label, script_json
 from scripts.intake.descriptor import is_https
 from scripts.model.derive import (
     Site,
-    format_money,
     format_number,
     long_date,
     ordinal_list,
@@ -58,7 +57,7 @@ class Chart:
     rows: list[list[str]]
 
     def spec(self) -> str:
-        """The chart as JSON, with `<` escaped so no cell can close the surrounding script tag."""
+        """The chart as JSON for the page (scripts/escape.py's rule for JSON inside HTML)."""
         config = {**CONFIG, "toImageButtonOptions": {"filename": f"amiens-annex-{self.chart_id}"}}
         payload = pio.to_json(
             {
@@ -69,12 +68,11 @@ class Chart:
             pretty=False,
             validate=False,
         )
-        return payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        return script_json(payload)
 
 
-def t(text: str) -> str:
-    """Data text for Plotly, which draws a subset of HTML (<b>, <a href>) in labels: escape it."""
-    return html.escape(text, quote=False)
+# Data text for Plotly, which draws a subset of HTML (<b>, <a href>) in labels: escaped.
+t = plotly_label
 
 
 def label(site: Site, resource: str, field: str, value: str) -> str:
@@ -85,7 +83,7 @@ def label(site: Site, resource: str, field: str, value: str) -> str:
 
 def source_link(url: str, text: str) -> str:
     """`text` linked to a source for plotly, only if the address is https:// (else plain text)."""
-    return f'<a href="{html.escape(url)}">{t(text)}</a>' if is_https(url) else t(text)
+    return f'<a href="{html_attribute(url)}">{t(text)}</a>' if is_https(url) else t(text)
 
 
 def wrapped(text: str, width: int = 18) -> str:
@@ -125,17 +123,30 @@ def funding_sentence(site: Site) -> str:
         f = item["figure"]
         parts.append(f"{f['as_stated']} ({f['metric']}, {f['period_as_stated'] or f['period'] or 'period not stated'})")
     sentence = f"The annex states {len(items)} UK amounts: {ordinal_list(parts)}."
-    conv = next((i["conversion"] for i in items if i["figure"]["unit"] == "EUR" and i["conversion"]), None)
-    if conv:
+    # Another currency's amount in the first amount's currency, at the reference rate: the
+    # currencies' words come from the figures' unit categories.
+    first = items[0]["figure"]["unit"] if items else ""
+    other = next((i for i in items if i["figure"]["unit"] != first and i["conversion"]), None)
+    if other and other["conversion"].currency == first:
+        conv, unit = other["conversion"], other["figure"]["unit"]
+        # The rate's row, as Site.convert finds it: quote units to one base unit.
+        base, quote = next(
+            (r["base_currency"], r["quote_currency"])
+            for r in site.rows("exchange_rates")
+            if {r["base_currency"], r["quote_currency"]} == {unit, first}
+        )
+        words = {u: site.category("figures", "unit", u) for u in (base, quote, unit)}
         sentence += (
-            f" At the reference rate of {dt.date.fromisoformat(conv.rate_date):%-d %B %Y} ({conv.rate} pounds to the"
-            f" euro) the euro amount is about {format_money(conv.amount, 'GBP')}: a derived figure, not the annex's."
+            f" At the reference rate of {dt.date.fromisoformat(conv.rate_date):%-d %B %Y} ({conv.rate}"
+            f" {words[quote].get('short', quote)} to the {words[base].get('singular', base)}) the"
+            f" {words[unit].get('singular', unit)} amount is about {site.money(conv.amount, first)}: a derived"
+            " figure, not the annex's."
         )
     return sentence
 
 
 def networks(site: Site) -> Chart:
-    series = site.series("criminal-networks-calais")
+    series = site.series_over_time()[0]  # the annex's one count over years: networks dismantled
     years = [f["period"] for f in series]
     values = [float(f["value"]) for f in series]
     fig = go.Figure()
@@ -155,7 +166,7 @@ def networks(site: Site) -> Chart:
         showlegend=False,
     )
     summary = (
-        # Not a figure's metric: the annex ties only 2015's count to the joint investigations.
+        # Not a figure's metric: the annex ties only the later year's count to the joint investigations.
         "The annex gives "
         + ordinal_list([f"{format_number(v)} in {y}" for y, v in zip(years, values)])
         + (
@@ -167,7 +178,7 @@ def networks(site: Site) -> Chart:
     rows = [[f["period"], f["as_stated"], format_number(float(f["value"])), f["paragraph_id"]] for f in series]
     return Chart(
         "networks",
-        "How many criminal networks does the annex say were dismantled in Calais in 2014 and 2015?",
+        f"How many criminal networks does the annex say were dismantled in Calais in {ordinal_list(years)}?",
         summary,
         fig,
         ["Year", "As stated", "Networks", "Paragraph"],
@@ -516,7 +527,7 @@ def every_chart(site: Site) -> dict[str, Chart]:
 
 def comparisons(site: Site) -> dict[str, str]:
     """Figure id → the chart that sets it beside the figure the annex compares it with."""
-    out = {f["figure_id"]: "networks" for f in site.series("criminal-networks-calais")}
+    out = {f["figure_id"]: "networks" for f in site.series_over_time()[0]}
     for pair in site.paired_capacity():
         out[pair["capacity"]["figure_id"]] = out[pair["occupancy"]["figure_id"]] = "reception"
     return out

@@ -19,7 +19,6 @@ import asyncio
 import concurrent.futures
 import copy
 import hashlib
-import html
 import importlib.metadata
 import os
 import re
@@ -31,6 +30,8 @@ from pathlib import Path
 import plotly.graph_objects as go
 import plotly.io as pio
 from markupsafe import Markup
+
+from scripts.escape import html_attribute, html_text
 
 # Widths drawn: the wide one fills a desktop column, the narrow one a 390 px phone.
 WIDTHS = {"wide": 720, "narrow": 360}
@@ -218,18 +219,18 @@ def check(svg: str, name: str) -> str:
             value = _style(value, where, ids) if attr == "style" else value
             if attr != "style":
                 _value(value, where, ids)
-            attrs.append(f' {attr}="{html.escape(value)}"')
+            attrs.append(f' {attr}="{html_attribute(value)}"')
         if top:
             attrs.append(' xmlns="http://www.w3.org/2000/svg"')
         inner = list(el)
-        text = html.escape(el.text or "", quote=False)
+        text = html_text(el.text)
         if not inner and not text:
             out.append(f"<{tag}{''.join(attrs)}/>")
         else:
             out.append(f"<{tag}{''.join(attrs)}>{text}")
             for child in inner:
                 write(child, False)
-                out.append(html.escape(child.tail or "", quote=False))
+                out.append(html_text(child.tail))
             out.append(f"</{tag}>")
 
     try:

@@ -1,6 +1,8 @@
 """Render the site's pages and tables from Jinja templates (scripts/site/templates/) with autoescaping:
 text from the data reaches a page only escaped, by construction, and markup comes only from the
-templates or from `Markup` built by scripts/site/annex_markup.py.
+templates and their macros (templates/macros.html) or from `Markup` built by
+scripts/site/annex_markup.py. Python here passes data; what it writes outside a template (front
+matter) is escaped by scripts/escape.py.
 
 Macro output is inserted after macros' own Jinja has run, so data is never evaluated as a template;
 record pages are generated with `render_macros: false` for the same reason. Templates are read with
@@ -11,7 +13,6 @@ data inside an HTML block as Markdown; Markdown lines (headings) are written wit
 from __future__ import annotations
 
 import functools
-import html
 import json
 import re
 from collections.abc import Callable
@@ -20,8 +21,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
+from scripts.escape import html_lines, html_text, script_json, yaml_string
 from scripts.intake.annex_text import squash
 from scripts.intake.descriptor import is_https
 from scripts.model import citations
@@ -56,39 +58,29 @@ class OneLineLoader(FileSystemLoader):
         return re.sub(r"\n\s*", "", source), filename, uptodate
 
 
-def html_attrs(attrs: dict) -> Markup:
-    """{"data-sortable": True, "id": "x"} → ' data-sortable id="x"' (True: a bare attribute)."""
-    return Markup("").join(
-        Markup(" {}").format(k) if v is True else Markup(' {}="{}"').format(k, v)
-        for k, v in attrs.items()
-        if v is not None and v is not False
-    )
-
-
 # A web address in data text, to link: https only (an http address stays text), and without the
 # punctuation that ends the sentence around it.
 WEB_ADDRESS = re.compile(r"https://[^\s<>\"'`]+?(?=[.,;:!?)\]]*(?:\s|$))")
 
 
-def linked(text: object) -> Markup:
-    """Data text with its https addresses as links: the text and each address escaped, never markup."""
+def web_addresses(text: object) -> list[tuple[str, str]]:
+    """Data text as (text, address) pairs, the address "" after the last: the links macro
+    (templates/macros.html, `linked`) writes each address as a link."""
     text = "" if text is None else str(text)
-    out, end = Markup(""), 0
+    out, end = [], 0
     for match in WEB_ADDRESS.finditer(text):
         if not is_https(match.group()):
             continue  # one definition of a link the data may give (descriptor.is_https): else text
-        out += escape(text[end : match.start()]) + Markup('<a href="{0}">{0}</a>').format(match.group())
+        out.append((text[end : match.start()], match.group()))
         end = match.end()
-    return out + escape(text[end:])
+    return out + [(text[end:], "")]
 
 
 ENV = Environment(
     loader=OneLineLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined, keep_trailing_newline=False
 )
-ENV.filters["attrs"] = html_attrs
-ENV.filters["linked"] = linked
 # Line breaks kept inside one-line pages (a BibTeX entry in a <pre>): as character references.
-ENV.filters["keep_lines"] = lambda text: Markup(str(escape(text)).replace("\n", "&#10;"))
+ENV.filters["keep_lines"] = html_lines
 ENV.globals.update(
     rel=rel,
     figure_url=figure_url,
@@ -97,15 +89,9 @@ ENV.globals.update(
     paragraph_url=paragraph_url,
     long_date=long_date,
     format_number=format_number,
-    number_forms=number_forms,
     md=md,
     squash=squash,
-    code=lambda text: Markup("<code>{}</code>").format(text),
-    # An attr-list id on a Markdown heading; a section a list page repeats from record pages is
-    # left out of the search index, which then points at the record page itself.
-    heading_id=lambda ident, indexed=True: Markup(
-        "{{#{}}}" if indexed else '{{#{} data-search-exclude="true"}}'
-    ).format(ident),
+    web_addresses=web_addresses,
     anchor=lambda version: re.sub(r"[^0-9a-z]+", "-", version.lower()),  # an attr-list id takes no spaces or quotes
     is_https=is_https,
 )
@@ -125,13 +111,8 @@ def data_problems(lines: list[str]) -> Markup:
     return render("data_problems.html", None, lines=lines)
 
 
-def e(text: object) -> str:
-    """Escape one value for HTML, where a template is not the place (a macro returning plain text)."""
-    return html.escape("" if text is None else str(text), quote=True)
-
-
-def link(href: str, text: str) -> Markup:
-    return Markup('<a href="{}">{}</a>').format(href, text)
+# One value escaped for HTML, where a template is not the place (a macro returning plain text).
+e = html_text
 
 
 def one_line(fragment: str) -> str:
@@ -142,17 +123,17 @@ def one_line(fragment: str) -> str:
 def front_matter(
     title: str, description: str, keywords: list[str] | tuple = (), embed: bool = False, indexed: bool = True
 ) -> str:
-    # JSON strings are valid YAML; the theme prints titles unescaped, so they are escaped here.
+    # YAML strings (escape.yaml_string); the theme prints titles unescaped, so they are escaped here.
     # `tags` are what search ranks first: the forms a figure is typed in ("63m", "1,300").
-    tags = "tags:\n" + "".join(f"  - {json.dumps(e(k))}\n" for k in keywords) if keywords else ""
+    tags = "tags:\n" + "".join(f"  - {yaml_string(e(k))}\n" for k in keywords) if keywords else ""
     # An embed page: the chart alone (no navigation or contents). It, and a page that repeats
     # what record pages say (a further page of a list), is not a search result.
     search = "search:\n  exclude: true\n" if embed or not indexed else "search:\n  boost: 2\n"
     search += "hide:\n  - navigation\n  - toc\n" if embed else ""
     return (
         "---\n"
-        f"title: {json.dumps(e(title))}\n"
-        f"description: {json.dumps(e(description))}\n"
+        f"title: {yaml_string(e(title))}\n"
+        f"description: {yaml_string(e(description))}\n"
         "render_macros: false\n"
         f"{search}"
         f"{tags}"
@@ -176,6 +157,7 @@ def figure_page(site: Site, fid: str, site_url: str, repo_url: str = "") -> str:
     headline, readable = site.headline_value(f), site.readable_value(f)
     title = f"{f['metric']}: {headline}" + (f" ({readable})" if readable != headline else "")
     compared = compared_in(site, fid)
+    forms = number_forms(float(f["value"]), site.symbol(f["unit"]))
     body = render(
         "figure_page.html",
         site,
@@ -183,6 +165,7 @@ def figure_page(site: Site, fid: str, site_url: str, repo_url: str = "") -> str:
         comparison=chart(site, compared, site_url) if compared else "",
         headline=headline,
         readable=readable,
+        forms=forms,
         url=url,
         related=site.commitments_for_figure(fid),
         quote=quote_in_context(site, f["paragraph_id"], f["quote"], url),
@@ -194,14 +177,11 @@ def figure_page(site: Site, fid: str, site_url: str, repo_url: str = "") -> str:
         front_matter(
             title,
             f"{f['metric']}: {f['as_stated']} (annex paragraph {f['paragraph_id']})",
-            number_forms(float(f["value"]), f["unit"]),
+            forms,
         )
         + one_line(body)
         + "\n"
     )
-
-
-BOUND_NAMES = {"UK": "the UK", "France": "France", "both": "the UK and France"}
 
 
 def commitment_page(site: Site, cid: str, site_url: str, repo_url: str = "") -> str:
@@ -212,10 +192,12 @@ def commitment_page(site: Site, cid: str, site_url: str, repo_url: str = "") -> 
     parent = site.commitments.get(c["part_of"]) if c["part_of"] else None
     # "C8.1: expectation that binds no named party, part of C8": what the row is, in the
     # methodology's own categories (an expectation is not called a commitment).
-    # A pledge names who is bound: "pledge by the UK", not the category's "the UK and/or France".
-    kind = site.strength_words(c["strength"]).replace(
-        "the UK and/or France", BOUND_NAMES.get(c["actor"], "the UK and/or France")
-    )
+    # A pledge names who is bound: "pledge by the UK", not the category's "the UK and/or France"
+    # (the strength's `party`, replaced by the actor's: both from the descriptor's categories).
+    party = site.category("commitments", "strength", c["strength"]).get("party")
+    kind = site.strength_words(c["strength"])
+    if party:
+        kind = kind.replace(party, site.category("commitments", "actor", c["actor"])["party"])
     title = f"C{numbers[cid]}: {kind}" + (f", part of C{numbers[parent['commitment_id']]}" if parent else "")
     verdict = site.assessment(cid)
     window_basis = (
@@ -236,7 +218,7 @@ def commitment_page(site: Site, cid: str, site_url: str, repo_url: str = "") -> 
         title=title,
         parent=parent,
         parts=site.parts(cid),
-        strong_strength=Markup('<strong class="strength strength--{}">{}</strong>').format(c["strength"], strength),
+        strength=strength,
         meaning=meaning,
         figs=site.figures_for_commitment(c),
         quote=quote_in_context(site, c["paragraph_id"], c["quote"], url, c["operative_phrase"]),
@@ -292,7 +274,7 @@ def page_count(site: Site, table: str) -> int:
 @dataclass(frozen=True)
 class Paged:
     rows: list[dict]
-    pager: Markup  # links to the list's other pages; empty when it has one page
+    pager: Markup | str  # links to the list's other pages; "" when it has one page
     note: str  # "rows 101–200 of 2,507 (page 2 of 26)", or "" for one page
 
 
@@ -302,7 +284,7 @@ def list_slice(site: Site, table: str, number: int, rows: list[dict] | None = No
     if not 1 <= number <= count:
         raise ValueError(f"{table}: no page {number} of {count}")
     if count == 1:
-        return Paged(rows, Markup(""), "")
+        return Paged(rows, "", "")
     first, last = (number - 1) * PAGE_ROWS + 1, min(number * PAGE_ROWS, len(rows))
     note = f"rows {first:,}–{last:,} of {len(rows):,} (page {number} of {count})"
     here = list_page_url(LISTS[table].base, number)
@@ -325,22 +307,7 @@ def list_page(site: Site, table: str, number: int) -> str:
 def figures_table(site: Site, page_url: str, number: int = 1) -> Markup:
     """The figure in plain words (linked) over what it counts, the annex's words, when, and where."""
     paged = list_slice(site, "figures", number)
-    rows = [
-        [
-            Markup('<span data-sort-value="{}">{}<span class="cell-note">{}</span></span>').format(
-                f["value"], link(rel(page_url, figure_url(f["figure_id"])), site.readable_value(f)), f["metric"]
-            ),
-            Markup("“{}”").format(f["as_stated"]),
-            f["period_as_stated"] or f["period"] or "Not stated",
-            link(rel(page_url, paragraph_url(f["paragraph_id"])), f["paragraph_id"]),
-        ]
-        for f in paged.rows
-    ]
-    return render("figures_table.html", site, rows=rows, paged=paged)
-
-
-def status_badge(site: Site, status: str, commitment_id: str = "") -> Markup:
-    return Markup('<span class="status status--{}">{}</span>').format(status, site.status_label(status, commitment_id))
+    return render("figures_table.html", site, paged=paged, page_url=page_url, readable=site.readable_value)
 
 
 # The commitments table's column headings, by field; its filters use the same words.
@@ -360,59 +327,46 @@ def commitments_table(site: Site, page_url: str, number: int = 1) -> Markup:
         number,
         site.commitments_in_order,
     )
-    rows, row_attrs = [], []
-    numbers = site.commitment_numbers
-    for c in paged.rows:
-        status = site.status(c["commitment_id"])
-        part = (
-            Markup('<span class="part-of">Part of C{}.</span> ').format(numbers[c["part_of"]])
-            if c["part_of"] in numbers
-            else Markup("")
-        )
-        # Theme and paragraph are on the record page; the theme stays a filter.
-        rows.append(
-            [
-                Markup('<span data-sort-value="{}">{}</span>').format(
-                    site.commitment_order[c["commitment_id"]],
-                    link(rel(page_url, commitment_url(c["commitment_id"])), f"C{numbers[c['commitment_id']]}"),
-                ),
-                part
-                + c["summary"]
-                + Markup(' <span class="cell-note">Paragraph {}</span>').format(
-                    link(rel(page_url, paragraph_url(c["paragraph_id"])), c["paragraph_id"])
-                ),
-                site.label("commitments", "strength", c["strength"]),
-                site.label("commitments", "actor", c["actor"]),
-                status_badge(site, status, c["commitment_id"]),
-            ]
-        )
-        row_attrs.append(
-            {"data-strength": c["strength"], "data-actor": c["actor"], "data-theme": c["theme"], "data-status": status}
-        )
+    # Theme and paragraph are on the record page; the theme stays a filter.
+    row_attrs = [
+        {
+            "data-strength": c["strength"],
+            "data-actor": c["actor"],
+            "data-theme": c["theme"],
+            "data-status": site.status(c["commitment_id"]),
+        }
+        for c in paged.rows
+    ]
     values = {
         "strength": site.enum("commitments", "strength"),
         "actor": site.enum("commitments", "actor"),
         "theme": site.enum("commitments", "theme"),
         "status": list(site.statuses()),
     }
-    # Each filter is named as its column is (theme, which has no column, by its own name).
-    filters = json.dumps(
-        {
-            key: {
-                "label": COMMITMENT_HEADINGS[key],
-                "values": {
-                    v: site.status_label(v) if key == "status" else site.label("commitments", key, v) for v in vals
-                },
+    # Each filter is named as its column is (theme, which has no column, by its own name). JSON in a
+    # page, by escape.script_json's rule, in the order of the schema (not sorted): the filters' order.
+    filters = script_json(
+        json.dumps(
+            {
+                key: {
+                    "label": COMMITMENT_HEADINGS[key],
+                    "values": {
+                        v: site.status_label(v) if key == "status" else site.label("commitments", key, v) for v in vals
+                    },
+                }
+                for key, vals in values.items()
             }
-            for key, vals in values.items()
-        }
+        )
     )
     return render(
         "commitments_table.html",
         site,
         headings=COMMITMENT_HEADINGS,
-        rows=rows,
         row_attrs=row_attrs,
+        page_url=page_url,
+        numbers=site.commitment_numbers,
+        order=site.commitment_order,
+        status_label=site.status_label,
         filters=filters,
         top_level=len(site.top_level),
         paged=paged,
@@ -511,12 +465,8 @@ def chart_answer(site: Site, chart_id: str, page_url: str) -> Markup:
     """A chart's question in bold, its answer, and a link to the figures it compares."""
     c = drawn(site)[chart_id][0]
     first = next((fid for fid, cid in comparisons(site).items() if cid == chart_id), None)
-    answer = Markup("<strong>{}</strong> {}").format(c.title, c.summary)
-    if first is None:
-        return answer
-    return answer + Markup(' <a href="{}">The figures, compared</a>.').format(
-        rel(page_url, figure_url(first)) + "#compared"
-    )
+    compared = rel(page_url, figure_url(first)) + "#compared" if first is not None else ""
+    return render("chart_answer.html", site, c=c, compared=compared)
 
 
 def embed_page(site: Site, chart_id: str, site_url: str, shown_on: str) -> str:
@@ -529,113 +479,103 @@ def embed_page(site: Site, chart_id: str, site_url: str, shown_on: str) -> str:
 
 
 # -- the data page and the changelog ---------------------------------------------------------------
-def prose(text: str) -> Markup:
-    """Descriptor prose as HTML: escaped, with its `backticked` names set as code."""
-    parts = str(text or "").split("`")
-    if len(parts) % 2 == 0:  # an unpaired backtick: show the text as written
-        return Markup("{}").format(text or "")
-    return Markup("").join(
-        Markup("<code>{}</code>").format(p) if i % 2 else Markup("{}").format(p) for i, p in enumerate(parts)
-    )
-
-
 TYPE_WORDS = {"string": "text", "number": "number", "integer": "whole number", "date": "date", "boolean": "yes or no"}
 
 
-def field_rules(site: Site, field: dict) -> Markup:
-    """A field's constraints in plain words: required, unique, allowed values (with their labels),
-    length, range and pattern."""
+def field_rules(field: dict) -> list[tuple[str, object]]:
+    """A field's constraints in plain words, for the data dictionary's template: required, unique,
+    allowed values (with their labels), length, range and pattern, each as (kind, value)."""
     cons = field.get("constraints", {})
-    words: list[Markup | str] = []
+    words: list[tuple[str, object]] = []
     if cons.get("required"):
-        words.append("Required")
+        words.append(("text", "Required"))
     if cons.get("unique"):
-        words.append("Unique")
+        words.append(("text", "Unique"))
     if "enum" in cons:
         labels = {c["value"]: c["label"] for c in field.get("categories", [])}  # every value has one (validator)
-        allowed = Markup(", ").join(Markup("<code>{}</code> ({})").format(v, labels.get(v, v)) for v in cons["enum"])
-        words.append(Markup("One of: {}").format(allowed))
+        words.append(("enum", [(v, labels.get(v, v)) for v in cons["enum"]]))
     if "minLength" in cons and cons["minLength"] > 0:
-        words.append(f"At least {cons['minLength']} character" + ("s" if cons["minLength"] > 1 else ""))
+        words.append(("text", f"At least {cons['minLength']} character" + ("s" if cons["minLength"] > 1 else "")))
     if "maxLength" in cons:
-        words.append(f"At most {cons['maxLength']:,} characters")
+        words.append(("text", f"At most {cons['maxLength']:,} characters"))
     if "minimum" in cons or "maximum" in cons:
         low, high = cons.get("minimum"), cons.get("maximum")
         words.append(
-            f"From {low} to {high}"
-            if low is not None and high is not None
-            else f"At least {low}"
-            if low is not None
-            else f"At most {high}"
+            (
+                "text",
+                f"From {low} to {high}"
+                if low is not None and high is not None
+                else f"At least {low}"
+                if low is not None
+                else f"At most {high}",
+            )
         )
     if "pattern" in cons:
-        words.append(Markup("Written as the pattern <code>{}</code>").format(cons["pattern"]))
-    return Markup("; ").join(words) if words else Markup("None")
+        words.append(("pattern", cons["pattern"]))
+    return words
 
 
 def data_dictionary(site: Site) -> Markup:
     resources = []
     for r in site.descriptor["resources"]:
-        rows = [
-            [
-                Markup("<code>{}</code>").format(f["name"]),
-                TYPE_WORDS.get(f["type"], f["type"]) + (f" ({f['format']})" if f.get("format") else ""),
-                prose(f.get("description", "")),
-                field_rules(site, f),
-            ]
+        fields = [
+            {
+                "name": f["name"],
+                "type": TYPE_WORDS.get(f["type"], f["type"]) + (f" ({f['format']})" if f.get("format") else ""),
+                "description": f.get("description", ""),
+                "rules": field_rules(f),
+            }
             for f in r["schema"]["fields"]
         ]
-        keys = prose(f"Each row is identified by its `{'`, `'.join(r['schema'].get('primaryKey', []))}`.")
+        keys = [f"Each row is identified by its `{'`, `'.join(r['schema'].get('primaryKey', []))}`."]
         for fk in r["schema"].get("foreignKeys", []):
-            keys += prose(f" Its `{'`, `'.join(fk['fields'])}` must be one in `{fk['reference']['resource']}.csv`.")
+            keys.append(f" Its `{'`, `'.join(fk['fields'])}` must be one in `{fk['reference']['resource']}.csv`.")
         resources.append(
             {
                 "name": r["name"],
                 "title": r.get("title", ""),
-                "description": prose(r.get("description", "")),
-                "key_text": keys,
-                "rows": rows,
+                "description": r.get("description", ""),
+                "keys": keys,
+                "fields": fields,
             }
         )
     return render("data_dictionary.html", site, resources=resources)
 
 
 def downloads(site: Site, page_url: str) -> Markup:
-    def get(path: str, text: str) -> Markup:
-        return Markup('<a href="{}" download>{}</a>').format(rel(page_url, "data/latest/" + path), text)
-
+    """Each download (path, link text) with its row count and what it holds, for the template."""
     names = export.download_names(site.released_version)
     rows = [
-        [
+        (
             r.get("title", r["name"]),
-            get(r["path"], "CSV") + " · " + get(r["path"].rsplit(".", 1)[0] + ".json", "JSON"),
+            [(r["path"], "CSV"), (r["path"].rsplit(".", 1)[0] + ".json", "JSON")],
             str(len(site.rows(r["name"]))),
-            prose(r.get("description", "")),
-        ]
+            r.get("description", ""),
+        )
         for r in site.descriptor["resources"]
     ]
     rows += [
-        [
+        (
             "Workbook",
-            get(names["workbook"], names["workbook"]),
+            [(names["workbook"], names["workbook"])],
             "",
             "Every table as a sheet, with a README sheet: source, licence, version, citation.",
-        ],
-        [
+        ),
+        (
             "Evidence pack",
-            get(names["pack"], names["pack"]),
+            [(names["pack"], names["pack"])],
             "",
             "The CSVs, datapackage.json, the source text, README, licence, CITATION.cff, changelog and SHA256SUMS.",
-        ],
-        [
+        ),
+        (
             "Descriptor",
-            get("datapackage.json", "datapackage.json"),
+            [("datapackage.json", "datapackage.json")],
             "",
             "The Frictionless data package descriptor: schemas, sources, licence, bytes and hash of every file.",
-        ],
-        ["Checksums", get("SHA256SUMS", "SHA256SUMS"), "", "SHA-256 of every download, for sha256sum -c."],
+        ),
+        ("Checksums", [("SHA256SUMS", "SHA256SUMS")], "", "SHA-256 of every download, for sha256sum -c."),
     ]
-    return render("downloads.html", site, rows=rows, cited=citations.cited_version(site))
+    return render("downloads.html", site, rows=rows, page_url=page_url, cited=citations.cited_version(site))
 
 
 def changelog(entries) -> Markup:
@@ -644,9 +584,4 @@ def changelog(entries) -> Markup:
 
 
 def versions_table(entries, page_url: str) -> Markup:
-    rows = [
-        [x.version, Markup('<a href="{}">/data/{}/</a>').format(rel(page_url, f"data/{x.tag}/"), x.tag)]
-        for x in entries
-        if x.tag
-    ]
-    return render("versions_table.html", None, rows=rows)
+    return render("versions_table.html", None, entries=[x for x in entries if x.tag], page_url=page_url)

@@ -82,3 +82,34 @@ def test_an_allowed_value_added_with_a_label_renders(tmp_path, package_copy):
     assert "Withdrawn by both parties (test)" in page
     charts = (tmp_path / "site" / "embed" / "status" / "index.html").read_text("utf-8")
     assert "withdrawn (test)" in charts.lower()
+
+
+def edit_category(descriptor_path, resource_name: str, field_name: str, value: str, change) -> None:
+    data = json.loads(descriptor_path.read_text(encoding="utf-8"))
+    resource = next(r for r in data["resources"] if r["name"] == resource_name)
+    field = next(f for f in resource["schema"]["fields"] if f["name"] == field_name)
+    change(next(c for c in field["categories"] if c["value"] == value))
+    descriptor_path.write_text(json.dumps(data, indent=2, ensure_ascii=True) + "\n", encoding="utf-8")
+
+
+@pytest.mark.data
+@pytest.mark.parametrize(
+    "resource,field,value,change,words",
+    [
+        # The site writes an amount with its currency's symbol, and a pledge with who is bound.
+        ("figures", "unit", "EUR", lambda c: c.pop("symbol"), "needs a symbol"),
+        ("commitments", "actor", "France", lambda c: c.pop("party"), "needs a party"),
+        ("commitments", "strength", "pledge", lambda c: c.update(party="the parties"), "is not in the singular"),
+    ],
+)
+def test_words_the_site_needs_beyond_a_label_are_required_with_file_line_and_field(
+    package_copy, resource, field, value, change, words
+):
+    edit_category(package_copy, resource, field, value, change)
+    problems = [p for p in validate(package_copy).problems if words in p.message]
+    assert len(problems) == 1, validate(package_copy).problems
+    assert problems[0].path.endswith("datapackage.json") and problems[0].field.startswith("resources[")
+    assert ".categories[" in problems[0].field and repr(value) in problems[0].message or "party" in words
+    text = package_copy.read_text(encoding="utf-8").splitlines()
+    assert text[problems[0].line - 1].strip() == "{"  # the category's own line
+    assert f'"value": "{value}"' in text[problems[0].line]

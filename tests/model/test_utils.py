@@ -216,8 +216,9 @@ def test_labels_are_keyed_by_resource_and_field():
 UNITS = [
     {"value": "police_officers", "label": "police officers", "singular": "police officer"},
     {"value": "liaison_magistrates", "label": "liaison magistrates", "singular": "liaison magistrate"},
-    {"value": "GBP", "label": "pounds sterling"},
-    {"value": "EUR", "label": "euros"},
+    {"value": "GBP", "label": "pounds sterling", "symbol": "£"},  # money: written with its symbol
+    {"value": "EUR", "label": "euros", "symbol": "€"},
+    {"value": "CHF", "label": "Swiss francs"},  # no symbol in the categories: not written as money
 ]
 QUALIFIERS = [{"value": "exact", "label": "Exact"}, {"value": "more_than", "label": "More than"}]
 
@@ -231,6 +232,7 @@ QUALIFIERS = [{"value": "exact", "label": "Exact"}, {"value": "more_than", "labe
         ("1", "liaison_magistrates", "exact", "1 liaison magistrate"),
         ("2", "liaison_magistrates", "exact", "2 liaison magistrates"),
         ("14", "networks", "exact", "14 Networks"),  # no label in the schema: the code made readable
+        ("5", "CHF", "exact", "5 Swiss francs"),
     ],
 )
 def test_readable_value(value, unit, qualifier, expected):
@@ -262,7 +264,8 @@ def test_readable_value(value, unit, qualifier, expected):
 def test_number_forms(value, currency, expected):
     from scripts.model.derive import number_forms
 
-    assert number_forms(value, currency) == expected
+    # The currency's symbol from the real descriptor's unit categories.
+    assert number_forms(value, pipeline.site().symbol(currency)) == expected
 
 
 @pytest.mark.parametrize(
@@ -300,6 +303,7 @@ def test_headline_value(stated, value, unit, expected):
     ],
 )
 def test_notes_link_https_addresses_and_escape_the_rest(text, expected):
-    from scripts.site.render import linked
+    from scripts.site.render import ENV
 
+    linked = ENV.get_template("macros.html").module.linked  # the macro templates call
     assert str(linked(text)) == expected

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("scripts", "hooks", "tools")
 # Low to high. Publishing comes below the site because pages link to the downloads it names.
 LAYERS = (
-    ("scripts.paths", "scripts.git"),
+    ("scripts.paths", "scripts.git", "scripts.escape"),
     ("scripts.intake",),
     ("scripts.model",),
     ("scripts.publish",),
