@@ -66,8 +66,10 @@ def small_package(tmp_path: Path, keep: dict[str, list[str] | None]) -> Path:
         if fks:
             r["schema"]["foreignKeys"] = fks
     target = tmp_path / "datapackage"
-    # checks/operative-phrases.csv is read against the commitments' schema: only with them.
-    skip = {"data", "releases"} | (set() if "commitments" in keep else {"operative-phrases.csv"})
+    # The operative phrases and the reviewed wording are read against the commitments: only with them.
+    skip = {"data", "releases"} | (
+        set() if "commitments" in keep else {"operative-phrases.csv", "reviewed-wording.csv"}
+    )
     shutil.copytree(PACKAGE_DIR, target, ignore=lambda folder, files: [f for f in files if f in skip])
     (target / "data").mkdir()
     for r in descriptor["resources"]:
