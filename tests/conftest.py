@@ -66,8 +66,10 @@ def small_package(tmp_path: Path, keep: dict[str, list[str] | None]) -> Path:
         if fks:
             r["schema"]["foreignKeys"] = fks
     target = tmp_path / "datapackage"
-    # checks/operative-phrases.csv is read against the commitments' schema: only with them.
-    skip = {"data", "releases"} | (set() if "commitments" in keep else {"operative-phrases.csv"})
+    # The operative phrases and the reviewed wording are read against the commitments: only with them.
+    skip = {"data", "releases"} | (
+        set() if "commitments" in keep else {"operative-phrases.csv", "reviewed-wording.csv"}
+    )
     shutil.copytree(PACKAGE_DIR, target, ignore=lambda folder, files: [f for f in files if f in skip])
     (target / "data").mkdir()
     for r in descriptor["resources"]:
@@ -79,6 +81,10 @@ def small_package(tmp_path: Path, keep: dict[str, list[str] | None]) -> Path:
         write_table(target / r["path"], header, rows)
     (target / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False), encoding="utf-8")
     return target / "datapackage.json"
+
+
+# What the commitments' rules read: their quotes' paragraphs and source, figures, the annex's date.
+COMMITMENT_TABLES = {"documents": None, "paragraphs": None, "figures": None, "commitments": None}
 
 
 @pytest.fixture
@@ -120,19 +126,20 @@ def set_cell(descriptor: Path, table: str, key: str, field: str, value: str) -> 
 
 
 def assert_rejected(
-    descriptor: Path, file: str, line: int | None, field: str, words: str = "", only: bool = False
+    descriptor: Path, file: str, line: int | None, field: str, words: str = "", only: bool = False, report=None
 ) -> list[str]:
     """The validator rejects the package with `FILE:LINE: FIELD: …words…`; returns every problem line.
 
     `file` is a table name ("figures" for data/figures.csv) or a path's tail ("datapackage.json",
     "checks/operative-phrases.csv"); `line` None matches any line; with `only`, nothing else is
     reported (a file that cannot be read must not drag the other files into its report). Runs in
-    process: the command line's exit code and format have tests of their own (test_validate.py)."""
+    process: the command line's exit code and format have tests of their own (test_validate.py).
+    `report`: the package's report, when a test asks about several problems of one validation."""
     from scripts.intake.validate import validate
 
     if "/" not in file and not file.endswith((".json", ".csv")):
         file = f"data/{file}.csv"
-    report = validate(descriptor)
+    report = report or validate(descriptor)
     lines = [str(p) for p in report.problems]
     assert not report.valid, "the package was accepted"
     hits = [
@@ -276,6 +283,15 @@ def page(request, browser):
     pg.on("request", lambda r: pg.hosts.add(urlparse(r.url).netloc) if r.url.startswith("http") else None)
     yield pg
     context.close()
+
+
+def pytest_xdist_auto_num_workers(config):
+    """`-n auto` (pyproject's addopts) starts a worker per core, which costs more than one test
+    takes: a run of named tests only (`pytest tests/model/test_utils.py::test_rel`) stays in this
+    process; anything else gets the default, a worker per core."""
+    if config.args and all("::" in arg for arg in config.args):
+        return 0
+    return None
 
 
 # Each test is in one layer, by what it uses, so that a run can pick the fast ones (`make check`

@@ -14,7 +14,7 @@ from collections import Counter
 from html import unescape
 
 import pytest
-from conftest import assert_rejected, set_cell, small_package
+from conftest import COMMITMENT_TABLES, assert_rejected, set_cell, small_package
 
 from scripts import build
 from scripts.intake import annex_text
@@ -162,9 +162,10 @@ def test_quote_fragments_are_verbatim_and_in_order(quote, found):
         ),
     ],
 )
-def test_commitment_rules_refuse(package_copy, key, field, value, reported, words):
-    line = set_cell(package_copy, "commitments", key, field, value)
-    assert_rejected(package_copy, "data/commitments.csv", line, reported, words)
+def test_commitment_rules_refuse(tmp_path, key, field, value, reported, words):
+    descriptor = small_package(tmp_path, COMMITMENT_TABLES)
+    line = set_cell(descriptor, "commitments", key, field, value)
+    assert_rejected(descriptor, "data/commitments.csv", line, reported, words)
 
 
 def test_unlisted_phrase_is_refused(package_copy):

@@ -2,7 +2,7 @@
 finding, and the validator's rules and warning for them, on the real package and mutated copies."""
 
 import pytest
-from conftest import assert_rejected, read_table, set_cell, write_table
+from conftest import COMMITMENT_TABLES, assert_rejected, read_table, set_cell, small_package, write_table
 
 from scripts import build
 from scripts.intake.package import load_rows
@@ -106,10 +106,11 @@ def test_same_day_findings_that_disagree_are_rejected(package_copy):
         ("1b-strengthen-security-cooperation", {"window_note": "Our reading."}, "window_note", "is empty"),
     ],
 )
-def test_bad_windows_are_rejected(package_copy, cid, cells, field, words):
+def test_bad_windows_are_rejected(tmp_path, cid, cells, field, words):
+    descriptor = small_package(tmp_path, COMMITMENT_TABLES)
     for name, value in cells.items():
-        line = set_cell(package_copy, "commitments", cid, name, value)
-    assert_rejected(package_copy, "commitments", line, field, words)
+        line = set_cell(descriptor, "commitments", cid, name, value)
+    assert_rejected(descriptor, "commitments", line, field, words)
 
 
 def test_every_stated_window_is_the_annexs_words_and_every_page_shows_it(site_dir):

@@ -166,22 +166,14 @@ def test_no_third_party_resources_in_pages(site_dir, site_port):
         assert "fonts.googleapis" not in page and "api.github.com" not in page
 
 
-def test_two_builds_are_identical(tmp_path, site_port):
-    url = f"http://127.0.0.1:{site_port}/"
-    a, b = tmp_path / "a", tmp_path / "b"
-    assert build_site(a, url).returncode == 0
-    assert build_site(b, url).returncode == 0
+def test_two_builds_are_identical(tmp_path, site_dir, site_port):
+    """A second build of the same checkout, at the same address, against the run's shared one."""
+    a, b = site_dir, tmp_path / "b"
+    assert build_site(b, f"http://127.0.0.1:{site_port}/").returncode == 0
     pages_a = sorted(p.relative_to(a) for p in a.rglob("*.html"))
     assert pages_a == sorted(p.relative_to(b) for p in b.rglob("*.html"))
     for rel in pages_a:
         assert (a / rel).read_bytes() == (b / rel).read_bytes(), rel
-
-
-def test_invalid_data_fails_the_build(tmp_path, package_copy):
-    line = set_cell(package_copy, "figures", "cao-centres", "value", "103")
-    result = build_site(tmp_path / "site", "http://127.0.0.1:8000/", package_copy.parent)
-    assert result.returncode != 0
-    assert f"figures.csv:{line}: value: 103 disagrees" in result.stderr
 
 
 def test_data_text_is_rendered_as_text(tmp_path, package_copy):
