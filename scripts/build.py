@@ -136,6 +136,8 @@ class Build:
         for chart_id, drawings in svgs.items():
             if chart_id in keys and drawings is not None:
                 _drawings[keys[chart_id]] = drawings
+        for key in set(_drawings) - set(keys.values()):  # only this build's: a long preview stays small
+            del _drawings[key]
         self.site.drawings = {
             chart_id: (c, svgs[chart_id] if chart_id in svgs else _drawings[keys[chart_id]])
             for chart_id, c in built.items()
