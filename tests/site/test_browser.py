@@ -4,6 +4,7 @@ from urllib.parse import urlparse
 
 import pytest
 from conftest import SITE_READY, explore_chart
+from playwright.sync_api import expect
 
 from scripts.intake.package import load_rows
 from scripts.paths import PACKAGE_DIR
@@ -107,10 +108,14 @@ def test_figures_sort_numerically(page, base_url):
 )
 def test_search_finds_records(page, base_url, query, target):
     page.goto(base_url, wait_until="networkidle")
+    # The theme's script has run (it publishes component$), so its keyboard shortcuts are bound:
+    # under load a "/" pressed sooner is lost and the query typed into the page.
+    page.wait_for_function("() => window.component$ !== undefined")
     page.keyboard.press("/")  # material's shortcut for the search box, as a keyboard user would
+    expect(page.locator("input.md-search__input")).to_be_focused()
     page.keyboard.type(query)
     results = page.locator(".md-search-result__link")
-    results.first.wait_for()
+    results.first.wait_for(timeout=60_000)  # the index is built in a worker, slow on a busy machine
     hrefs = [results.nth(i).get_attribute("href") for i in range(min(results.count(), 5))]
     assert any(urlparse(h).path.endswith("/" + target) for h in hrefs), hrefs
     page.locator(f".md-search-result__link[href*='/{target}?']").first.click()
