@@ -14,6 +14,7 @@ from material.plugins.search.plugin import SearchIndex
 from mkdocs.plugins import event_priority
 from mkdocs.structure.pages import Page
 
+from scripts import build
 from scripts.paths import PACKAGE_DIR, ROOT
 
 # How often the files are polled for a change (mkdocs' default is every 0.5 s): a save is seen
@@ -44,7 +45,7 @@ _templates = TemplateCache()
 
 def on_env(env, config, files, **kwargs):
     env.bytecode_cache = _templates
-    if _serving[0]:
+    if build.serving:  # the one preview flag, set by hooks/build.py's on_startup
         get_template = env.get_template
         env.get_template = lambda name, *args, **kw: KeptLayout(get_template(name, *args, **kw), name)
     return env
@@ -81,7 +82,6 @@ class Kept:
 
 
 _pages, _entries, _layouts = Kept(), Kept(), Kept()
-_serving = [False]
 
 
 def digest(*parts) -> str:
@@ -205,7 +205,6 @@ def on_nav(nav, config, files, **kwargs):
 
 def on_startup(command, **kwargs):
     if command == "serve":  # once per process
-        _serving[0] = True
         Page.render = keep_rendered_pages(Page.render)
         SearchIndex.add_entry_from_context = keep_search_entries(SearchIndex.add_entry_from_context)
 
