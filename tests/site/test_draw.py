@@ -28,12 +28,22 @@ def figure(label: str = "Pledge") -> go.Figure:
     return fig
 
 
+# Each export starts a Chromium, which costs more than the drawings: the tests below share a few.
 @pytest.fixture(scope="module")
-def drawn(tmp_path_factory):
-    """Two charts drawn from an empty cache, and the same again from another empty cache."""
-    first = draw.drawings({"one": figure(), "two": figure("Intention")}, tmp_path_factory.mktemp("a"))
-    again = draw.drawings({"one": figure()}, tmp_path_factory.mktemp("b"))
-    return first, again
+def exports(tmp_path_factory):
+    """Two charts drawn from an empty cache, and chart "one" again from another empty cache: each
+    export's (cache folder, drawings)."""
+    first, again = tmp_path_factory.mktemp("a"), tmp_path_factory.mktemp("b")
+    return (
+        (first, draw.drawings({"one": figure(), "two": figure("Intention")}, first)),
+        (again, draw.drawings({"one": figure()}, again)),
+    )
+
+
+@pytest.fixture(scope="module")
+def drawn(exports):
+    """The drawings of the two exports."""
+    return exports[0][1], exports[1][1]
 
 
 def test_a_drawing_is_the_same_bytes_on_every_export(drawn):
@@ -65,10 +75,10 @@ def test_two_drawings_in_one_page_share_no_id(drawn):
     assert ids and len(ids) == len(set(ids))
 
 
-def test_the_cache_is_used_and_checked(tmp_path, monkeypatch):
-    cached = draw.drawings({"one": figure()}, tmp_path)
-    files = sorted(tmp_path.glob("*.svg"))
-    assert len(files) == len(draw.WIDTHS)
+def test_the_cache_is_used_and_checked(tmp_path, one_cached, monkeypatch):
+    folder, cached = one_cached
+    assert len(list(folder.glob("*.svg"))) == len(draw.WIDTHS)  # the export wrote each drawing
+    shutil.copytree(folder, tmp_path, dirs_exist_ok=True)
 
     def no_export(todo):
         assert not todo, "a cached drawing was drawn again"
@@ -97,22 +107,36 @@ PLANTED = [
 
 
 @pytest.fixture(scope="module")
-def one_cached(tmp_path_factory):
-    """A cache holding chart "one", and its drawings."""
-    folder = tmp_path_factory.mktemp("cache")
-    return folder, draw.drawings({"one": figure()}, folder)
+def one_cached(exports):
+    """A cache holding chart "one" only (the second export's), and its drawings."""
+    return exports[1]
+
+
+@pytest.fixture(scope="module")
+def replanted(tmp_path_factory):
+    """Each of PLANTED in both cached drawings of a chart of its own ("planted0", …), and every chart
+    drawn from that cache in one export: (the charts, their fresh drawings, the drawings read from
+    the planted cache, the cache folder afterwards)."""
+    charts = {f"planted{i}": figure(f"Planted {i}") for i in range(len(PLANTED))}
+    clean, planted = tmp_path_factory.mktemp("clean"), tmp_path_factory.mktemp("planted")
+    fresh = draw.drawings(charts, clean)
+    for i, text in enumerate(PLANTED):
+        for job in draw.jobs(f"planted{i}", charts[f"planted{i}"]):
+            poisoned = (clean / f"{job.key}.svg").read_text().replace("</svg>", text + "</svg>")
+            assert text in poisoned
+            (planted / f"{job.key}.svg").write_text(poisoned)
+    return charts, fresh, draw.drawings(charts, planted), planted
 
 
 @pytest.mark.parametrize("planted", PLANTED)
-def test_a_planted_drawing_never_reaches_the_page(tmp_path, one_cached, planted):
+def test_a_planted_drawing_never_reaches_the_page(replanted, planted):
     """The page gets only what the sanitiser writes: a cached drawing that fails the allowlist is
     drawn again, so the page holds the fresh drawing, byte for byte."""
-    folder, fresh = one_cached
-    shutil.copytree(folder, tmp_path, dirs_exist_ok=True)
-    for path in tmp_path.glob("*.svg"):
-        path.write_text(path.read_text().replace("</svg>", planted + "</svg>"))
-    assert draw.drawings({"one": figure()}, tmp_path) == fresh
-    assert all(planted not in p.read_text() for p in tmp_path.glob("*.svg")), "the poisoned cache was kept"
+    charts, fresh, read, folder = replanted
+    chart = f"planted{PLANTED.index(planted)}"
+    assert read[chart] == fresh[chart]
+    cached = [folder / f"{job.key}.svg" for job in draw.jobs(chart, charts[chart])]
+    assert all(planted not in p.read_text() for p in cached), "the poisoned cache was kept"
 
 
 def test_planted_text_is_written_out_escaped(tmp_path, one_cached, monkeypatch):
