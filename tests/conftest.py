@@ -218,8 +218,13 @@ def _shared_site() -> dict:
     with open(work / "build.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
         if not record.exists():
-            result = build_site(work / "site", f"http://127.0.0.1:{shared['port']}/")
+            from scripts.build import LOG  # its loads logged too: a test counts them (`build_loads`)
+
+            loads = work / "loads.log"
+            url, env = f"http://127.0.0.1:{shared['port']}/", {**os.environ, LOG: str(loads)}
+            result = build_site(work / "site", url, env=env)
             built = {"log": result.stderr} if result.returncode == 0 else {"error": result.stderr[-3000:]}
+            built["loads"] = loads.read_text(encoding="utf-8").splitlines() if loads.exists() else []
             record.write_text(json.dumps(built), encoding="utf-8")
     built = json.loads(record.read_text(encoding="utf-8"))
     assert "error" not in built, built["error"]
@@ -235,6 +240,13 @@ def site_port(_shared_site) -> int:
 def build_log(_shared_site) -> str:
     """What `mkdocs build` printed when it built the shared site."""
     return _shared_site["log"]
+
+
+@pytest.fixture(scope="session")
+def build_loads(_shared_site) -> list[str]:
+    """What the build of the shared site logged (scripts/build.py's LOG): each load of the package
+    and each opening of the working tree's descriptor."""
+    return _shared_site["loads"]
 
 
 @pytest.fixture(scope="session")
