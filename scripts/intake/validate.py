@@ -297,18 +297,21 @@ def needed_words(data: dict) -> Iterator[tuple[tuple, str]]:
 
 # -- Frictionless -------------------------------------------------------------------------------
 def frictionless_check(pkg: Package, phrases: Path, frozen: bool = False) -> None:
-    """Schema types, constraints, keys and foreign keys, by Frictionless itself, and the project's
-    row rules (scripts/intake/rules.py) as Frictionless checks, into the same report."""
+    """Schema types, constraints and keys, by Frictionless itself, and the project's row rules
+    (scripts/intake/rules.py, the foreign keys among them) as Frictionless checks, into the same report."""
     from frictionless import Checklist, system
     from frictionless import Package as FPackage
 
-    row_rules = rules.rules(pkg.tables, operative_phrases(pkg, phrases), phrases.name, frozen)
+    resources = {r["name"]: r for r in pkg.descriptor["resources"]}
+    row_rules = rules.rules(pkg.tables, operative_phrases(pkg, phrases), phrases.name, frozen, resources)
+    # The foreign keys are a row rule (rules.ForeignKeys), not Frictionless's: see there why.
+    given = copy.deepcopy(pkg.descriptor)
+    for resource in given["resources"]:
+        resource["schema"].pop("foreignKeys", None)
     pkg.checks += 1 + len(row_rules)
     with system.use_context(trusted=False):
         try:
-            report = FPackage(copy.deepcopy(pkg.descriptor), basepath=str(pkg.base)).validate(
-                Checklist(checks=row_rules), limit_errors=0
-            )
+            report = FPackage(given, basepath=str(pkg.base)).validate(Checklist(checks=row_rules), limit_errors=0)
         except Exception as exc:  # frictionless raises on descriptors it cannot load
             pkg.problem(pkg.descriptor_path, 1, "-", f"Frictionless cannot load the package: {exc}")
             return
@@ -332,15 +335,13 @@ def frictionless_check(pkg: Package, phrases: Path, frozen: bool = False) -> Non
             if error.type == rules.RuleError.type:
                 pkg.problem(path, line, field, error.note)
                 continue
-            if error.type == "foreign-key":
-                field = ", ".join(getattr(error, "field_names", None) or []) or field
             cell = getattr(error, "cell", None)
             if error.type == "type-error":
                 pkg.mistyped.add((task.name, line, field))
                 if hint := TYPE_HINTS.get(schema_field(pkg, task.name, field).get("type", "string")):
                     pkg.problem(path, line, field, f"type-error: {cell!r} {hint}")
                     continue
-            shown = f" (value {cell!r})" if cell not in (None, "") and error.type != "foreign-key" else ""
+            shown = f" (value {cell!r})" if cell not in (None, "") else ""
             pkg.problem(path, line, field, f"{error.type}: {error.note}{shown}")
 
 
@@ -436,7 +437,7 @@ def check_quotes(pkg: Package, paras: dict[tuple[str, str], str]) -> dict[tuple[
         for row in pkg.table(name):
             key = (row["document_id"], row["paragraph_id"])
             if key not in paras:
-                continue  # Frictionless reports the dangling foreign key
+                continue  # the foreign-key rule reports the dangling id
             text = paras[key]
             where = annex_text.locate(text, row["quote"]) if row["quote"] else None
             if where is None:
