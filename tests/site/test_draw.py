@@ -31,12 +31,14 @@ def figure(label: str = "Pledge") -> go.Figure:
 # Each export starts a Chromium, which costs more than the drawings: the tests below share a few.
 @pytest.fixture(scope="module")
 def exports(tmp_path_factory):
-    """Two charts drawn from an empty cache, and chart "one" again from another empty cache: each
-    export's (cache folder, drawings)."""
-    first, again = tmp_path_factory.mktemp("a"), tmp_path_factory.mktemp("b")
+    """Two charts drawn from an empty cache, and chart "one" again with a cache that cannot be
+    written (a file where the folder should be): each export's (cache, drawings)."""
+    first = tmp_path_factory.mktemp("a")
+    blocked = tmp_path_factory.mktemp("b") / "not-a-folder"
+    blocked.write_text("")
     return (
         (first, draw.drawings({"one": figure(), "two": figure("Intention")}, first)),
-        (again, draw.drawings({"one": figure()}, again)),
+        (blocked, draw.drawings({"one": figure()}, blocked)),
     )
 
 
@@ -75,9 +77,9 @@ def test_two_drawings_in_one_page_share_no_id(drawn):
     assert ids and len(ids) == len(set(ids))
 
 
-def test_the_cache_is_used_and_checked(tmp_path, one_cached, monkeypatch):
-    folder, cached = one_cached
-    assert len(list(folder.glob("*.svg"))) == len(draw.WIDTHS)  # the export wrote each drawing
+def test_the_cache_is_used_and_checked(tmp_path, exports, monkeypatch):
+    folder, drawn = exports[0]
+    assert len(list(folder.glob("*.svg"))) == len(drawn) * len(draw.WIDTHS)  # the export wrote each drawing
     shutil.copytree(folder, tmp_path, dirs_exist_ok=True)
 
     def no_export(todo):
@@ -85,7 +87,7 @@ def test_the_cache_is_used_and_checked(tmp_path, one_cached, monkeypatch):
         return []
 
     monkeypatch.setattr(draw, "export", no_export)
-    assert draw.drawings({"one": figure()}, tmp_path) == cached
+    assert draw.drawings({"one": figure()}, tmp_path) == {"one": drawn["one"]}
 
 
 # Drawings planted in the cache (anyone on the machine may write there). An XML parser reads each
@@ -104,12 +106,6 @@ PLANTED = [
     '<rect onload="alert(1)"/>',
     '<style>@import "https://x.example/a.css";</style>',
 ]
-
-
-@pytest.fixture(scope="module")
-def one_cached(exports):
-    """A cache holding chart "one" only (the second export's), and its drawings."""
-    return exports[1]
 
 
 @pytest.fixture(scope="module")
@@ -139,9 +135,9 @@ def test_a_planted_drawing_never_reaches_the_page(replanted, planted):
     assert all(planted not in p.read_text() for p in cached), "the poisoned cache was kept"
 
 
-def test_planted_text_is_written_out_escaped(tmp_path, one_cached, monkeypatch):
+def test_planted_text_is_written_out_escaped(tmp_path, exports, monkeypatch):
     """What the allowlist lets through is inert: text is text, even where a browser would read tags."""
-    shutil.copytree(one_cached[0], tmp_path, dirs_exist_ok=True)
+    shutil.copytree(exports[0][0], tmp_path, dirs_exist_ok=True)
     for path in tmp_path.glob("*.svg"):
         path.write_text(path.read_text().replace("£3m", "&lt;img src=x onerror=alert(1)&gt;"))
     monkeypatch.setattr(draw, "export", lambda todo: [] if not todo else pytest.fail("drawn again"))
@@ -149,10 +145,10 @@ def test_planted_text_is_written_out_escaped(tmp_path, one_cached, monkeypatch):
     assert "&lt;img src=x onerror=alert(1)&gt;" in svg and "<img" not in svg
 
 
-def test_a_cache_that_cannot_be_written_does_not_stop_the_build(tmp_path):
-    blocked = tmp_path / "not-a-folder"
-    blocked.write_text("")
-    assert draw.drawings({"one": figure()}, blocked)["one"]["wide"].startswith("<svg")
+def test_a_cache_that_cannot_be_written_does_not_stop_the_build(exports):
+    blocked, drawn = exports[1]
+    assert blocked.is_file() and blocked.read_text() == ""
+    assert drawn["one"]["wide"].startswith("<svg") and drawn["one"]["narrow"].startswith("<svg")
 
 
 def test_the_narrow_drawing_puts_the_legend_above_the_plot():
