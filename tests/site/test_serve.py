@@ -3,6 +3,7 @@ that breaks the data shows the validator's messages on the page instead of hangi
 machine without Chromium it still previews the site, where `mkdocs build` stops with one line."""
 
 import os
+import shutil
 import subprocess
 import time
 import urllib.request
@@ -11,7 +12,7 @@ from contextlib import contextmanager
 import pytest
 from conftest import BIN, build_site, free_port, set_cell
 
-from scripts.paths import ROOT
+from scripts.paths import PACKAGE_DIR, ROOT
 
 pytestmark = pytest.mark.build
 
@@ -62,22 +63,33 @@ def preview(package_copy, log=None, **env):
             out.close()
 
 
-def test_editing_a_csv_while_serving_updates_the_page(package_copy):
-    with preview(package_copy) as site:
-        url = site + "figures/cao-centres/"
-        assert wait_for(url, "reception and guidance centres", 120), "mkdocs serve did not start"
-        set_cell(package_copy, "figures", "cao-centres", "note", "Corrected while the site was being served.")
-        assert wait_for(url, "Corrected while the site was being served.", 120)
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """One `mkdocs serve` of a copy of the package, started and answering, for the tests that save
+    a CSV while it serves (each leaves the data valid): (descriptor, address)."""
+    package = tmp_path_factory.mktemp("served") / "datapackage"
+    shutil.copytree(PACKAGE_DIR, package)
+    with preview(package / "datapackage.json") as site:
+        assert wait_for(site + "figures/cao-centres/", "reception and guidance centres", 120), (
+            "mkdocs serve did not start"
+        )
+        yield package / "datapackage.json", site
 
 
-def test_a_save_that_breaks_the_data_shows_why_on_the_page_and_the_next_save_recovers(package_copy):
-    with preview(package_copy) as site:
-        url = site + "figures/cao-centres/"
-        assert wait_for(url, "reception and guidance centres", 120), "mkdocs serve did not start"
-        events = package_copy.parent / "data" / "events.csv"
-        good = events.read_bytes()
+def test_editing_a_csv_while_serving_updates_the_page(served):
+    descriptor, site = served
+    set_cell(descriptor, "figures", "cao-centres", "note", "Corrected while the site was being served.")
+    assert wait_for(site + "figures/cao-centres/", "Corrected while the site was being served.", 120)
+
+
+def test_a_save_that_breaks_the_data_shows_why_on_the_page_and_the_next_save_recovers(served):
+    descriptor, site = served
+    url = site + "figures/cao-centres/"
+    events = descriptor.parent / "data" / "events.csv"
+    good = events.read_bytes()
+    try:
         # A date as a corrector might type it, with markup in it: the message quotes it, escaped.
-        line = set_cell(package_copy, "events", "valletta-summit", "date", "<b>11/11/2015</b>")
+        line = set_cell(descriptor, "events", "valletta-summit", "date", "<b>11/11/2015</b>")
         # Every request answers (get() gives up after 10 s): no waiting on a build that failed.
         assert wait_for(url, "The data is invalid", 120), "no banner after a save that broke the data"
         page = get(url)
@@ -85,11 +97,12 @@ def test_a_save_that_breaks_the_data_shows_why_on_the_page_and_the_next_save_rec
         assert "<b>11/11/2015" not in page
         assert "reception and guidance centres" in page  # the last data that passed, still served
         assert "The data is invalid" in get(site)  # on every page
-        events.write_bytes(good)
-        end = time.monotonic() + 120
-        while "The data is invalid" in get(url) and time.monotonic() < end:
-            time.sleep(0.5)
-        assert "The data is invalid" not in get(url) and "reception and guidance centres" in get(url)
+    finally:
+        events.write_bytes(good)  # the next save, and valid data for the next test of this server
+    end = time.monotonic() + 120
+    while "The data is invalid" in get(url) and time.monotonic() < end:
+        time.sleep(0.5)
+    assert "The data is invalid" not in get(url) and "reception and guidance centres" in get(url)
 
 
 # No Chromium, as on a contributor's machine without it: BROWSER_PATH names a missing file (kaleido
