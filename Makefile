@@ -26,7 +26,7 @@ unexport BASE VERSION DRY_RUN HOST PORT
 help:
 	@echo "make serve     build the site and serve it on http://$(HOST):$(PORT)/ (rebuilds on every edit)"
 	@echo "make test      run every test (creates .venv and node_modules first)"
-	@echo "make check     the fast loop: lint, the validator, unit and data tests (no site built, no browser)"
+	@echo "make check     the fast loop: lint, the validator, unit and data tests (no site, browser or clone)"
 	@echo "make validate  check the data package; prints FILE:LINE: FIELD: message for each problem"
 	@echo "make build     build the site into site/"
 	@echo "make diff BASE=<rev>  data changes since a git revision"
@@ -71,12 +71,13 @@ test: install-test
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
-# The inner loop: the tests marked unit or data (tests/conftest.py gives each test its layer).
+# The inner loop: the tests marked unit or data (tests/conftest.py gives each test its layer). The
+# tests of make, the release and the diff tools in git clones (`tool`) run in `make test`.
 check: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m scripts.intake.validate
-	$(BIN)/python -m pytest -m "not build and not browser" --hypothesis-profile=check
+	$(BIN)/python -m pytest -m "not build and not browser and not tool" --hypothesis-profile=check
 
 bench: install-test
 	$(BIN)/python -m tools.bench

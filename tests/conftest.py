@@ -295,12 +295,14 @@ def pytest_xdist_auto_num_workers(config):
 
 
 # Each test is in one layer, by what it uses, so that a run can pick the fast ones (`make check`
-# runs `-m "not build and not browser"`): `browser` drives Chromium through Playwright; `build`
-# builds a site (through a fixture in BUILDS, or its own: such tests carry the mark themselves) or
-# draws charts; `data` reads and validates the package or a copy of it (marked by module); `unit`
-# is everything else.
-LAYERS = ("browser", "build", "data", "unit")
+# runs `-m "not build and not browser and not tool"`): `browser` drives Chromium through Playwright;
+# `build` builds a site (through a fixture in BUILDS, or its own: such tests carry the mark
+# themselves) or draws charts; `tool` runs the project's own commands (make, the release and diff
+# tools) in a throwaway git clone, as a maintainer does; `data` reads and validates the package or a
+# copy of it (marked by module); `unit` is everything else.
+LAYERS = ("browser", "build", "tool", "data", "unit")
 BUILDS = {"_shared_site", "hostile_site", "scaled"}  # fixtures that build a site
+TOOLS = {"clone"}  # the fixture every test of a command in a clone starts from (tests/diff_fixtures.py)
 
 
 @pytest.hookimpl(tryfirst=True)  # before -m selects by marker
@@ -311,6 +313,8 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
         elif uses & BUILDS:
             item.add_marker(pytest.mark.build)
+        elif uses & TOOLS:
+            item.add_marker(pytest.mark.tool)
         elif not any(item.get_closest_marker(name) for name in LAYERS):
             item.add_marker(pytest.mark.unit)
 

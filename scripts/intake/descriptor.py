@@ -314,6 +314,7 @@ def check(descriptor: dict, base: Path) -> Iterator[tuple[tuple, str]]:
         for key in schema["primaryKey"]:
             if key not in fields:
                 yield ("resources", i, "schema", "primaryKey"), f"{key!r} is not a field of {resource['name']}"
+        yield from _foreign_key_problems(descriptor, i)
         kind = kinds.get(resource["name"])
         for name in kind.fields() if kind else ():
             if name not in fields:
@@ -321,6 +322,31 @@ def check(descriptor: dict, base: Path) -> Iterator[tuple[tuple, str]]:
                     ("resources", i, "schema", "fields"),
                     f"{resource['name']} needs a field {name!r}: the site reads it (scripts/kinds.py)",
                 )
+
+
+def _foreign_key_problems(descriptor: dict, i: int) -> Iterator[tuple[tuple, str]]:
+    """A foreign key joins fields that exist, as many on each side, and all of them text: the
+    validator compares ids as the text of their cells (scripts/intake/rules.py, ForeignKeys)."""
+    schemas = {r["name"]: r["schema"] for r in descriptor["resources"]}
+    resource = descriptor["resources"][i]
+    for k, fk in enumerate(resource["schema"].get("foreignKeys", [])):
+        at = ("resources", i, "schema", "foreignKeys", k)
+        target = fk["reference"]["resource"]
+        if target not in schemas:
+            yield at + ("reference", "resource"), f"{target!r} is not a resource of this package"
+            continue
+        for where, name, fields in (
+            (at + ("fields",), resource["name"], fk["fields"]),
+            (at + ("reference", "fields"), target, fk["reference"]["fields"]),
+        ):
+            types = {f["name"]: f["type"] for f in schemas[name]["fields"]}
+            for field in fields:
+                if field not in types:
+                    yield where, f"{field!r} is not a field of {name}"
+                elif types[field] != "string":
+                    yield where, f"{name}'s {field!r} is a {types[field]}: a foreign key joins string fields"
+        if len(fk["fields"]) != len(fk["reference"]["fields"]):
+            yield at, "names a different number of fields on each side"
 
 
 def checked(package_dir: Path) -> dict:

@@ -342,8 +342,8 @@ class FrictionlessMemo:
     """Frictionless's result for each resource, kept by everything its validation read, for a
     long-lived process (`mkdocs serve`: hooks/build.py). Every result depends on the whole
     descriptor, the package's folder, the reviewed operative phrases, `frozen` and today's date
-    (`context`); a resource's, also on the bytes of its file, of each resource its foreign keys
-    look up, and of each table the row rules read while it was checked. A result is reused only when
+    (`context`); a resource's, also on the bytes of its file and of each table the row rules read
+    while it was checked (the foreign keys' targets among them: rules.ForeignKeys). A result is reused only when
     all of these are what they were, so the report is the one a fresh run gives; an edit to one
     table checks again only that table and the tables whose checks read it."""
 
@@ -377,15 +377,6 @@ class FrictionlessMemo:
         del kept[self.KEEP :]
 
 
-def looked_up(resource: dict) -> set[str]:
-    """The resources a resource's foreign keys name (itself for a key within it); every resource
-    when they cannot be read (Frictionless then reports the descriptor)."""
-    try:
-        return {fk["reference"]["resource"] or resource["name"] for fk in resource["schema"].get("foreignKeys", [])}
-    except (KeyError, TypeError, AttributeError):
-        return {"*"}
-
-
 def frictionless_report(
     pkg: Package, row_rules: list, tables: TablesRead, context: str, memo: FrictionlessMemo | None
 ) -> tuple[list, list]:
@@ -399,8 +390,12 @@ def frictionless_report(
     errors = memo.package.get(context) if memo else None
     if errors is not None and (errors or all(found.get(name) is not None for name in names)):
         return errors, [found[name] for name in ([] if errors else names)]
+    # The foreign keys are a row rule (rules.ForeignKeys), not Frictionless's: see there why.
+    given = copy.deepcopy(pkg.descriptor)
+    for resource in given["resources"]:
+        resource["schema"].pop("foreignKeys", None)
     with system.use_context(trusted=False):
-        fpackage = FPackage(copy.deepcopy(pkg.descriptor), basepath=str(pkg.base))
+        fpackage = FPackage(given, basepath=str(pkg.base))
         if errors is None:
             try:
                 fpackage.to_descriptor(validate=True)
@@ -413,19 +408,16 @@ def frictionless_report(
             return errors, []
         checklist = Checklist(checks=row_rules)
         tasks = []
-        entries = {r["name"]: r for r in pkg.descriptor["resources"]}
         for resource in fpackage.resources:
             if found.get(resource.name) is not None:
                 tasks.append(found[resource.name])
                 continue
             tables.read.clear()
             tasks.extend(resource.validate(checklist, limit_errors=0).tasks)
-            opened = looked_up(entries[resource.name])
-            deps = frozenset(names if "*" in opened else opened | {resource.name} | tables.read)
-            # Frictionless read the files itself: keep its result only if they are still the bytes
-            # it is kept by (a save during the check is checked by the next rebuild).
-            if memo and all(unchanged(pkg, name) for name in (opened | {resource.name}) & set(names)):
-                memo.put(pkg, context, resource.name, deps, tasks[-1])
+            # Frictionless read the file itself: its result is kept only if the file still holds the
+            # bytes it is kept by (a save during the check is checked by the next rebuild).
+            if memo and unchanged(pkg, resource.name):
+                memo.put(pkg, context, resource.name, frozenset({resource.name} | tables.read), tasks[-1])
     return errors, tasks
 
 
@@ -439,12 +431,13 @@ def unchanged(pkg: Package, name: str) -> bool:
 
 
 def frictionless_check(pkg: Package, phrases: Path, frozen: bool = False, memo: FrictionlessMemo | None = None) -> None:
-    """Schema types, constraints, keys and foreign keys, by Frictionless itself, and the project's
-    row rules (scripts/intake/rules.py) as Frictionless checks, into the same report. `memo` keeps
-    each resource's result for the next run (`FrictionlessMemo`)."""
+    """Schema types, constraints and keys, by Frictionless itself, and the project's row rules
+    (scripts/intake/rules.py, the foreign keys among them) as Frictionless checks, into the same report.
+    `memo` keeps each resource's result for the next run (`FrictionlessMemo`)."""
+    resources = {r["name"]: r for r in pkg.descriptor["resources"]}
     tables = TablesRead(pkg.tables)
     phrase_table = operative_phrases(pkg, phrases)
-    row_rules = rules.rules(tables, phrase_table, phrases.name, frozen)
+    row_rules = rules.rules(tables, phrase_table, phrases.name, frozen, resources)
     pkg.checks += 1 + len(row_rules)
     context = hashlib.sha256(pkg.descriptor_bytes)
     today = rules.build_date().isoformat()
@@ -474,15 +467,13 @@ def frictionless_check(pkg: Package, phrases: Path, frozen: bool = False, memo: 
             if error.type == rules.RuleError.type:
                 pkg.problem(path, line, field, error.note)
                 continue
-            if error.type == "foreign-key":
-                field = ", ".join(getattr(error, "field_names", None) or []) or field
             cell = getattr(error, "cell", None)
             if error.type == "type-error":
                 pkg.mistyped.add((task.name, line, field))
                 if hint := TYPE_HINTS.get(schema_field(pkg, task.name, field).get("type", "string")):
                     pkg.problem(path, line, field, f"type-error: {cell!r} {hint}")
                     continue
-            shown = f" (value {cell!r})" if cell not in (None, "") and error.type != "foreign-key" else ""
+            shown = f" (value {cell!r})" if cell not in (None, "") else ""
             pkg.problem(path, line, field, f"{error.type}: {error.note}{shown}")
 
 
@@ -578,7 +569,7 @@ def check_quotes(pkg: Package, paras: dict[tuple[str, str], str]) -> dict[tuple[
         for row in pkg.table(name):
             key = (row["document_id"], row["paragraph_id"])
             if key not in paras:
-                continue  # Frictionless reports the dangling foreign key
+                continue  # the foreign-key rule reports the dangling id
             text = paras[key]
             where = annex_text.locate(text, row["quote"]) if row["quote"] else None
             if where is None:

@@ -194,6 +194,26 @@ FIELDS = {
         "resources[3].schema.fields[4].categories[0].label",
         "'<b>xxx",  # refused as too long; the message shows the value, cut short
     ),
+    "foreign key to a resource that is not there": (
+        setter("resources", 2, "schema", "foreignKeys", 1, "reference", "resource", "nowhere"),
+        "resources[2].schema.foreignKeys[1].reference.resource",
+        "'nowhere' is not a resource of this package",
+    ),
+    "foreign key on a field that is not there": (
+        setter("resources", 2, "schema", "foreignKeys", 1, "fields", ["document"]),
+        "resources[2].schema.foreignKeys[1].fields",
+        "'document' is not a field of figures",
+    ),
+    "foreign key on a number": (
+        setter("resources", 2, "schema", "foreignKeys", 1, "fields", ["value"]),
+        "resources[2].schema.foreignKeys[1].fields",
+        "figures's 'value' is a number: a foreign key joins string fields",
+    ),
+    "foreign key with more fields on one side": (
+        setter("resources", 2, "schema", "foreignKeys", 1, "fields", ["document_id", "paragraph_id"]),
+        "resources[2].schema.foreignKeys[1]",
+        "names a different number of fields on each side",
+    ),
     "bidi override in the title": (setter("title", "Annex \u202egnp.exe"), "title", "U+202E"),
     "zero-width space in a keyword": (setter("keywords", 0, "mig\u200bration"), "keywords[0]", "U+200B"),
 }

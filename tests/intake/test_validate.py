@@ -26,7 +26,7 @@ def test_cli_prints_one_line_summary():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     rows = sum(len(t) for t in load_tables().values())
-    assert result.stdout.strip() == f"valid: 9 resources, {rows} rows, 22 checks passed"
+    assert result.stdout.strip() == f"valid: 9 resources, {rows} rows, 23 checks passed"
 
 
 def test_frictionless_alone_accepts_it():
