@@ -3,8 +3,9 @@ and reuses what an edit does not change, keyed by content: the theme's compiled 
 source), each page's HTML (by its Markdown and everything else its conversion reads), its search
 entries (by its HTML) and the theme's page around it (by the page, the navigation and the
 settings). An edit to one row then converts, indexes and lays out again only the pages it changed.
-mkdocs-macros' `git` variable is kept by the state of the repository. `mkdocs build` reuses nothing:
-every build of what is published starts afresh."""
+mkdocs-macros' `git` variable is kept by the state of the repository, and which of the theme's files
+are static by their names. `mkdocs build` reuses nothing: every build of what is published starts
+afresh."""
 
 import copy
 import hashlib
@@ -17,6 +18,7 @@ import jinja2
 import mkdocs_macros.context
 from material.plugins.search.plugin import SearchIndex
 from mkdocs.plugins import event_priority
+from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from scripts import build
@@ -243,11 +245,42 @@ def keep_git_info(get_git_info):
     return kept_git_info
 
 
+def keep_theme_filter(add_files_from_theme):
+    """Files.add_files_from_theme, with its filter's answers kept: whether a file of the theme is a
+    static file to copy (each of its 14,500 names matched against a dozen patterns, at every build)
+    depends only on the name and the theme's static templates, which are the key."""
+    answers: dict[str, dict[str, bool]] = {}
+
+    def kept_add(self, env, config):
+        kept = answers.setdefault(digest(config.theme.static_templates), {})
+        list_templates = env.list_templates
+
+        def listed(extensions=None, filter_func=None):
+            if filter_func is None or extensions is not None:
+                return list_templates(extensions, filter_func)
+
+            def kept_filter(name: str) -> bool:
+                if name not in kept:
+                    kept[name] = filter_func(name)
+                return kept[name]
+
+            return list_templates(filter_func=kept_filter)
+
+        env.list_templates = listed
+        try:
+            add_files_from_theme(self, env, config)
+        finally:
+            del env.list_templates
+
+    return kept_add
+
+
 def on_startup(command, **kwargs):
     if command == "serve":  # once per process
         Page.render = keep_rendered_pages(Page.render)
         SearchIndex.add_entry_from_context = keep_search_entries(SearchIndex.add_entry_from_context)
         mkdocs_macros.context.get_git_info = keep_git_info(mkdocs_macros.context.get_git_info)
+        Files.add_files_from_theme = keep_theme_filter(Files.add_files_from_theme)
 
 
 @event_priority(200)

@@ -1,15 +1,18 @@
-"""The preview keeps mkdocs-macros' `git` variable (twelve git commands per build) by the state of the
-repository (hooks/watch_data.py's `keep_git_info`): through commits, a tag, a config change, a
-checkout and a worktree, what it gives is what mkdocs-macros asks of git afresh, and git is asked
-again only when that state changed."""
+"""What the preview keeps between builds beside the pages (hooks/watch_data.py) gives what a fresh
+build finds: mkdocs-macros' `git` variable (twelve git commands per build), kept by the state of the
+repository, through commits, a tag, a config change, a checkout and a worktree, asking git again
+only when that state changed; and the theme's static files, found with the filter's answers kept."""
 
 import subprocess
 from pathlib import Path
 
 import pytest
+from mkdocs.config import load_config
+from mkdocs.structure.files import Files
 from mkdocs_macros.context import get_git_info
 
-from hooks.watch_data import keep_git_info
+from hooks.watch_data import keep_git_info, keep_theme_filter
+from scripts.paths import ROOT
 
 pytestmark = pytest.mark.unit
 
@@ -63,3 +66,23 @@ def test_git_info_is_kept_by_the_state_of_the_repository(tmp_path, monkeypatch):
     check(True)
     commit("in the worktree")
     assert check(True)["message"] == "in the worktree"
+
+
+def test_theme_files_are_found_as_mkdocs_finds_them(monkeypatch):
+    """The theme's static files, found with the filter's answers kept (`keep_theme_filter`), are the
+    ones mkdocs finds, build after build, and for other static templates."""
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    kept = keep_theme_filter(Files.add_files_from_theme)
+
+    def found(add) -> list[tuple[str, str]]:
+        files = Files([])
+        add(files, config.theme.get_env(), config)
+        return [(f.src_uri, f.abs_src_path) for f in files]
+
+    fresh = found(Files.add_files_from_theme)
+    assert len(fresh) > 10 and not any(src.endswith(".html") for src, _ in fresh)
+    assert found(kept) == fresh
+    assert found(kept) == fresh  # from the kept answers
+    config.theme.static_templates.add(fresh[0][0])  # a static file becomes a template
+    assert found(kept) == found(Files.add_files_from_theme) == fresh[1:]
