@@ -1,11 +1,11 @@
 """`mkdocs serve` rebuilds when a CSV, the descriptor or the build code changes, soon after the save,
 and reuses what an edit does not change, keyed by content: the theme's compiled templates (by their
-source), each page's HTML (by its Markdown and everything else its conversion reads), its search
-entries (by its HTML) and the theme's page around it (by the page, the navigation and the
-settings). An edit to one row then converts, indexes and lays out again only the pages it changed.
-mkdocs-macros' `git` variable is kept by the state of the repository, and which of the theme's files
-are static by their names. `mkdocs build` reuses nothing: every build of what is published starts
-afresh."""
+source, in every environment made from the theme), each page's HTML (by its Markdown and everything
+else its conversion reads), its search entries (by its HTML) and the theme's page around it (by the
+page, the navigation and the settings). An edit to one row then converts, indexes and lays out again
+only the pages it changed. mkdocs-macros' `git` variable is kept by the state of the repository, and
+which of the theme's files are static by their names. `mkdocs build` reuses nothing: every build of
+what is published starts afresh."""
 
 import copy
 import hashlib
@@ -20,6 +20,7 @@ from material.plugins.search.plugin import SearchIndex
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
+from mkdocs.theme import Theme
 
 from scripts import build
 from scripts.paths import PACKAGE_DIR, ROOT
@@ -275,12 +276,26 @@ def keep_theme_filter(add_files_from_theme):
     return kept_add
 
 
+def keep_compiled(get_env):
+    """Theme.get_env, its environment compiling with the kept templates (`TemplateCache`): the search
+    plugin makes three environments of its own at every build, to read its words from the theme's
+    language templates, which would otherwise compile afresh each time."""
+
+    def kept_get_env(self):
+        env = get_env(self)
+        env.bytecode_cache = _templates
+        return env
+
+    return kept_get_env
+
+
 def on_startup(command, **kwargs):
     if command == "serve":  # once per process
         Page.render = keep_rendered_pages(Page.render)
         SearchIndex.add_entry_from_context = keep_search_entries(SearchIndex.add_entry_from_context)
         mkdocs_macros.context.get_git_info = keep_git_info(mkdocs_macros.context.get_git_info)
         Files.add_files_from_theme = keep_theme_filter(Files.add_files_from_theme)
+        Theme.get_env = keep_compiled(Theme.get_env)
 
 
 @event_priority(200)

@@ -1,17 +1,20 @@
 """What the preview keeps between builds beside the pages (hooks/watch_data.py) gives what a fresh
 build finds: mkdocs-macros' `git` variable (twelve git commands per build), kept by the state of the
 repository, through commits, a tag, a config change, a checkout and a worktree, asking git again
-only when that state changed; and the theme's static files, found with the filter's answers kept."""
+only when that state changed; the theme's static files, found with the filter's answers kept; and
+the theme's templates, compiled once for every environment made from it."""
 
 import subprocess
 from pathlib import Path
 
+import jinja2
 import pytest
 from mkdocs.config import load_config
 from mkdocs.structure.files import Files
+from mkdocs.theme import Theme
 from mkdocs_macros.context import get_git_info
 
-from hooks.watch_data import keep_git_info, keep_theme_filter
+from hooks.watch_data import keep_compiled, keep_git_info, keep_theme_filter
 from scripts.paths import ROOT
 
 pytestmark = pytest.mark.unit
@@ -86,3 +89,30 @@ def test_theme_files_are_found_as_mkdocs_finds_them(monkeypatch):
     assert found(kept) == fresh  # from the kept answers
     config.theme.static_templates.add(fresh[0][0])  # a static file becomes a template
     assert found(kept) == found(Files.add_files_from_theme) == fresh[1:]
+
+
+def test_theme_environments_share_the_compiled_templates(monkeypatch):
+    """Every environment made from the theme (the search plugin makes three per build) compiles
+    with the kept templates (`keep_compiled`): a template compiled once is not compiled again, and
+    renders as one compiled afresh."""
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    theme = config.theme
+    kept = keep_compiled(Theme.get_env)
+    compiled = []
+    compile_ = jinja2.Environment.compile
+
+    def counted(self, *args, **kwargs):
+        compiled.append(1)
+        return compile_(self, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counted)
+
+    def words(env) -> str:  # as the search plugin reads them
+        return env.get_template("partials/language.html", None, {"config": config}).module.t("search.placeholder")
+
+    first = words(kept(theme))
+    compiled.clear()
+    assert words(kept(theme)) == first
+    assert compiled == []
+    assert words(Theme.get_env(theme)) == first and compiled  # a plain environment compiles
