@@ -352,6 +352,17 @@ class FrictionlessMemo:
     def __init__(self):
         self.package: dict[str, list] = {}  # the descriptor's own errors, by context
         self.resources: dict[str, list[tuple[frozenset[str], str, object]]] = {}
+        self.contexts: list[str] = []
+
+    def use(self, context: str) -> None:
+        """Results are kept for the last KEEP contexts only: a long preview stays small."""
+        self.contexts = [context, *(c for c in self.contexts if c != context)]
+        gone = set(self.contexts[self.KEEP :])
+        del self.contexts[self.KEEP :]
+        for c in gone:
+            self.package.pop(c, None)
+        for key in [k for k in self.resources if k.split("\0", 1)[0] in gone]:
+            del self.resources[key]
 
     @staticmethod
     def key(pkg: Package, context: str, name: str, deps: frozenset[str]) -> str:
@@ -386,6 +397,8 @@ def frictionless_report(
     from frictionless import Package as FPackage
 
     names = [r["name"] for r in pkg.descriptor["resources"]]
+    if memo:
+        memo.use(context)
     found = {name: memo.find(pkg, context, name) for name in names} if memo else {}
     errors = memo.package.get(context) if memo else None
     if errors is not None and (errors or all(found.get(name) is not None for name in names)):

@@ -111,3 +111,6 @@ def test_kept_results_give_the_fresh_report(package_copy, validated, monkeypatch
     # Today's date, which the follow-ups' and amounts' rules read: evidence from the future.
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1483228800")  # 2017-01-01
     step(set(every), "followups.csv", "is after today (2017-01-01)")
+    # A long preview stays small: results are kept for the last contexts (descriptor, phrases, day) only.
+    assert len(memo.contexts) == FrictionlessMemo.KEEP
+    assert {key.split("\0")[0] for key in [*memo.resources, *memo.package]} == set(memo.contexts)
