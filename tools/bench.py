@@ -5,7 +5,8 @@ Prints numbers and asserts nothing about them; the raw numbers go to bench-resul
 
 0. The maintainer's loop: seconds from saving a CSV under `mkdocs serve` to the page showing it
    (median of 10 edits); `make check`, and one unit test run alone, each typed as a maintainer
-   types it (median of 3 runs, with its CPU seconds, which a busy machine changes less).
+   types it (median of 3 runs, with its CPU seconds, which a busy machine changes less); and
+   `make test` once in a fresh clone of the last commit, .venv and node_modules included.
 1. A full `mkdocs build --strict` of the real site, and a rebuild after one CSV edit (a copy of
    the package, ANNEX_DATAPACKAGE pointing at it: built once, one note edited, built again); and
    the CPU time of the build against a bare mkdocs-material build of the same pages (the docs and
@@ -300,6 +301,23 @@ def bench_loop(work: Path, edit_only: bool = False) -> dict:
     return out
 
 
+def bench_fresh_clone(work: Path) -> dict:
+    """`make test` in a fresh clone of this checkout's last commit, as CI runs it: .venv and
+    node_modules created from the lock files (from the package registries, or the local caches),
+    then every test. Once: it takes minutes. A clone holds committed files only."""
+    clone = work / "fresh"
+    subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True, env=USER_ENV)
+    before, start = os.times(), time.perf_counter()
+    result = subprocess.run(["make", "test"], cwd=clone, env=USER_ENV, capture_output=True, text=True, check=False)
+    seconds, after = time.perf_counter() - start, os.times()
+    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    lines = (result.stdout + result.stderr).strip().splitlines() or ["?"]
+    summary = next((line for line in reversed(lines) if " passed" in line or " failed" in line), lines[-1])
+    shutil.rmtree(clone, ignore_errors=True)
+    out = {"seconds": seconds, "cpu_s": cpu, "summary": summary.strip("= ")[:200]}
+    return out if result.returncode == 0 else {**out, "error": "failed: " + out["summary"]}
+
+
 # -- growth -----------------------------------------------------------------------------------
 def rendered_sizes(descriptor: Path) -> dict[str, int]:
     """The biggest generated pages' HTML, rendered directly (no MkDocs): known even when a build
@@ -531,6 +549,12 @@ def print_tables(results: dict) -> None:
         if "make_check" in loop:
             print(f"  make check                               {runs(loop['make_check'])}  [≤ 30 s]")
             print(f"  one unit test ({UNIT_TEST})  {runs(loop['unit_test'])}  [≤ 2 s]")
+    fresh = results.get("fresh")
+    if fresh:
+        print(
+            f"  make test in a fresh clone               {fresh.get('error') or seconds(fresh['seconds'])}"
+            f" ({fresh['cpu_s']:.0f} s of CPU; {fresh['summary']})  [≤ 4 min]"
+        )
     if not real:
         return print_growth(results)
     print("\nBuild of the real site")
@@ -621,7 +645,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scales", default="1,3,10,100", help="synthetic sizes (default 1,3,10,100)")
     parser.add_argument("--build-timeout", type=float, default=300, help="seconds before a build is given up")
     parser.add_argument("--always-try", action="store_true", help="start every step, even one projected to time out")
-    parser.add_argument("--skip", default="", help="comma-separated parts to skip: loop, real, scales, lighthouse")
+    parser.add_argument(
+        "--skip", default="", help="comma-separated parts to skip: loop, fresh, real, scales, lighthouse"
+    )
     parser.add_argument("--edit-only", action="store_true", help="of the loop, only edit to page")
     parser.add_argument("--rendered-sizes", type=Path, help=argparse.SUPPRESS)  # the child of render_in_child()
     args = parser.parse_args(argv)
@@ -642,6 +668,9 @@ def main(argv: list[str] | None = None) -> int:
         if "loop" not in skip:
             print("the maintainer's loop: edits under mkdocs serve, make check, one unit test…", flush=True)
             results["loop"] = bench_loop(work, args.edit_only)
+        if "fresh" not in skip:
+            print("make test in a fresh clone…", flush=True)
+            results["fresh"] = bench_fresh_clone(work)
         if "real" not in skip or "lighthouse" not in skip:
             print("building the real site…", flush=True)
             results["real_site"] = bench_real_site(work, site_url)
