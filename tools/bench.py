@@ -4,9 +4,10 @@ Lighthouse scores.
 Prints numbers and asserts nothing about them; the raw numbers go to bench-results/bench.json.
 
 0. The maintainer's loop: seconds from saving a CSV under `mkdocs serve` to the page showing it
-   (median of 10 edits); `make check`, and one unit test run alone, each typed as a maintainer
-   types it (median of 3 runs, with its CPU seconds, which a busy machine changes less); and
-   `make test` once in a fresh clone of the last commit, .venv and node_modules included.
+   (median of 10 edits, with the server's CPU seconds; `--edit-only` runs this part alone);
+   `make check`, and one unit test run alone, each typed as a maintainer types it (median of 3
+   runs, with its CPU seconds, which a busy machine changes less); and `make test` once in a fresh
+   clone of the last commit, .venv and node_modules included.
 1. A full `mkdocs build --strict` of the real site, and a rebuild after one CSV edit (a copy of
    the package, ANNEX_DATAPACKAGE pointing at it: built once, one note edited, built again); and
    the CPU time of the build against a bare mkdocs-material build of the same pages (the docs and
