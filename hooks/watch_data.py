@@ -1,18 +1,26 @@
 """`mkdocs serve` rebuilds when a CSV, the descriptor or the build code changes, soon after the save,
 and reuses what an edit does not change, keyed by content: the theme's compiled templates (by their
-source), each page's HTML (by its Markdown and everything else its conversion reads), its search
-entries (by its HTML) and the theme's page around it (by the page, the navigation and the
-settings). An edit to one row then converts, indexes and lays out again only the pages it changed.
-`mkdocs build` reuses nothing: every build of what is published starts afresh."""
+source, in every environment made from the theme), each page's HTML (by its Markdown and everything
+else its conversion reads), its search entries (by its HTML) and the theme's page around it (by the
+page, the navigation and the settings). An edit to one row then converts, indexes and lays out again
+only the pages it changed. mkdocs-macros' `git` variable is kept by the state of the repository, and
+which of the theme's files are static by their names. `mkdocs build` reuses nothing: every build of
+what is published starts afresh."""
 
+import copy
 import hashlib
 import json
 import logging
+import os
+from pathlib import Path
 
 import jinja2
+import mkdocs_macros.context
 from material.plugins.search.plugin import SearchIndex
 from mkdocs.plugins import event_priority
+from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
+from mkdocs.theme import Theme
 
 from scripts import build
 from scripts.paths import PACKAGE_DIR, ROOT
@@ -203,10 +211,91 @@ def on_nav(nav, config, files, **kwargs):
     return nav
 
 
+def git_state(folder: Path) -> tuple | None:
+    """Everything mkdocs-macros' git commands (log, describe, rev-parse) answer from but the objects,
+    which never change: HEAD, the refs, the config files and the environment, for the repository
+    around `folder` (None outside one)."""
+    at = next((at for at in (folder, *folder.parents) if (at / ".git").exists()), None)
+    if at is None:
+        return None
+    gitdir = at / ".git"
+    if gitdir.is_file():  # a worktree: "gitdir: PATH"
+        gitdir = at / gitdir.read_text().removeprefix("gitdir:").strip()
+    common = gitdir / (gitdir / "commondir").read_text().strip() if (gitdir / "commondir").is_file() else gitdir
+    files = [gitdir / "HEAD", gitdir / "config.worktree", common / "config", common / "packed-refs"]
+    files += [common / "shallow", Path.home() / ".gitconfig", Path.home() / ".config/git/config"]
+    files += sorted(p for d in {gitdir, common} for sub in ("refs", "reftable") for p in (d / sub).rglob("*"))
+    state = [(str(p), p.read_bytes() if p.is_file() else None) for p in files]
+    return (str(folder), tuple(sorted(os.environ.items())), tuple(state))
+
+
+def keep_git_info(get_git_info):
+    """mkdocs-macros' `git` variable (commit, tag, author: twelve git commands at every build), kept
+    by the state of the repository it is asked in (`git_state`): asked again when a commit, a tag,
+    a checkout or a config changes it."""
+    kept: list = [None, None]
+
+    def kept_git_info():
+        state = git_state(Path.cwd())
+        if state is None:
+            return get_git_info()
+        if kept[0] != state:
+            kept[:] = [state, get_git_info()]
+        return copy.deepcopy(kept[1])
+
+    return kept_git_info
+
+
+def keep_theme_filter(add_files_from_theme):
+    """Files.add_files_from_theme, with its filter's answers kept: whether a file of the theme is a
+    static file to copy (each of its 14,500 names matched against a dozen patterns, at every build)
+    depends only on the name and the theme's static templates, which are the key."""
+    answers: dict[str, dict[str, bool]] = {}
+
+    def kept_add(self, env, config):
+        kept = answers.setdefault(digest(config.theme.static_templates), {})
+        list_templates = env.list_templates
+
+        def listed(extensions=None, filter_func=None):
+            if filter_func is None or extensions is not None:
+                return list_templates(extensions, filter_func)
+
+            def kept_filter(name: str) -> bool:
+                if name not in kept:
+                    kept[name] = filter_func(name)
+                return kept[name]
+
+            return list_templates(filter_func=kept_filter)
+
+        env.list_templates = listed
+        try:
+            add_files_from_theme(self, env, config)
+        finally:
+            del env.list_templates
+
+    return kept_add
+
+
+def keep_compiled(get_env):
+    """Theme.get_env, its environment compiling with the kept templates (`TemplateCache`): the search
+    plugin makes three environments of its own at every build, to read its words from the theme's
+    language templates, which would otherwise compile afresh each time."""
+
+    def kept_get_env(self):
+        env = get_env(self)
+        env.bytecode_cache = _templates
+        return env
+
+    return kept_get_env
+
+
 def on_startup(command, **kwargs):
     if command == "serve":  # once per process
         Page.render = keep_rendered_pages(Page.render)
         SearchIndex.add_entry_from_context = keep_search_entries(SearchIndex.add_entry_from_context)
+        mkdocs_macros.context.get_git_info = keep_git_info(mkdocs_macros.context.get_git_info)
+        Files.add_files_from_theme = keep_theme_filter(Files.add_files_from_theme)
+        Theme.get_env = keep_compiled(Theme.get_env)
 
 
 @event_priority(200)

@@ -37,7 +37,7 @@ import plotly.io as pio
 
 from scripts import kinds
 from scripts.intake.rules import build_date
-from scripts.intake.validate import Package, Report, load_and_validate
+from scripts.intake.validate import FrictionlessMemo, Package, Report, load_and_validate
 from scripts.model import citations
 from scripts.model.derive import Site
 from scripts.model.links import record_url
@@ -100,7 +100,7 @@ class Build:
 
     # -- 1. load and validate --------------------------------------------------------------------
     def load_and_validate(self) -> Package:
-        report, package = load_and_validate(self.descriptor_path)
+        report, package = load_and_validate(self.descriptor_path, memo=_frictionless if serving else None)
         if os.environ.get(LOG):
             _log(f"load and validate {self.descriptor_path}")
         if not report.valid:
@@ -215,6 +215,10 @@ class Build:
         )
         return feeds.dataset_jsonld(self.site, site_url, modified)
 
+
+# Under the preview, Frictionless's result for each resource, by everything it read: a rebuild after
+# an edit validates again only the tables the edit can change the result of (FrictionlessMemo).
+_frictionless = FrictionlessMemo()
 
 # Under the preview, each chart's drawings by what they are drawn from (`_figure_key`): kept for the
 # process, so a rebuild after an edit draws, and checks, only the charts the edit changed.

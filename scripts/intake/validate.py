@@ -14,6 +14,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import io
+import json
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -296,28 +297,172 @@ def needed_words(data: dict) -> Iterator[tuple[tuple, str]]:
 
 
 # -- Frictionless -------------------------------------------------------------------------------
-def frictionless_check(pkg: Package, phrases: Path, frozen: bool = False) -> None:
-    """Schema types, constraints and keys, by Frictionless itself, and the project's row rules
-    (scripts/intake/rules.py, the foreign keys among them) as Frictionless checks, into the same report."""
-    from frictionless import Checklist, system
+class TablesRead(dict):
+    """The package's tables as the row rules get them, noting each table a rule reads: a rule may
+    read other tables than the one it checks (scripts/intake/rules.py), so what a resource's result
+    depends on is whatever was read while it was checked."""
+
+    def __init__(self, tables: dict[str, list[Row]]):
+        super().__init__(tables)
+        self.read: set[str] = set()
+
+    def get(self, name, default=None):
+        self.read.add(name)
+        return super().get(name, default)
+
+    def __getitem__(self, name):
+        self.read.add(name)
+        return super().__getitem__(name)
+
+    def __contains__(self, name):
+        self.read.add(name)
+        return super().__contains__(name)
+
+    def every(self):
+        self.read.update(super().keys())
+
+    def __iter__(self):
+        self.every()
+        return super().__iter__()
+
+    def keys(self):
+        self.every()
+        return super().keys()
+
+    def values(self):
+        self.every()
+        return super().values()
+
+    def items(self):
+        self.every()
+        return super().items()
+
+
+class FrictionlessMemo:
+    """Frictionless's result for each resource, kept by everything its validation read, for a
+    long-lived process (`mkdocs serve`: hooks/build.py). Every result depends on the whole
+    descriptor, the package's folder, the reviewed operative phrases, `frozen` and today's date
+    (`context`); a resource's, also on the bytes of its file and of each table the row rules read
+    while it was checked (the foreign keys' targets among them: rules.ForeignKeys). A result is reused only when
+    all of these are what they were, so the report is the one a fresh run gives; an edit to one
+    table checks again only that table and the tables whose checks read it."""
+
+    KEEP = 2  # results kept per resource, the last used: an edit and its undoing both find theirs
+
+    def __init__(self):
+        self.package: dict[str, list] = {}  # the descriptor's own errors, by context
+        self.resources: dict[str, list[tuple[frozenset[str], str, object]]] = {}
+        self.contexts: list[str] = []
+
+    def use(self, context: str) -> None:
+        """Results are kept for the last KEEP contexts only: a long preview stays small."""
+        self.contexts = [context, *(c for c in self.contexts if c != context)]
+        gone = set(self.contexts[self.KEEP :])
+        del self.contexts[self.KEEP :]
+        for c in gone:
+            self.package.pop(c, None)
+        for key in [k for k in self.resources if k.split("\0", 1)[0] in gone]:
+            del self.resources[key]
+
+    @staticmethod
+    def key(pkg: Package, context: str, name: str, deps: frozenset[str]) -> str:
+        paths = {r["name"]: r["path"] for r in pkg.descriptor["resources"]}
+        digest = hashlib.sha256(f"{context}\0{name}".encode())
+        for dep in sorted(deps):
+            data = pkg.files.get(paths.get(dep, ""))
+            digest.update(f"\0{dep}\0{-1 if data is None else len(data)}\0".encode())
+            digest.update(data or b"")
+        return digest.hexdigest()
+
+    def find(self, pkg: Package, context: str, name: str):
+        kept = self.resources.get(f"{context}\0{name}", [])
+        for i, (deps, key, task) in enumerate(kept):
+            if self.key(pkg, context, name, deps) == key:
+                kept.insert(0, kept.pop(i))  # the last used goes last
+                return task
+        return None
+
+    def put(self, pkg: Package, context: str, name: str, deps: frozenset[str], task) -> None:
+        kept = self.resources.setdefault(f"{context}\0{name}", [])
+        kept.insert(0, (deps, self.key(pkg, context, name, deps), task))
+        del kept[self.KEEP :]
+
+
+def frictionless_report(
+    pkg: Package, row_rules: list, tables: TablesRead, context: str, memo: FrictionlessMemo | None
+) -> tuple[list, list]:
+    """What `Package.validate` gives, as (the descriptor's errors, one task per resource): each
+    resource validated in turn as it does, or its result taken from `memo`."""
+    from frictionless import Checklist, FrictionlessException, system
     from frictionless import Package as FPackage
 
-    resources = {r["name"]: r for r in pkg.descriptor["resources"]}
-    row_rules = rules.rules(pkg.tables, operative_phrases(pkg, phrases), phrases.name, frozen, resources)
+    names = [r["name"] for r in pkg.descriptor["resources"]]
+    if memo:
+        memo.use(context)
+    found = {name: memo.find(pkg, context, name) for name in names} if memo else {}
+    errors = memo.package.get(context) if memo else None
+    if errors is not None and (errors or all(found.get(name) is not None for name in names)):
+        return errors, [found[name] for name in ([] if errors else names)]
     # The foreign keys are a row rule (rules.ForeignKeys), not Frictionless's: see there why.
     given = copy.deepcopy(pkg.descriptor)
     for resource in given["resources"]:
         resource["schema"].pop("foreignKeys", None)
-    pkg.checks += 1 + len(row_rules)
     with system.use_context(trusted=False):
-        try:
-            report = FPackage(given, basepath=str(pkg.base)).validate(Checklist(checks=row_rules), limit_errors=0)
-        except Exception as exc:  # frictionless raises on descriptors it cannot load
-            pkg.problem(pkg.descriptor_path, 1, "-", f"Frictionless cannot load the package: {exc}")
-            return
-    for error in report.errors:
+        fpackage = FPackage(given, basepath=str(pkg.base))
+        if errors is None:
+            try:
+                fpackage.to_descriptor(validate=True)
+                errors = []
+            except FrictionlessException as exception:
+                errors = exception.to_errors()
+            if memo:
+                memo.package[context] = errors
+        if errors:
+            return errors, []
+        checklist = Checklist(checks=row_rules)
+        tasks = []
+        for resource in fpackage.resources:
+            if found.get(resource.name) is not None:
+                tasks.append(found[resource.name])
+                continue
+            tables.read.clear()
+            tasks.extend(resource.validate(checklist, limit_errors=0).tasks)
+            # Frictionless read the file itself: its result is kept only if the file still holds the
+            # bytes it is kept by (a save during the check is checked by the next rebuild).
+            if memo and unchanged(pkg, resource.name):
+                memo.put(pkg, context, resource.name, frozenset({resource.name} | tables.read), tasks[-1])
+    return errors, tasks
+
+
+def unchanged(pkg: Package, name: str) -> bool:
+    """The resource's file still holds the bytes that were read (`Package.files`)."""
+    paths = {r["name"]: r["path"] for r in pkg.descriptor["resources"]}
+    try:
+        return pkg.paths[name].read_bytes() == pkg.files.get(paths[name])
+    except (OSError, KeyError):
+        return False
+
+
+def frictionless_check(pkg: Package, phrases: Path, frozen: bool = False, memo: FrictionlessMemo | None = None) -> None:
+    """Schema types, constraints and keys, by Frictionless itself, and the project's row rules
+    (scripts/intake/rules.py, the foreign keys among them) as Frictionless checks, into the same report.
+    `memo` keeps each resource's result for the next run (`FrictionlessMemo`)."""
+    resources = {r["name"]: r for r in pkg.descriptor["resources"]}
+    tables = TablesRead(pkg.tables)
+    phrase_table = operative_phrases(pkg, phrases)
+    row_rules = rules.rules(tables, phrase_table, phrases.name, frozen, resources)
+    pkg.checks += 1 + len(row_rules)
+    context = hashlib.sha256(pkg.descriptor_bytes)
+    today = rules.build_date().isoformat()
+    context.update(json.dumps([str(pkg.base), frozen, phrases.name, phrase_table, today]).encode())
+    try:
+        errors, tasks = frictionless_report(pkg, row_rules, tables, context.hexdigest(), memo)
+    except Exception as exc:  # frictionless raises on descriptors it cannot load
+        pkg.problem(pkg.descriptor_path, 1, "-", f"Frictionless cannot load the package: {exc}")
+        return
+    for error in errors:
         pkg.problem(pkg.descriptor_path, 1, "-", f"{error.type}: {error.note}")
-    for task in report.tasks:
+    for task in tasks:
         path = pkg.paths.get(task.name, pkg.base / (task.place or task.name))
         rows = pkg.tables.get(task.name, [])
         for error in task.errors:
@@ -678,13 +823,17 @@ def validate(descriptor_path: Path = DESCRIPTOR, allowlist: Path | None = None, 
 
 
 def load_and_validate(
-    descriptor_path: Path = DESCRIPTOR, allowlist: Path | None = None, frozen: bool = False
+    descriptor_path: Path = DESCRIPTOR,
+    allowlist: Path | None = None,
+    frozen: bool = False,
+    memo: FrictionlessMemo | None = None,
 ) -> tuple[Report, Package]:
     """Read the package once and run every check on what was read; the build derives from the same
     tables (scripts/build.py), so nothing is read again after it is validated.
 
     `frozen`: a released version's package (scripts/publish/versions.py), whose bytes cannot change: see
-    `rules.HttpsLinks` for the one rule it is held to differently."""
+    `rules.HttpsLinks` for the one rule it is held to differently. `memo`: Frictionless's results
+    kept from the runs before, for a process that validates again after each edit (the preview)."""
     descriptor_path = Path(descriptor_path)
     allowlist = allowlist or descriptor_path.parent / "checks" / "number-allowlist.csv"
     phrases = descriptor_path.parent / "checks" / "operative-phrases.csv"
@@ -694,7 +843,7 @@ def load_and_validate(
     if pkg.load() and not pkg.unreadable:
         if not frozen:  # released versions predate the rule; their bytes cannot change
             check_labels(pkg)
-        frictionless_check(pkg, phrases, frozen)
+        frictionless_check(pkg, phrases, frozen, memo)
         texts = source_texts(pkg)
         paras = check_paragraphs(pkg, texts)
         spans = check_quotes(pkg, paras)
