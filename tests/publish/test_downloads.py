@@ -13,7 +13,6 @@ import zipfile
 from html import unescape
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from conftest import BIN
 from diff_fixtures import GIT_ENV, clone, git, without_releases  # noqa: F401 (pytest fixture)
@@ -56,6 +55,8 @@ def test_descriptor_carries_bytes_and_hash_of_what_is_served(base_url):
 
 @pytest.mark.parametrize("resource", RESOURCES, ids=[r["name"] for r in RESOURCES])
 def test_csv_is_byte_identical_and_pandas_reads_the_same_rows(base_url, resource):
+    import pandas as pd  # only here: importing it costs every test worker a third of a second
+
     url = base_url + "data/latest/" + resource["path"]
     assert fetch(url) == (PACKAGE_DIR / resource["path"]).read_bytes()
     served = pd.read_csv(url, dtype=str, keep_default_na=False)
@@ -66,6 +67,8 @@ def test_csv_is_byte_identical_and_pandas_reads_the_same_rows(base_url, resource
 
 @pytest.mark.parametrize("resource", RESOURCES, ids=[r["name"] for r in RESOURCES])
 def test_json_holds_the_same_typed_rows(base_url, resource):
+    import pandas as pd  # only here: importing it costs every test worker a third of a second
+
     rows = json.loads(fetch(base_url + "data/latest/" + resource["path"].replace(".csv", ".json")))
     source = pd.read_csv(PACKAGE_DIR / resource["path"], dtype=str, keep_default_na=False).to_dict("records")
     assert len(rows) == len(source)
@@ -81,6 +84,8 @@ def test_json_holds_the_same_typed_rows(base_url, resource):
 
 
 def test_workbook_holds_identical_values_and_no_formula(base_url, tmp_path):
+    import pandas as pd  # only here: importing it costs every test worker a third of a second
+
     path = tmp_path / "book.xlsx"
     path.write_bytes(fetch(base_url + "data/latest/" + latest_names()["workbook"]))
     book = load_workbook(path)  # formulas would load as "=…" strings with data_type "f"
