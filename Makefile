@@ -72,12 +72,14 @@ test: install-test
 	$(BIN)/python -m pytest
 
 # The inner loop: the tests marked unit or data (tests/conftest.py gives each test its layer). The
-# tests of make, the release and the diff tools in git clones (`tool`) run in `make test`.
+# tests of make, the release and the diff tools in git clones (`tool`) run in `make test`. Test by
+# test to either core (`--dist load`): these tests share nothing costly by module, and whole modules
+# dealt out (pyproject's loadscope) could leave one core idle for the last module's seconds.
 check: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m scripts.intake.validate
-	$(BIN)/python -m pytest -m "not build and not browser and not tool" --hypothesis-profile=check
+	$(BIN)/python -m pytest -m "not build and not browser and not tool" --hypothesis-profile=check --dist load
 
 bench: install-test
 	$(BIN)/python -m tools.bench
