@@ -16,7 +16,7 @@ import hashlib
 import io
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -297,45 +297,26 @@ def needed_words(data: dict) -> Iterator[tuple[tuple, str]]:
 
 
 # -- Frictionless -------------------------------------------------------------------------------
-class TablesRead(dict):
+class TablesRead(Mapping):
     """The package's tables as the row rules get them, noting each table a rule reads: a rule may
     read other tables than the one it checks (scripts/intake/rules.py), so what a resource's result
-    depends on is whatever was read while it was checked."""
+    depends on is whatever was read while it was checked. A Mapping's `get`, `in`, keys, values and
+    items all go through these three methods, so none of them reads a table unnoted."""
 
     def __init__(self, tables: dict[str, list[Row]]):
-        super().__init__(tables)
+        self.tables = tables
         self.read: set[str] = set()
-
-    def get(self, name, default=None):
-        self.read.add(name)
-        return super().get(name, default)
 
     def __getitem__(self, name):
         self.read.add(name)
-        return super().__getitem__(name)
-
-    def __contains__(self, name):
-        self.read.add(name)
-        return super().__contains__(name)
-
-    def every(self):
-        self.read.update(super().keys())
+        return self.tables[name]
 
     def __iter__(self):
-        self.every()
-        return super().__iter__()
+        self.read.update(self.tables)
+        return iter(self.tables)
 
-    def keys(self):
-        self.every()
-        return super().keys()
-
-    def values(self):
-        self.every()
-        return super().values()
-
-    def items(self):
-        self.every()
-        return super().items()
+    def __len__(self):
+        return len(self.tables)
 
 
 class FrictionlessMemo:
