@@ -81,6 +81,7 @@ class Rule(Check):
     # method does; a released version, frozen, is held to the rules that protect readers and the
     # annex's words, not to a method written after it (see `rules`).
     editorial: ClassVar[bool] = False
+    skips_mistyped: ClassVar[bool] = True  # see validate_row
     tables: dict[str, list[Row]] = attrs.field(factory=dict)
 
     def applies(self) -> bool:
@@ -100,7 +101,7 @@ class Rule(Check):
         if self.applies() and 0 <= index < len(rows):
             # A cell that is not of its type has Frictionless's message, which says what to write; a
             # rule reading it as if it were ("20/09/2016" is not after 2016-03-03) would only mislead.
-            mistyped = set(row.error_cells)
+            mistyped = set(row.error_cells) if self.skips_mistyped else set()
             for field, message in self.check(rows[index]):
                 if field not in mistyped:
                     yield self.error(row.row_number, field, message)
@@ -569,6 +570,9 @@ class ForeignKeys(Rule):
     of a whole validation, for a lookup in a set. Its words are kept, so messages read as before."""
 
     resources: dict[str, dict] = attrs.field(factory=dict)  # the descriptor's resources, by name
+    # Also for a cell with a constraint error: a pasted line break in an id breaks its pattern and
+    # points at nothing, and both are said.
+    skips_mistyped = False
 
     def applies(self) -> bool:
         return bool(self.keys(self.resource.name))
@@ -587,15 +591,6 @@ class ForeignKeys(Rule):
             found = {self.cells(target, r, fields) for r in self.tables.get(target, [])}
             found.discard((None,) * len(fields))
             self.lookups.append((fk["fields"], target, fields, found))
-
-    def validate_row(self, row):
-        # Unlike the other rules, also for a cell with a constraint error: a pasted line break in an
-        # id breaks its pattern and points at nothing, and both are said.
-        rows = self.tables.get(self.resource.name, [])
-        index = row.row_number - 2
-        if self.applies() and 0 <= index < len(rows):
-            for field, message in self.check(rows[index]):
-                yield self.error(row.row_number, field, message)
 
     def check(self, row: Row) -> Found:
         for fields, target, target_fields, found in self.lookups:
