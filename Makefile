@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Two stages of set-up: what building and serving need (requirements.lock, plotly.js), and the
 # test tools on top (requirements-test.lock, npm devDependencies). `make serve` installs only the first.
+UV_STAMP := $(VENV)/.installed-uv
 PY_STAMP := $(VENV)/.installed-build
 PY_TEST_STAMP := $(VENV)/.installed-test
 NODE_STAMP := node_modules/.installed-build
@@ -33,15 +34,23 @@ help:
 	@echo "make bench     benchmarks (prints numbers)"
 	@echo "make release VERSION=X.Y.Z [DRY_RUN=1]  commit and tag a data release (pushes nothing)"
 
-$(PY_STAMP): requirements.lock pyproject.toml
+# pip installs only the installer, uv, pinned by hash like everything else; uv then installs the
+# locked wheels about twenty times faster than pip (2 s against 40 s here). It never fetches a Python.
+UV := UV_PYTHON_DOWNLOADS=never $(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps
+
+$(UV_STAMP): requirements-uv.lock
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements-uv.lock
+	@touch $@
+
+$(PY_STAMP): $(UV_STAMP) requirements.lock pyproject.toml
+	$(UV) --require-hashes -r requirements.lock
+	$(UV) --no-build-isolation -e .
 	@touch $@
 
 $(PY_TEST_STAMP): $(PY_STAMP) requirements-test.lock
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements-test.lock
+	$(UV) --require-hashes -r requirements-test.lock
 	@touch $@
 
 $(NODE_STAMP): package-lock.json
@@ -95,9 +104,11 @@ release: $(PY_STAMP)
 	$(BIN)/python -m tools.release $(if $(value DRY_RUN),--dry-run) -- $(call arg,VERSION)
 
 # Maintainers only: re-resolve the pins after changing pyproject.toml or package.json.
-lock:
-	uv pip compile pyproject.toml requirements.in --generate-hashes --python-version 3.11 --no-header -o requirements.lock
-	uv pip compile pyproject.toml requirements.in --extra test -c requirements.lock --generate-hashes --python-version 3.11 --no-header -o requirements-test.lock
+lock: $(UV_STAMP)
+	$(BIN)/uv pip compile pyproject.toml requirements.in --generate-hashes --python-version 3.11 --no-header -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml requirements.in --extra test -c requirements.lock --generate-hashes --python-version 3.11 --no-header -o requirements-test.lock
+	$(BIN)/uv pip compile requirements-uv.in --generate-hashes --python-version 3.11 --no-header -o requirements-uv.lock
+	sed -i '1i # The installer, pinned with hashes: pip installs uv, and uv installs the other lock files. Regenerate with `make lock`; never edit by hand.' requirements-uv.lock
 	sed -i '1i # Exact pins with hashes for building and serving the site (make serve, make build). Regenerate with `make lock`; never edit by hand.' requirements.lock
 	sed -i '1i # Exact pins with hashes for building and testing: everything in requirements.lock, plus the test tools. Regenerate with `make lock`; never edit by hand.' requirements-test.lock
 	npm install --package-lock-only --no-audit --no-fund

@@ -80,8 +80,8 @@ def without_releases(repo: Path) -> Path:
 
 
 # -- a clone that runs make ----------------------------------------------------------------
-STAMPED = ("requirements.lock", "requirements-test.lock", "pyproject.toml", "package-lock.json")
-STAMPS = (".venv/.installed-build", ".venv/.installed-test", "node_modules/.installed-build")
+STAMPED = ("requirements-uv.lock", "requirements.lock", "requirements-test.lock", "pyproject.toml", "package-lock.json")
+STAMPS = (".venv/.installed-uv", ".venv/.installed-build", ".venv/.installed-test", "node_modules/.installed-build")
 
 
 def checkout(target: Path, fetch_depth: int) -> None:
