@@ -35,8 +35,9 @@ help:
 	@echo "make release VERSION=X.Y.Z [DRY_RUN=1]  commit and tag a data release (pushes nothing)"
 
 # pip installs only the installer, uv, pinned by hash like everything else; uv then installs the
-# locked wheels about twenty times faster than pip (2 s against 40 s here). It never fetches a Python.
-UV := UV_PYTHON_DOWNLOADS=never $(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps
+# locked wheels several times faster than pip. It never fetches a Python. It compiles the bytecode
+# as pip does: without it every process of a test run (builds, validator runs) compiles its imports anew.
+UV := UV_PYTHON_DOWNLOADS=never $(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps --compile-bytecode
 
 $(UV_STAMP): requirements-uv.lock
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
