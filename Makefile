@@ -63,9 +63,12 @@ $(NODE_TEST_STAMP): package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $(NODE_STAMP) $@
 
-install: $(PY_STAMP) $(NODE_STAMP)
+# The Python and the Node set-ups side by side: npm waits on the network while uv compiles.
+install:
+	@$(MAKE) --no-print-directory -j2 $(PY_STAMP) $(NODE_STAMP)
 
-install-test: $(PY_TEST_STAMP) $(NODE_TEST_STAMP)
+install-test:
+	@$(MAKE) --no-print-directory -j2 $(PY_TEST_STAMP) $(NODE_TEST_STAMP)
 
 validate: $(PY_STAMP)
 	$(BIN)/python -m scripts.intake.validate
