@@ -65,10 +65,10 @@ $(NODE_TEST_STAMP): package-lock.json
 
 # The Python and the Node set-ups side by side: npm waits on the network while uv compiles.
 install:
-	@$(MAKE) --no-print-directory -j2 $(PY_STAMP) $(NODE_STAMP)
+	@$(MAKE) --no-print-directory -s -j2 $(PY_STAMP) $(NODE_STAMP)
 
 install-test:
-	@$(MAKE) --no-print-directory -j2 $(PY_TEST_STAMP) $(NODE_TEST_STAMP)
+	@$(MAKE) --no-print-directory -s -j2 $(PY_TEST_STAMP) $(NODE_TEST_STAMP)
 
 validate: $(PY_STAMP)
 	$(BIN)/python -m scripts.intake.validate
