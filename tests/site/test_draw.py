@@ -110,29 +110,31 @@ PLANTED = [
 
 @pytest.fixture(scope="module")
 def replanted(tmp_path_factory):
-    """Each of PLANTED in both cached drawings of a chart of its own ("planted0", …), and every chart
-    drawn from that cache in one export: (the charts, their fresh drawings, the drawings read from
-    the planted cache, the cache folder afterwards)."""
-    charts = {f"planted{i}": figure(f"Planted {i}") for i in range(len(PLANTED))}
+    """Each of PLANTED in one cached drawing, two to a chart ("planted0", …: its wide drawing and
+    its narrow one), and every chart drawn from that cache in one export: (where each text was
+    planted, by text: its chart and its drawing job; the charts' fresh drawings; the drawings read
+    from the planted cache; the cache folder afterwards)."""
+    charts = {f"planted{i}": figure(f"Planted {i}") for i in range(0, len(PLANTED), len(draw.WIDTHS))}
+    jobs = [(chart, job) for chart, fig in charts.items() for job in draw.jobs(chart, fig)]
+    assert len(jobs) == len(PLANTED)
+    where = dict(zip(PLANTED, jobs))
     clean, planted = tmp_path_factory.mktemp("clean"), tmp_path_factory.mktemp("planted")
     fresh = draw.drawings(charts, clean)
-    for i, text in enumerate(PLANTED):
-        for job in draw.jobs(f"planted{i}", charts[f"planted{i}"]):
-            poisoned = (clean / f"{job.key}.svg").read_text().replace("</svg>", text + "</svg>")
-            assert text in poisoned
-            (planted / f"{job.key}.svg").write_text(poisoned)
-    return charts, fresh, draw.drawings(charts, planted), planted
+    for text, (_, job) in where.items():
+        poisoned = (clean / f"{job.key}.svg").read_text().replace("</svg>", text + "</svg>")
+        assert text in poisoned
+        (planted / f"{job.key}.svg").write_text(poisoned)
+    return where, fresh, draw.drawings(charts, planted), planted
 
 
 @pytest.mark.parametrize("planted", PLANTED)
 def test_a_planted_drawing_never_reaches_the_page(replanted, planted):
     """The page gets only what the sanitiser writes: a cached drawing that fails the allowlist is
     drawn again, so the page holds the fresh drawing, byte for byte."""
-    charts, fresh, read, folder = replanted
-    chart = f"planted{PLANTED.index(planted)}"
+    where, fresh, read, folder = replanted
+    chart, job = where[planted]
     assert read[chart] == fresh[chart]
-    cached = [folder / f"{job.key}.svg" for job in draw.jobs(chart, charts[chart])]
-    assert all(planted not in p.read_text() for p in cached), "the poisoned cache was kept"
+    assert planted not in (folder / f"{job.key}.svg").read_text(), "the poisoned cache was kept"
 
 
 def test_planted_text_is_written_out_escaped(tmp_path, exports, monkeypatch):
