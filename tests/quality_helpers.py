@@ -25,6 +25,8 @@ from scripts.paths import ROOT
 
 NODE_MODULES = ROOT / "node_modules"
 AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
+# Every data table's columns and the table filters, measured in view: a list of problems as text.
+TABLES_IN_VIEW = (Path(__file__).parent / "js" / "tables_in_view.js").read_text(encoding="utf-8")
 VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 LINKINATOR = NODE_MODULES / ".bin" / "linkinator"
 
@@ -335,6 +337,8 @@ class Visit:
     problems: list[str]
     hosts: set[str]
     sizes: dict[str, int]
+    tables: int  # data tables on the page
+    cut_off: list[str]  # TABLES_IN_VIEW's problems
 
     @property
     def weight(self) -> int:
@@ -344,7 +348,7 @@ class Visit:
 def visit_all(browser, base_url: str, paths: list[str], scheme: str, viewport: dict = DESKTOP) -> list[Visit]:
     """Open each page as a reader would on a first visit, scroll every chart into view, and take at
     once what every page-level check needs: axe-core's violations, console and page errors, the
-    hosts requested, and the gzip-9 size of every file.
+    hosts requested, the gzip-9 size of every file, and whether its tables fit.
 
     One tab for all pages, with the browser cache off, so each page loads everything it needs as on
     a first visit (the same bytes as a fresh context, measured) without a new context per page."""
@@ -384,6 +388,7 @@ def _visit(page, seen: dict, base_url: str, path: str, scheme: str, viewport: di
     for chart in page.locator("figure.chart").all():
         chart.scroll_into_view_if_needed()
     page.evaluate("window.scrollTo(0, 0)")
+    tables, cut_off = page.locator("table.data-table__table").count(), page.evaluate(TABLES_IN_VIEW)
     # axe first: the page is drawn; late requests (the search index) finish meanwhile.
     violations = describe_violations(f"{scheme} {viewport['width']}px /{path}", run_axe(page))
     # Network quiet, as "networkidle" means it but without its fixed half-second wait: nothing in
@@ -402,6 +407,8 @@ def _visit(page, seen: dict, base_url: str, path: str, scheme: str, viewport: di
         seen["problems"],
         seen["hosts"],
         sizes,
+        tables,
+        cut_off,
     )
 
 

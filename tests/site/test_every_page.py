@@ -1,7 +1,7 @@
 """Every page of the built site, loaded once per colour scheme as a reader loads it on a
 first visit (cache off) with every chart scrolled into view, and every page-level check taken on
 that one visit: it renders, it has no script error and asks no other host, axe-core finds no WCAG 2.2 A/AA
-violation, and (light) it stays within the one weight budget, charts included.
+violation, its tables fit, and (light) it stays within the one weight budget, charts included.
 
 One class per colour scheme: with `--dist loadscope` each class runs in one worker, so each scheme's
 pages are visited once per run, and the two schemes in parallel.
@@ -46,6 +46,14 @@ class EveryPage:
         # The site follows the OS colour scheme: make sure the one under test is the one shown.
         assert {v.scheme_shown for v in visits} == {SHOWN[self.scheme]}
         assert not failures, "\n".join(failures)
+
+    def test_every_table_column_is_in_view_at_desktop_width(self, visits):
+        """At 1280 px no page scrolls sideways, and every column of every data table and the
+        table filters are in view (at 390 px: test_reader_tables)."""
+        with_tables = {v.path for v in visits if v.tables}
+        assert {"figures/", "commitments/", "data/"} <= with_tables, sorted(with_tables)
+        problems = [f"/{v.path} at {DESKTOP['width']}px: {p}" for v in visits for p in v.cut_off]
+        assert not problems, "\n".join(problems[:40])
 
 
 class TestEveryPageLight(EveryPage):
