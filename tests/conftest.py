@@ -329,28 +329,6 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.tool)
         elif not any(item.get_closest_marker(name) for name in LAYERS):
             item.add_marker(pytest.mark.unit)
-    items[:] = longest_first(items)
-
-
-# The scopes pytest-xdist deals out whole (pyproject: `--dist loadscope --no-loadscope-reorder`), in
-# this order: the longest first, so that what is left at the end is short and both workers finish
-# together. The two visits of every page are the longest; then the layers from the slowest.
-LONGEST = ("tests/site/test_every_page.py",)
-
-
-def scope_of(item) -> str:
-    """The unit pytest-xdist's loadscope deals: a test class, or else a module."""
-    return "::".join(item.nodeid.split("::")[:2]) if item.cls else item.nodeid.split("::")[0]
-
-
-def longest_first(items: list) -> list:
-    rank: dict[str, tuple] = {}
-    for position, item in enumerate(items):
-        layer = min(LAYERS.index(m.name) for m in item.iter_markers() if m.name in LAYERS)
-        scope = scope_of(item)
-        first = 0 if item.nodeid.split("::")[0] in LONGEST else 1
-        rank[scope] = min(rank.get(scope, (first, layer, position)), (first, layer, position))
-    return sorted(items, key=lambda item: rank[scope_of(item)])
 
 
 # site.js has run on the page (it marks the document when it has).
