@@ -327,32 +327,40 @@ def gzip_size(body: bytes) -> int:
 
 @dataclass
 class Visit:
-    """Everything the page-level checks need from one visit of one page."""
+    """Everything the page-level checks need from one visit of one page in one colour scheme."""
 
     path: str
+    scheme: str  # "light" or "dark"
     status: int
     headings: int
     scheme_shown: str
     violations: list[str]
     problems: list[str]
     hosts: set[str]
-    sizes: dict[str, int]
+    sizes: dict[str, int]  # measured in light, on the first visit; {} in dark
     tables: int  # data tables on the page
-    cut_off: list[str]  # TABLES_IN_VIEW's problems
+    cut_off: list[str]  # TABLES_IN_VIEW's problems (layout: measured in light)
 
     @property
     def weight(self) -> int:
         return sum(self.sizes.values())
 
 
-def visit_all(browser, base_url: str, paths: list[str], scheme: str, viewport: dict = DESKTOP) -> list[Visit]:
-    """Open each page as a reader would on a first visit, scroll every chart into view, and take at
-    once what every page-level check needs: axe-core's violations, console and page errors, the
-    hosts requested, the gzip-9 size of every file, and whether its tables fit.
+def visit_all(browser, base_url: str, paths: list[str], viewport: dict = DESKTOP) -> list[Visit]:
+    """Open each page as a reader would on a first visit, in light, scroll every chart into view,
+    and take at once what every page-level check needs: axe-core's violations, console and page
+    errors, the hosts requested, the gzip-9 size of every file, and whether its tables fit. Then
+    switch the page to dark as a reader does, with the theme's own toggle, and take them again
+    (violations, errors, hosts). Two Visits a page: light, then dark.
+
+    The toggle sets the same attributes on the page as a system in dark mode does at load, and every
+    dark rule of the theme and of site.css hangs on them, so the colours axe sees are the reader's;
+    what only a load in dark runs (the theme picking the scheme from the system's) is checked on the
+    representative pages loaded in dark (test_quality_gates). One load a page instead of two.
 
     One tab for all pages, with the browser cache off, so each page loads everything it needs as on
     a first visit (the same bytes as a fresh context, measured) without a new context per page."""
-    context = browser.new_context(viewport=viewport, color_scheme=scheme)
+    context = browser.new_context(viewport=viewport, color_scheme="light")
     page = context.new_page()
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
@@ -374,23 +382,24 @@ def visit_all(browser, base_url: str, paths: list[str], scheme: str, viewport: d
     context.on("requestfailed", lambda r: seen["inflight"].discard(r))
     context.on("response", lambda r: seen["responses"].setdefault(r.url, r))
     try:
-        return [_visit(page, seen, base_url, path, scheme, viewport) for path in paths]
+        return [v for path in paths for v in _visit(page, seen, base_url, path, viewport)]
     finally:
         context.close()
 
 
-def _visit(page, seen: dict, base_url: str, path: str, scheme: str, viewport: dict) -> Visit:
+def _visit(page, seen: dict, base_url: str, path: str, viewport: dict) -> tuple[Visit, Visit]:
     seen.update(problems=[], hosts=set(), responses={}, inflight=set())
     url = base_url + path
     response = page.goto(url, wait_until="load")
     page.wait_for_function(SITE_READY, timeout=20_000)
+    status, headings = (response.status if response else 0), page.locator("h1").count()
     # A reader who scrolls past every chart: anything a chart would fetch on sight is counted.
     for chart in page.locator("figure.chart").all():
         chart.scroll_into_view_if_needed()
     page.evaluate("window.scrollTo(0, 0)")
     tables, cut_off = page.locator("table.data-table__table").count(), page.evaluate(TABLES_IN_VIEW)
     # axe first: the page is drawn; late requests (the search index) finish meanwhile.
-    violations = describe_violations(f"{scheme} {viewport['width']}px /{path}", run_axe(page))
+    violations = describe_violations(f"light {viewport['width']}px /{path}", run_axe(page))
     # Network quiet, as "networkidle" means it but without its fixed half-second wait: nothing in
     # flight for 100 ms, and the search index (fetched by every page after load) already asked for.
     quiet, waited = 0, 0
@@ -398,18 +407,19 @@ def _visit(page, seen: dict, base_url: str, path: str, scheme: str, viewport: di
         quiet, waited = (quiet + 1 if not seen["inflight"] else 0), waited + 1
         page.wait_for_timeout(25)  # events arrive only while Playwright waits
     sizes = _sizes(page, url, seen["responses"])
-    return Visit(
-        path,
-        response.status if response else 0,
-        page.locator("h1").count(),
-        page.evaluate("document.body.dataset.mdColorScheme"),
-        violations,
-        seen["problems"],
-        seen["hosts"],
-        sizes,
-        tables,
-        cut_off,
+    shown = page.evaluate("document.body.dataset.mdColorScheme")
+    light = Visit(
+        path, "light", status, headings, shown, violations, seen["problems"], seen["hosts"], sizes, tables, cut_off
     )
+
+    seen.update(problems=[], hosts=set())
+    page.locator("form[data-md-component=palette] label:not([hidden])").click()
+    page.wait_for_function("() => document.body.dataset.mdColorScheme !== 'default'", timeout=5_000)
+    violations = describe_violations(f"dark {viewport['width']}px /{path}", run_axe(page))  # after the fade
+    shown = page.evaluate("document.body.dataset.mdColorScheme")
+    page.evaluate("localStorage.clear()")  # the choice is kept there: the next page loads in light again
+    dark = Visit(path, "dark", status, headings, shown, violations, seen["problems"], seen["hosts"], {}, tables, [])
+    return light, dark
 
 
 def _sizes(page, url: str, responses: dict) -> dict[str, int]:

@@ -1,6 +1,6 @@
 """Tables fit on a phone: at 390 px every column of every data table is in view with no sideways
 scroll, and the table filters stay on screen. (At 1280 px, test_every_page checks the same on its
-one visit of every page, in both colour schemes.)"""
+one visit of every page.)"""
 
 from __future__ import annotations
 
