@@ -109,6 +109,11 @@ class Package:
     def table(self, name: str) -> list[Row]:
         return self.tables.get(name, [])
 
+    def bytes_of(self, name: str) -> bytes | None:
+        """The bytes read of the resource called `name` (`files`), or None if none were."""
+        path = next((r["path"] for r in self.descriptor.get("resources", []) if r["name"] == name), None)
+        return None if path is None else self.files.get(path)
+
     def review_table(self, path: Path) -> list[Row]:
         """A reviewed table under checks/ (the number allowlist, the operative phrases), read like a
         resource: through `local_file`, so a link or a path outside the package is refused."""
@@ -347,10 +352,9 @@ class FrictionlessMemo:
 
     @staticmethod
     def key(pkg: Package, context: str, name: str, deps: frozenset[str]) -> str:
-        paths = {r["name"]: r["path"] for r in pkg.descriptor["resources"]}
         digest = hashlib.sha256(f"{context}\0{name}".encode())
         for dep in sorted(deps):
-            data = pkg.files.get(paths.get(dep, ""))
+            data = pkg.bytes_of(dep)
             digest.update(f"\0{dep}\0{-1 if data is None else len(data)}\0".encode())
             digest.update(data or b"")
         return digest.hexdigest()
@@ -359,7 +363,7 @@ class FrictionlessMemo:
         kept = self.resources.get(f"{context}\0{name}", [])
         for i, (deps, key, task) in enumerate(kept):
             if self.key(pkg, context, name, deps) == key:
-                kept.insert(0, kept.pop(i))  # the last used goes last
+                kept.insert(0, kept.pop(i))  # the last used goes first: `put` drops the oldest
                 return task
         return None
 
@@ -416,10 +420,9 @@ def frictionless_report(
 
 
 def unchanged(pkg: Package, name: str) -> bool:
-    """The resource's file still holds the bytes that were read (`Package.files`)."""
-    paths = {r["name"]: r["path"] for r in pkg.descriptor["resources"]}
+    """The resource's file still holds the bytes that were read (`Package.bytes_of`)."""
     try:
-        return pkg.paths[name].read_bytes() == pkg.files.get(paths[name])
+        return pkg.paths[name].read_bytes() == pkg.bytes_of(name)
     except (OSError, KeyError):
         return False
 
